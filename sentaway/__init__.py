@@ -1,0 +1,6 @@
+"""Sent Away: checking the figures cited about children placed out of area in English children's homes.
+
+The package holds every piece of logic the book uses; notebooks call it and explain it.
+"""
+
+__version__ = "0.1.0"

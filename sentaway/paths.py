@@ -1,0 +1,20 @@
+"""Where things live: the repository, the committed extracts, and the raw official files."""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+BUILD = REPO / "_build"
+
+
+def raw_dir() -> Path:
+    """The folder of unedited official files: $SENTAWAY_RAW, else ../shared/raw beside the repo."""
+    env = os.environ.get("SENTAWAY_RAW")
+    return Path(env) if env else REPO.parent / "shared" / "raw"
+
+
+def transcribed_dir() -> Path:
+    """Hand-transcribed official figures: $SENTAWAY_TRANSCRIBED, else beside the raw folder."""
+    env = os.environ.get("SENTAWAY_TRANSCRIBED")
+    return Path(env) if env else raw_dir().parent / "transcribed"

@@ -1,0 +1,109 @@
+"""Reading the unedited official files: only after their sha256 matches MANIFEST.csv."""
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import raw_dir
+
+
+class RawDataError(RuntimeError):
+    """A raw file is missing, altered or unreadable: the message names it."""
+
+
+class ChecksumMismatch(RawDataError):
+    pass
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    path: str
+    bytes: int
+    sha256: str
+    origin_path: str
+
+
+class RawFiles:
+    """The raw folder, opened through its manifest: every read is of a verified file."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else raw_dir()
+        manifest = self.root / "MANIFEST.csv"
+        if not manifest.is_file():
+            raise RawDataError(
+                f"No raw data manifest at {manifest}. Put the official files in ../shared/raw "
+                "beside the repository or point SENTAWAY_RAW at them."
+            )
+        with open(manifest, newline="", encoding="utf-8") as handle:
+            self.entries = {
+                row["path"]: ManifestEntry(row["path"], int(row["bytes"]), row["sha256"], row["origin_path"])
+                for row in csv.DictReader(handle)
+            }
+        self._checked: set[str] = set()
+
+    def verified(self, rel: str) -> Path:
+        """The path of `rel` after checking it is listed, present and unaltered."""
+        if rel not in self.entries:
+            raise RawDataError(f"{rel}: not listed in {self.root / 'MANIFEST.csv'}")
+        path = self.root / rel
+        if not path.is_file():
+            raise RawDataError(f"{rel}: missing from {self.root} (listed in MANIFEST.csv)")
+        if rel not in self._checked:
+            actual = sha256_of(path)
+            expected = self.entries[rel].sha256
+            if actual != expected:
+                raise ChecksumMismatch(
+                    f"{rel}: checksum mismatch, the file has been altered or corrupted\n"
+                    f"  expected sha256 {expected} (MANIFEST.csv)\n"
+                    f"  found    sha256 {actual}"
+                )
+            self._checked.add(rel)
+        return path
+
+    def text(self, rel: str) -> str:
+        """Decoded text: UTF-8 (with or without BOM), else Windows-1252 as older DfE files use."""
+        data = self.verified(rel).read_bytes()
+        if not data.strip():
+            raise RawDataError(f"{rel}: the file is empty")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("cp1252")
+
+    def rows(self, rel: str) -> tuple[list[str], list[list[str]]]:
+        """Header (names stripped) and rows; a row of the wrong width stops with its number."""
+        reader = csv.reader(io.StringIO(self.text(rel), newline=""))
+        header = [name.strip() for name in next(reader)]
+        rows = []
+        for number, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise RawDataError(
+                    f"{rel}, line {number}: {len(row)} fields where the header has {len(header)} "
+                    "(truncated or malformed file)"
+                )
+            rows.append(row)
+        if not rows:
+            raise RawDataError(f"{rel}: a header but no data rows")
+        return header, rows
+
+    def records(self, rel: str, required: list[str]) -> list[dict[str, str]]:
+        """Rows as dicts, after checking that every `required` column is in the header."""
+        header, rows = self.rows(rel)
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise RawDataError(
+                f"{rel}: expected column(s) {', '.join(missing)} not found; the header has {', '.join(header)}"
+            )
+        return [dict(zip(header, row)) for row in rows]
