@@ -1,0 +1,72 @@
+"""`python -m sentaway.extract [OUT_DIR]`: rebuild data/ from the raw official files.
+
+Everything is written to a temporary folder first and moved into place only when all of it
+succeeded, so a failure leaves the committed extracts as they were.
+"""
+
+import csv
+import io
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from ..paths import DATA, transcribed_dir
+from ..raw import RawFiles, RawDataError, sha256_of
+from ..suppression import CellError
+from . import catalogue, placements
+from .write import csv_text, placements_csv
+
+TRANSCRIBED = "placement_location_2015_2016.csv"
+DATASET_URL = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/{}"
+
+
+def transcribed_csv(folder: Path) -> tuple[str, dict]:
+    path = folder / TRANSCRIBED
+    if not path.is_file():
+        raise RawDataError(f"{path}: transcribed figures missing")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    columns = [f["name"] for f in catalogue.RESOURCES[1]["fields"]]
+    records = [[row[c] for c in columns[:-1]] + [DATASET_URL.format(row["dataset_id"])] for row in rows]
+    source = {f"transcribed/{TRANSCRIBED}": {
+        "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
+        "release": "Children looked after: A focus on placement location, 2024 (transcribed)"}}
+    return csv_text(columns, records), source
+
+
+def build(out: Path, raw: RawFiles) -> list[str]:
+    rows = placements.extract(raw)
+    files = {"cla_placements.csv": placements_csv(rows)}
+    sources = {"cla_placements": {}}
+    for row in rows:
+        entry = raw.entries[row.source.file]
+        sources["cla_placements"][row.source.file] = {
+            "origin": entry.origin_path, "sha256": entry.sha256, "release": row.source.release}
+    files["transcribed_placement_location.csv"], sources["transcribed_placement_location"] = \
+        transcribed_csv(transcribed_dir())
+    files["datapackage.json"] = catalogue.datapackage(sources)
+    files["README.md"] = catalogue.readme(sources, placements.SKIPPED)
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8", newline="")
+    return sorted(files)
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0]) if argv else DATA
+    try:
+        raw = RawFiles()
+        print(f"extract: reading raw files from {raw.root}", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            written = build(Path(tmp), raw)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in written:
+                shutil.copyfile(Path(tmp) / name, target / name)
+                print(f"extract: wrote {target / name}", flush=True)
+    except (RawDataError, CellError, ValueError) as error:
+        print(f"extract: stopped, nothing written.\n{error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,240 @@
+"""Children looked after at 31 March by placement type and locality, 2010-2024, national and by LA.
+
+Two formats are harmonised here:
+- SFR underlying data 2010-2017: one wide row per area, column codes defined in each year's
+  metadata document (checked below against the definition text, so a code that changed meaning
+  stops the extraction);
+- explore-education-statistics (EES) tidy files, releases to 2022, 2023 and 2024.
+"""
+
+import re
+
+from ..metadata import definitions
+from ..raw import RawFiles, RawDataError
+from .tidy import Row, Source, level_of
+
+SFR = {
+    # year: (data file, metadata file, release)
+    2011: ("dfe-cla-sfr/2011/SFR21_CLA.csv", "dfe-cla-sfr/2011/Meta_Data_Document.doc", "SFR21/2011"),
+    2012: ("dfe-cla-sfr/2012/SFR20_CLA2012.csv", "dfe-cla-sfr/2012/Meta_Data_Document.doc", "SFR20/2012"),
+    2013: ("dfe-cla-sfr/2013/SFR36_CLA2013.csv", "dfe-cla-sfr/2013/Meta_Data_Document.docx", "SFR36/2013"),
+    2014: ("dfe-cla-sfr/2014/SFR36_CLA2014.csv", "dfe-cla-sfr/2014/Meta_Data_Document.txt", "SFR36/2014"),
+    2015: ("dfe-cla-sfr/2015/SFR34_CLA2015.csv", "dfe-cla-sfr/2015/Meta_Data_Document.txt", "SFR34/2015"),
+    2016: ("dfe-cla-sfr/2016/SFR41_CLA2016.csv", "dfe-cla-sfr/2016/Meta_Data_Document.txt", "SFR41/2016"),
+    2017: ("dfe-cla-sfr/2017/SFR50_CLA2017.csv", "dfe-cla-sfr/2017/SFR50_2017_MetaData.txt", "SFR50/2017"),
+}
+
+# Column code -> (placement, locality, words its metadata definition must contain).
+# Codes absent from a year's file are skipped; a code whose definition lacks the words stops.
+SFR_COLUMNS = {
+    "CLA_Mar{year}": ("all", "all", "looked after at 31 march"),
+    "CLA_Fost": ("foster", "all", "foster"),
+    "CLA_Adopt": ("adoption", "all", "adoption"),
+    "CLA_Parent": ("parents", "all", "parent"),
+    "CLA_Ocom": ("other_community", "all", "community"),
+    "CLA_Secure": ("secure_childrens_homes_hostels", "all", "secure units, children"),
+    "CLA_Ores": ("other_residential", "all", "other residential"),
+    "CLA_RSch": ("residential_schools", "all", "residential schools"),
+    "CLA_Miss": ("missing", "all", "missing"),
+    "CLA_OthPl": ("other", "all", "other placements"),
+    "CLA_InBound": ("all", "inside", "within"),
+    "CLA_OutBound": ("all", "outside", "outside"),
+}
+# Spellings seen in the files for the same code (the 2011-2012 files write CLAA_InBound).
+ALIASES = {"CLAA_InBound": "CLA_InBound"}
+
+SFR_2010 = ("dfe-cla-sfr/2010/SFR27_2010_March.csv", "dfe-cla-sfr/2010/SFR27_2010_metadata_1.txt", "SFR27/2010")
+# SSDA903 placement codes in the 2010 file -> harmonised placement.
+CODES_2010 = {
+    "Q1": "foster_relative_friend", "Q2": "foster_other", "A3": "adoption_consent_current_carer",
+    "A4": "adoption_consent_other", "A5": "adoption_order_current_carer", "A6": "adoption_order_other",
+    "P1": "parents", "P2": "independent_living", "P3": "residential_employment", "K1": "secure_units",
+    "K2": "childrens_homes_hostels", "H5": "residential_not_childrens_homes_regulations",
+    "R1": "residential_care_homes", "R2": "nhs_health_establishment", "R3": "family_centre",
+    "R5": "young_offender_institution", "S1": "residential_schools", "M1": "missing_in_refuge",
+    "M2": "missing_whereabouts_unknown_not_refuge", "M3": "missing_whereabouts_unknown", "Z1": "other",
+}
+
+EES_PLACEMENT_FILES = {
+    "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
+    "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
+}
+EES_NET_GAIN_FILES = {
+    "CLA 2022 (EES)": "dfe-cla-ees-to-2022/data/la_cla_on_31_march_la_of_placement_net_gain.csv",
+    "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/la_cla_on_31_march_la_of_placement_netgain.csv",
+    "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/la_cla_on_31_march_la_of_placement_netgain.csv",
+}
+EES_TOTAL_FILES = {
+    "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/cla_number_and_rate_per_10k_children.csv",
+    "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/cla_number_and_rate_per_10k_children.csv",
+}
+# EES placement_type labels (after the "2a. " numbering) -> harmonised placement.
+# The 2023 release groups semi-independent living with children's homes; the 2024 release does not.
+EES_PLACEMENTS = {
+    "all children looked after at 31 march": "all",
+    "all children placed inside council boundary": "all",
+    "all children placed outside council boundary": "all",
+    "foster placements": "foster",
+    "other placement in the community": "other_community",
+    "secure units, children's homes and semi-independent living accommodation": "secure_childrens_homes_semi_independent",
+    "secure homes and children's homes": "secure_childrens_homes",
+    "independent and semi-independent living arrangements/supported accommodation": "independent_semi_independent",
+    "other residential settings": "other_residential",
+    "residential schools": "residential_schools",
+    "placement with parents": "parents",
+    "placed with parents or other person with parental responsibility": "parents",
+    "placed for adoption": "adoption",
+    "other placement": "other",
+}
+EES_LOCALITY = {"1": "all", "2": "inside", "3": "outside", "4": "all"}
+NET_GAIN_OUTSIDE = "2. Children who are the responsibility of this LA placed outside the LA boundary"
+TOTAL_AT_MARCH = "Children looked after at 31 March each year"
+EES_GEOGRAPHY = ["time_period", "geographic_level", "country_code"]
+EES_LA = ["region_code", "region_name", "old_la_code", "la_name", "new_la_code"]
+
+
+SKIPPED: list[str] = []
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _check_definition(defs: dict[str, str], code: str, words: str, meta_file: str, required: bool) -> str | None:
+    lookup = {key.lower(): value for key, value in defs.items()}
+    definition = lookup.get(code.lower())
+    if definition is None:
+        if not required:
+            # Not defined by its own release: not trusted, so not extracted (listed in SKIPPED).
+            SKIPPED.append(f"{code} in {meta_file.split('/')[1]}: in the data file but not defined in the metadata")
+            return None
+        raise RawDataError(f"{meta_file}: column {code} is in the data file but not defined in the metadata")
+    if words not in definition.lower():
+        raise RawDataError(
+            f"{meta_file}: column {code} is defined as {definition!r}, expected it to mention {words!r}; "
+            "the code's meaning may have changed"
+        )
+    return definition
+
+
+def sfr_rows(raw: RawFiles) -> list[Row]:
+    rows: list[Row] = []
+    for year, (data_file, meta_file, release) in SFR.items():
+        source = Source(data_file, release)
+        defs = definitions(raw, meta_file)
+        header, records = raw.rows(data_file)
+        present = {ALIASES.get(name, name).lower(): name for name in header}
+        columns = []
+        for pattern, (placement, locality, words) in SFR_COLUMNS.items():
+            code = pattern.format(year=year)
+            required = placement in ("all", "secure_childrens_homes_hostels")
+            if code.lower() not in present:
+                if required:
+                    raise RawDataError(f"{data_file}: expected column {code} not found in the header")
+                continue
+            definition = _check_definition(defs, code, words, meta_file, required)
+            if definition is None:
+                continue
+            columns.append((header.index(present[code.lower()]), present[code.lower()], placement, locality, definition))
+        for line, record in enumerate(records, start=2):
+            item = dict(zip(header, record))
+            code = item["New_geog_code"].strip()
+            level = level_of(item["geog_l"], code, f"{data_file}, line {line}")
+            old = item["geog_c"].strip() if level == "local_authority" else ""
+            for index, name, placement, locality, definition in columns:
+                rows.append(Row(
+                    year, source, level, code, old, item["geog_n"].strip(), placement, definition,
+                    locality, "all", record[index], f"{data_file}, line {line}, column {name}",
+                ))
+    return rows
+
+
+def sfr_2010_rows(raw: RawFiles) -> list[Row]:
+    """SFR27/2010. Its header lists placement codes in the metadata's order, but the values run in
+    alphabetical order of the codes (the national row only adds up, and foster care is only the
+    largest placement, read that way). Read by code order, and check that it holds."""
+    data_file, meta_file, release = SFR_2010
+    source = Source(data_file, release)
+    defs = definitions(raw, meta_file)
+    header, records = raw.rows(data_file)
+    place_columns = [i for i, name in enumerate(header) if name.startswith("MarPlace_")]
+    codes_in_header = [header[i].split("_")[1] for i in place_columns]
+    if sorted(codes_in_header) != sorted(CODES_2010):
+        raise RawDataError(f"{data_file}: placement codes {codes_in_header} differ from those expected")
+    codes_by_position = sorted(codes_in_header)
+    total_index = header.index("MarTotal_2010")
+    national = next(r for r in records if r[0].strip().lower() == "national")
+    values = {code: float(national[i]) if national[i].strip().replace(".", "").isdigit() else 0.0
+              for code, i in zip(codes_by_position, place_columns)}
+    if max(values, key=values.get) != "Q2" or abs(sum(values.values()) - float(national[total_index])) > 300:
+        raise RawDataError(f"{data_file}: the values no longer read in alphabetical code order; check the header")
+    rows: list[Row] = []
+    for line, record in enumerate(records, start=2):
+        level = level_of(record[0], "", f"{data_file}, line {line}")
+        old = record[1].strip() if level == "local_authority" else ""
+        name = record[2].strip()
+        rows.append(Row(2010, source, level, "", old, name, "all", defs["MarTotal_2010"], "all", "all",
+                        record[total_index], f"{data_file}, line {line}, column MarTotal_2010"))
+        for code, index in zip(codes_by_position, place_columns):
+            column = f"MarPlace_{code}_2010"
+            rows.append(Row(2010, source, level, "", old, name, CODES_2010[code], defs[column], "all", "all",
+                            record[index], f"{data_file}, line {line}, value for {column}"))
+    return rows
+
+
+def _ees_area(item: dict[str, str], where: str) -> tuple[str, str, str, str]:
+    level = level_of(item["geographic_level"], "", where)
+    if level == "national":
+        return level, item["country_code"], "", item.get("country_name", "England")
+    if level == "regional":
+        return level, item["region_code"], "", item["region_name"]
+    return level, item["new_la_code"], item["old_la_code"], item["la_name"]
+
+
+def ees_placement_rows(raw: RawFiles) -> list[Row]:
+    rows: list[Row] = []
+    for release, data_file in EES_PLACEMENT_FILES.items():
+        source = Source(data_file, release)
+        records = raw.records(data_file, EES_GEOGRAPHY + ["placement_type", "placement_provider", "number"])
+        for line, item in enumerate(records, start=2):
+            where = f"{data_file}, line {line}"
+            number, _, label = item["placement_type"].partition(". ")
+            placement = EES_PLACEMENTS.get(label.strip().lower())
+            locality = EES_LOCALITY.get(number[:1])
+            if placement is None or locality is None:
+                raise RawDataError(f"{where}: unknown placement_type {item['placement_type']!r}")
+            provider = "all" if item["placement_provider"] == "All children" else _slug(item["placement_provider"])
+            level, code, old, name = _ees_area(item, where)
+            rows.append(Row(int(item["time_period"]), source, level, code, old, name, placement, label.strip(),
+                            locality, provider, item["number"], f"{where}, column number"))
+    return rows
+
+
+def ees_la_rows(raw: RawFiles) -> list[Row]:
+    """By LA from 2018: children placed outside their LA's boundary, and all looked after."""
+    rows: list[Row] = []
+    for files, filter_column, wanted, locality in (
+        (EES_NET_GAIN_FILES, "characteristic", NET_GAIN_OUTSIDE, "outside"),
+        (EES_TOTAL_FILES, "population_count", TOTAL_AT_MARCH, "all"),
+    ):
+        for release, data_file in files.items():
+            source = Source(data_file, release)
+            records = raw.records(data_file, EES_GEOGRAPHY + EES_LA + [filter_column, "number"])
+            kept = 0
+            for line, item in enumerate(records, start=2):
+                if item[filter_column] != wanted:
+                    continue
+                where = f"{data_file}, line {line}"
+                level, code, old, name = _ees_area(item, where)
+                label = wanted.split(". ", 1)[-1]
+                rows.append(Row(int(item["time_period"]), source, level, code, old, name, "all", label,
+                                locality, "all", item["number"], f"{where}, column number"))
+                kept += 1
+            if not kept:
+                raise RawDataError(f"{data_file}: no rows with {filter_column} = {wanted!r}")
+    return rows
+
+
+def extract(raw: RawFiles) -> list[Row]:
+    SKIPPED.clear()
+    return sfr_2010_rows(raw) + sfr_rows(raw) + ees_placement_rows(raw) + ees_la_rows(raw)
