@@ -1,0 +1,20 @@
+// Draws every chart on the page from the JSON spec the page carries, with the site's own Vega.
+(function () {
+  function draw() {
+    document.querySelectorAll("figure.sa-chart").forEach(function (figure) {
+      var view = figure.querySelector(".sa-chart-view");
+      var spec = JSON.parse(figure.querySelector("script.sa-spec").textContent);
+      vegaEmbed(view, spec, { actions: false, renderer: "svg" }).then(function () {
+        figure.classList.add("sa-drawn");
+      }).catch(function (error) {
+        view.textContent = "This chart could not be drawn (" + error + "). The data table below holds its figures.";
+        console.error(error);
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

@@ -1,0 +1,162 @@
+"""`python -m sentaway.build`: execute each chapter notebook with papermill, then build the HTML.
+
+- A notebook runs only when its cache key changed: the notebook itself, its parameters, the data/
+  extracts and the package source (a stale page can never be published from old inputs).
+- The HTML is built into a temporary folder and swapped into _build/html only on success, so a
+  failing build leaves the previous site as it was.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import params as chapter_params
+from .paths import BUILD, DATA, REPO
+
+NOTEBOOKS = REPO / "notebooks"
+EXECUTED = REPO / "book" / "executed"
+KEYS = BUILD / "keys"
+SITE = BUILD / "html"
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def _hash_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def notebook_key(notebook: Path, parameters: dict) -> str:
+    parts = {
+        "notebook": _hash_files([notebook]),
+        "parameters": json.dumps(parameters, sort_keys=True),
+        "data": _hash_files([p for p in DATA.glob("*") if p.is_file()]),
+        "package": _hash_files((REPO / "sentaway").rglob("*.py")),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def site_key() -> str:
+    inputs = [REPO / "_config.yml", REPO / "_toc.yml"]
+    inputs += [p for p in (REPO / "book").rglob("*") if p.is_file()]
+    inputs += list((REPO / "sentaway").rglob("*.py"))
+    return _hash_files(inputs)
+
+
+def _kernel_env() -> dict:
+    env = dict(os.environ)
+    # The kernel must be this environment's Python, with the package importable.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.update(_kernel_env())
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(REPO),
+                            kernel_name="python3", progress_bar=False)
+    except PapermillExecutionError as error:
+        raise BuildError(
+            f"{notebook.relative_to(REPO)} failed in cell {error.cell_index} "
+            f"(execution count {error.exec_count}): {error.ename}: {error.evalue}"
+        ) from None
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """Papermill's injected cell would show as code on the page; the page states its parameters itself."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nbformat.write(notebook, path)
+
+
+def execute_notebooks(force: bool = False) -> list[str]:
+    all_params = chapter_params.load()
+    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    KEYS.mkdir(parents=True, exist_ok=True)
+    ran = []
+    for number, notebook in enumerate(notebooks, start=1):
+        name = notebook.stem
+        parameters = all_params.get(name, {})
+        key = notebook_key(notebook, parameters)
+        key_file, output = KEYS / f"{name}.key", EXECUTED / f"{name}.ipynb"
+        label = f"[{number}/{len(notebooks)}] {notebook.relative_to(REPO)}"
+        if not force and output.exists() and key_file.exists() and key_file.read_text() == key:
+            print(f"{label}: unchanged, using the cached run", flush=True)
+            continue
+        print(f"{label}: running with {parameters or 'no parameters'} ({len(notebooks) - number} after it)", flush=True)
+        start = time.monotonic()
+        with tempfile.TemporaryDirectory() as tmp:
+            staged = Path(tmp) / output.name
+            run_notebook(notebook, parameters, staged)
+            _hide_injected_parameters(staged)
+            shutil.move(staged, output)
+        key_file.write_text(key)
+        ran.append(name)
+        print(f"{label}: done in {time.monotonic() - start:.1f} s", flush=True)
+    return ran
+
+
+def build_html(force: bool = False) -> Path:
+    key = site_key() + "".join(p.read_text() for p in sorted(KEYS.glob("*.key")))
+    stamp = BUILD / "site.key"
+    index = SITE / "index.html"
+    if not force and index.exists() and stamp.exists() and stamp.read_text() == key:
+        print("html: nothing changed since the last build", flush=True)
+        return index
+    print("html: building the book with Jupyter Book (notebooks are not re-executed)", flush=True)
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    with tempfile.TemporaryDirectory(dir=BUILD) as tmp:
+        result = subprocess.run(
+            [str(jupyter_book), "build", str(REPO), "--path-output", tmp, "--warningiserror", "--nitpick", "--keep-going", "--quiet"],
+            cwd=REPO, env=_kernel_env(), text=True, capture_output=True,
+        )
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+            raise BuildError("Jupyter Book failed (messages above); the previous site is left as it was")
+        old = BUILD / "html.previous"
+        shutil.rmtree(old, ignore_errors=True)
+        if SITE.exists():
+            SITE.rename(old)
+        (Path(tmp) / "_build" / "html").rename(SITE)
+        shutil.rmtree(old, ignore_errors=True)
+    stamp.write_text(key)
+    return index
+
+
+def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    start = time.monotonic()
+    BUILD.mkdir(exist_ok=True)
+    try:
+        execute_notebooks(force)
+        index = build_html(force)
+    except (BuildError, chapter_params.ParameterError) as error:
+        print(f"build: stopped. {error}", file=sys.stderr)
+        return 1
+    print(f"build: finished in {time.monotonic() - start:.1f} s. Open the book at:\n{index}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

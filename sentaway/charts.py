@@ -1,0 +1,61 @@
+"""Charts as the book publishes them: an interactive Vega-Lite view drawn by the site's own copy of
+Vega (no CDN), a static SVG for print and no-script readers, a source line, and the data as a table.
+
+The page carries the spec as JSON; book/assets/sentaway-charts.js draws every chart on load, so no
+inline script is needed.
+"""
+
+import html
+import json
+
+import altair as alt
+import pandas as pd
+
+# Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [1, 0], [4, 4], [1, 0]]
+
+
+def line_chart(table: pd.DataFrame, *, x: str, y: str, series: str, y_title: str, title: str,
+               tooltip: list[alt.Tooltip], y_format: str = ",.0f") -> alt.Chart:
+    """Lines with points, one per series, told apart by colour, point shape and dash."""
+    names = list(dict.fromkeys(table[series]))
+    scale = dict(domain=names)
+    encode = alt.Chart(table).encode(
+        # Quantitative years, so a year with no official value shows as a gap rather than vanishing.
+        x=alt.X(f"{x}:Q", title="Year (at 31 March)", scale=alt.Scale(zero=False, nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=PALETTE[: len(names)], **scale),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
+        shape=alt.Shape(f"{series}:N", scale=alt.Scale(range=SHAPES[: len(names)], **scale), legend=None),
+        strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(range=DASHES[: len(names)], **scale), legend=None),
+        tooltip=tooltip,
+    )
+    chart = encode.mark_line() + encode.mark_point(size=70, filled=True, opacity=1)
+    return chart.properties(title=alt.Title(title, anchor="start"), width="container", height=320)
+
+
+def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes: str,
+           table: pd.DataFrame) -> str:
+    """The HTML a notebook displays for one chart (see the module docstring)."""
+    spec = chart.to_dict()
+    svg = chart.properties(width=640).to_dict()
+    import vl_convert as vlc  # heavy; only when a figure is made
+
+    static = vlc.vegalite_to_svg(svg)
+    spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    caption = html.escape(description)
+    table_html = table.to_html(index=False, border=0, classes="sa-table", na_rep="–", escape=True)
+    return (
+        f'<figure class="sa-chart" id="chart-{name}" aria-label="{caption}">'
+        f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
+        f'<script type="application/json" class="sa-spec">{spec_json}</script>'
+        f'<noscript><div class="sa-chart-static">{static}</div></noscript>'
+        f'<figcaption><p class="sa-description">{caption}</p>'
+        f'<p class="sa-source"><strong>Source:</strong> {html.escape(source)}</p>'
+        f'<p class="sa-notes">{html.escape(notes)}</p>'
+        f'<details><summary>Data behind this chart (table)</summary>{table_html}</details>'
+        f"</figcaption></figure>"
+    )

@@ -1,0 +1,27 @@
+"""Sphinx extension: stamps every page with the book's version and build date (one source of truth:
+sentaway.__version__), since _config.yml cannot read files."""
+
+import datetime as dt
+
+from . import __version__
+
+
+def _stamp(app, config):
+    today = dt.date.today().isoformat()
+    config.version = config.release = __version__
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = (
+        f'<p class="sa-stamp">Sent Away, version {__version__}, built {today}. Data: Department for Education, '
+        "<em>Children looked after in England</em> releases 2010-2024 (Open Government Licence v3.0).</p>"
+    )
+    config.html_theme_options = options
+    # Unset, the theme logs "invalid theme mode" as a console error on every page.
+    config.html_context = {**(config.html_context or {}), "default_mode": "auto"}
+    substitutions = dict(config.myst_substitutions or {})
+    substitutions.update({"version": __version__, "build_date": today})
+    config.myst_substitutions = substitutions
+
+
+def setup(app):
+    app.connect("config-inited", _stamp)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

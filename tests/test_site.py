@@ -1,0 +1,88 @@
+"""The built site: self-contained, stamped with its version, and its charts draw in a real browser."""
+
+import re
+import subprocess
+import sys
+
+from sentaway import __version__
+from sentaway.paths import REPO
+
+# Anything a page loads by itself (not plain <a href> links to sources).
+LOADS = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']([^"']+)"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["']([^"']+)"""
+    r"""|url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""",
+    re.I,
+)
+ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+
+
+def _pages(site):
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_no_page_or_stylesheet_loads_anything_from_outside(site):
+    offenders = []
+    for path in _pages(site) + sorted(site.rglob("*.css")):
+        for match in LOADS.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            url = next(g for g in match.groups() if g)
+            if ABSOLUTE.match(url.strip()):
+                offenders.append(f"{path.relative_to(site)}: {url}")
+    assert not offenders, "external loads:\n" + "\n".join(offenders)
+
+
+def test_every_page_shows_the_version(site):
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        if text.startswith('<meta http-equiv="Refresh"'):
+            continue  # the top-level index.html only redirects to book/index.html
+        assert f"version {__version__}" in text, page
+
+
+def test_chapter_prose_has_no_unfilled_glue(site):
+    text = (site / "book/executed/out_of_area.html").read_text(encoding="utf-8")
+    assert "glue" not in text.lower() or "{glue" not in text
+
+
+def test_a_second_build_with_nothing_changed_reexecutes_nothing():
+    result = subprocess.run([sys.executable, "-m", "sentaway.build"], cwd=REPO, text=True, capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert "unchanged, using the cached run" in result.stdout
+    assert "running with" not in result.stdout
+    assert "nothing changed since the last build" in result.stdout
+
+
+def test_charts_draw_offline_in_chromium(site, browser):
+    page = site / "book/executed/out_of_area.html"
+    browser.get(page.as_uri())
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script("return document.querySelectorAll('figure.sa-chart.sa-drawn').length") == 2)
+    marks = browser.execute_script(
+        "return Array.from(document.querySelectorAll('figure.sa-chart .sa-chart-view svg'))"
+        ".map(s => s.querySelectorAll('.mark-symbol path, .mark-line path').length)")
+    assert len(marks) == 2 and all(n > 5 for n in marks), marks
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+    import json
+
+    requests = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
+    urls = {m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"}
+    outside = sorted(u for u in urls if not u.startswith(("file://", "data:", "blob:", "about:")))
+    assert not outside, outside
+
+
+def test_chart_tooltips_work(site, browser):
+    browser.get((site / "book/executed/out_of_area.html").as_uri())
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script("return document.querySelectorAll('figure.sa-chart.sa-drawn').length") == 2)
+    point = browser.find_element("css selector", "#chart-share-outside .mark-symbol path")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
+    ActionChains(browser).move_to_element(point).perform()
+    WebDriverWait(browser, 5).until(
+        lambda d: d.execute_script("var t=document.querySelector('#vg-tooltip-element');"
+                                   "return t && t.classList.contains('visible') && t.textContent.length > 0"))
