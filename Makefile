@@ -1,0 +1,38 @@
+# Sent Away: `make book` builds the book, `make test` runs the tests. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: book test data vendor clean
+
+$(STAMP): requirements.txt
+	@echo "setup: creating $(VENV) and installing the pinned packages (first run only)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+# Execute the chapter notebooks (only those whose inputs changed) and build _build/html.
+book: $(STAMP)
+	$(PY) -m sentaway.build
+
+# Re-extract data/ from the raw official files (../shared/raw, or $$SENTAWAY_RAW).
+data: $(STAMP)
+	$(PY) -m sentaway.extract
+
+# The tests read the built site too, so the book is built (or found up to date) first.
+test: $(TEST_STAMP) book
+	$(PY) -m pytest
+
+# Refresh the vendored chart libraries from the npm registry (maintainers only).
+vendor:
+	scripts/vendor-js.sh
+
+clean:
+	rm -rf _build book/executed
