@@ -14,7 +14,7 @@ from pathlib import Path
 from ..paths import DATA, transcribed_dir
 from ..raw import RawFiles, RawDataError, sha256_of
 from ..suppression import CellError
-from . import catalogue, placements
+from . import catalogue, missing, placements
 from .write import csv_text, placements_csv
 
 TRANSCRIBED = "placement_location_2015_2016.csv"
@@ -26,7 +26,7 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
     if not path.is_file():
         raise RawDataError(f"{path}: transcribed figures missing")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    columns = [f["name"] for f in catalogue.RESOURCES[1]["fields"]]
+    columns = [f["name"] for f in catalogue.resource("transcribed_placement_location")["fields"]]
     records = [[row[c] for c in columns[:-1]] + [DATASET_URL.format(row["dataset_id"])] for row in rows]
     source = {f"transcribed/{TRANSCRIBED}": {
         "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
@@ -34,14 +34,24 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
     return csv_text(columns, records), source
 
 
+def _sources(raw: RawFiles, rows) -> dict:
+    """{raw file: manifest facts and release} for the files these rows came from."""
+    found = {}
+    for row in rows:
+        entry = raw.entries[row.source.file]
+        found[row.source.file] = {"origin": entry.origin_path, "sha256": entry.sha256, "release": row.source.release}
+    return found
+
+
 def build(out: Path, raw: RawFiles) -> list[str]:
     rows = placements.extract(raw)
     files = {"cla_placements.csv": placements_csv(rows)}
-    sources = {"cla_placements": {}}
-    for row in rows:
-        entry = raw.entries[row.source.file]
-        sources["cla_placements"][row.source.file] = {
-            "origin": entry.origin_path, "sha256": entry.sha256, "release": row.source.release}
+    sources = {"cla_placements": _sources(raw, rows)}
+    print(f"extract: placements, {len(rows)} values", flush=True)
+    rows = missing.extract(raw)
+    files["cla_missing.csv"] = missing.to_csv(rows)
+    sources["cla_missing"] = _sources(raw, rows)
+    print(f"extract: missing and away, {len(rows)} values", flush=True)
     files["transcribed_placement_location.csv"], sources["transcribed_placement_location"] = \
         transcribed_csv(transcribed_dir())
     files["datapackage.json"] = catalogue.datapackage(sources)

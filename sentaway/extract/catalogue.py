@@ -76,6 +76,17 @@ RESOURCES = [
 ]
 
 
+def resource(name: str) -> dict:
+    return next(spec for spec in all_resources() if spec["name"] == name)
+
+
+def all_resources() -> list[dict]:
+    # Imported here: each extractor module describes its own resource.
+    from . import missing
+
+    return RESOURCES + [missing.RESOURCE]
+
+
 def datapackage(sources: dict[str, dict]) -> str:
     """datapackage.json text; `sources` maps each resource name to {raw file: manifest entry}."""
     package = {
@@ -86,7 +97,7 @@ def datapackage(sources: dict[str, dict]) -> str:
         "licenses": [OGL],
         "resources": [],
     }
-    for spec in RESOURCES:
+    for spec in all_resources():
         resource = {key: spec[key] for key in ("name", "path", "title", "description")}
         resource.update({
             "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "licenses": [OGL],
@@ -115,7 +126,7 @@ def readme(sources: dict[str, dict], skipped: list[str]) -> str:
         "| --- | --- |",
     ]
     lines += [f"| `{code}` | {meaning} |" for code, meaning in CODES.items()]
-    for spec in RESOURCES:
+    for spec in all_resources():
         lines += ["", f"## {spec['path']}", "", spec["title"], "", spec["description"], "",
                   "| column | type | description |", "| --- | --- | --- |"]
         for field in spec["fields"]:
