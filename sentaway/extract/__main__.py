@@ -14,7 +14,8 @@ from pathlib import Path
 from ..paths import DATA, transcribed_dir
 from ..raw import RawFiles, RawDataError, sha256_of
 from ..suppression import CellError
-from . import catalogue, missing, placements
+from . import catalogue, placements
+from .catalogue import EXTRACTORS
 from .write import csv_text, placements_csv
 
 TRANSCRIBED = "placement_location_2015_2016.csv"
@@ -47,11 +48,13 @@ def build(out: Path, raw: RawFiles) -> list[str]:
     rows = placements.extract(raw)
     files = {"cla_placements.csv": placements_csv(rows)}
     sources = {"cla_placements": _sources(raw, rows)}
-    print(f"extract: placements, {len(rows)} values", flush=True)
-    rows = missing.extract(raw)
-    files["cla_missing.csv"] = missing.to_csv(rows)
-    sources["cla_missing"] = _sources(raw, rows)
-    print(f"extract: missing and away, {len(rows)} values", flush=True)
+    print(f"extract: cla_placements, {len(rows)} rows", flush=True)
+    for module in EXTRACTORS():
+        spec = module.RESOURCE
+        rows = module.extract(raw)
+        files[spec["path"]] = module.to_csv(rows)
+        sources[spec["name"]] = _sources(raw, rows)
+        print(f"extract: {spec['name']}, {len(rows)} rows", flush=True)
     files["transcribed_placement_location.csv"], sources["transcribed_placement_location"] = \
         transcribed_csv(transcribed_dir())
     files["datapackage.json"] = catalogue.datapackage(sources)

@@ -80,11 +80,15 @@ def resource(name: str) -> dict:
     return next(spec for spec in all_resources() if spec["name"] == name)
 
 
-def all_resources() -> list[dict]:
-    # Imported here: each extractor module describes its own resource.
-    from . import missing
+def EXTRACTORS() -> list:
+    """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
+    from . import distance, missing, providers, spend
 
-    return RESOURCES + [missing.RESOURCE]
+    return [missing, distance, providers, spend]
+
+
+def all_resources() -> list[dict]:
+    return RESOURCES + [module.RESOURCE for module in EXTRACTORS()]
 
 
 def datapackage(sources: dict[str, dict]) -> str:

@@ -1,0 +1,162 @@
+"""The distance x locality extract: deterministic, true to the raw files, strict on drift."""
+
+import csv
+import hashlib
+import io
+
+import pytest
+
+from sentaway.extract import distance
+from sentaway.raw import RawDataError, RawFiles
+
+
+@pytest.fixture(scope="module")
+def extracted(raw_root):
+    rows = distance.extract(RawFiles(raw_root))
+    return rows, distance.to_csv(rows)
+
+
+@pytest.fixture(scope="module")
+def table(extracted):
+    return list(csv.DictReader(io.StringIO(extracted[1])))
+
+
+def raw_dicts(root, rel, encoding="utf-8-sig"):
+    with open(root / rel, newline="", encoding=encoding) as handle:
+        return list(csv.DictReader(handle))
+
+
+def one(table, **where):
+    found = [row for row in table if all(row[k] == v for k, v in where.items())]
+    assert len(found) == 1, (where, len(found))
+    return found[0]
+
+
+def test_extraction_is_deterministic(raw_root, extracted):
+    again = distance.to_csv(distance.extract(RawFiles(raw_root)))
+    assert again == extracted[1]
+    assert extracted[1].splitlines()[0] == ",".join(distance.COLUMNS)
+    assert [f["name"] for f in distance.RESOURCE["fields"]] == distance.COLUMNS
+    assert set(distance.RESOURCE["primaryKey"]) <= set(distance.COLUMNS)
+    assert distance.RESOURCE["name"] == "cla_distance" and distance.RESOURCE["path"] == "cla_distance.csv"
+    assert all(row.source.file == row.source.file.strip() for row in extracted[0])
+
+
+def test_sfr_2017_outside_over_20_miles(raw_root, table):
+    rel = "dfe-cla-sfr/2017/SFR50_CLA2017.csv"
+    records = raw_dicts(raw_root, rel, encoding="cp1252")
+    national = next(r for r in records if r["geog_l"] == "NATIONAL")
+    row = one(table, source_file=rel, geographic_level="national", distance="over_20_miles", locality="outside")
+    assert row["value"] == national["CLA_OutLA_GT20"] == "10530"
+    assert row["unit"] == "children" and row["placement"] == "all" and "over 20 miles" in row["placement_label"]
+    kent = next(r for r in records if r["geog_n"] == "Kent")
+    row = one(table, source_file=rel, area_name="Kent", distance="not_known", locality="inside")
+    assert row["value"] == kent["CLA_InLA_NoInfo"] and row["old_la_code"] == kent["geog_c"]
+
+
+def test_ees_childrens_homes_over_20_miles(raw_root, table):
+    rel = "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv"
+    wanted = [r for r in raw_dicts(raw_root, rel) if r["time_period"] == "2024"
+              and r["cla_group"] == "Secure homes and children's homes"
+              and r["characteristic"] == "2.ii Over 20 miles outside LA boundary"]
+    assert len(wanted) == 1
+    count = one(table, source_file=rel, year="2024", placement="secure_childrens_homes",
+                distance="over_20_miles", locality="outside", unit="children")
+    share = one(table, source_file=rel, year="2024", placement="secure_childrens_homes",
+                distance="over_20_miles", locality="outside", unit="percent")
+    assert (count["value"], share["value"]) == (wanted[0]["number"], wanted[0]["percentage"])
+    assert count["rounding"] == "nearest 10" and share["rounding"] == "not applicable"
+
+
+def test_both_releases_kept_for_overlapping_years(table):
+    releases = {r["release"] for r in table if r["year"] == "2022"}
+    assert releases == {"CLA 2023 (EES)", "CLA 2024 (EES)"}
+    assert {r["year"] for r in table} == {"2017", "2019", "2020", "2021", "2022", "2023", "2024"}
+
+
+def test_suppressed_cells_have_a_symbol_and_no_value(table):
+    suppressed = [r for r in table if r["status"]]
+    assert suppressed and all(r["value"] == "" for r in suppressed)
+    assert {r["status"] for r in suppressed} <= {"x", "k"}
+
+
+def test_no_earlier_sfr_year_has_distance(raw_root):
+    notes = distance.sfr_years_without_distance(RawFiles(raw_root))
+    assert sorted(notes) == [2011, 2012, 2013, 2014, 2015, 2016]
+
+
+def test_duplicate_keys_are_refused(extracted):
+    rows = extracted[0]
+    with pytest.raises(ValueError, match="a second value for the same key"):
+        distance.to_csv([rows[0], rows[0]])
+
+
+# --- schema drift, on small synthetic raw folders -----------------------------------------------
+
+HEADER = "time_period,time_identifier,geographic_level,country_code,country_name,cla_group,characteristic,number,percentage\n"
+ROW = "2024,Reporting year,National,E92000001,England,{group},{characteristic},4220,49\n"
+
+
+def make_raw(tmp_path, files: dict[str, str]) -> RawFiles:
+    lines = ["path,bytes,sha256,origin_path"]
+    for name, text in files.items():
+        content = text.encode("utf-8")
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        lines.append(f"{name},{len(content)},{hashlib.sha256(content).hexdigest()},origin/{name}")
+    (tmp_path / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
+    return RawFiles(tmp_path)
+
+
+def ees_file(header=HEADER, group="Secure homes and children's homes", characteristic="2. Over 20 miles"):
+    return header + ROW.format(group=f'"{group}"', characteristic=characteristic)
+
+
+def test_synthetic_file_reads(tmp_path, monkeypatch):
+    raw = make_raw(tmp_path, {"d.csv": ees_file()})
+    monkeypatch.setattr(distance, "EES_FILES", {"CLA 2024 (EES)": "d.csv"})
+    count, share = distance.ees_rows(raw)
+    assert (count.placement, count.distance, count.locality, count.value) == ("secure_childrens_homes", "over_20_miles", "all", 4220)
+    assert (share.unit, share.value) == ("percent", 49)
+
+
+def test_a_renamed_column_stops_naming_it(tmp_path, monkeypatch):
+    raw = make_raw(tmp_path, {"d.csv": ees_file(header=HEADER.replace(",cla_group,", ",placement_group,"))})
+    monkeypatch.setattr(distance, "EES_FILES", {"CLA 2024 (EES)": "d.csv"})
+    with pytest.raises(RawDataError, match=r"d\.csv: expected column\(s\) cla_group not found"):
+        distance.ees_rows(raw)
+
+
+def test_an_unknown_placement_label_stops_naming_it(tmp_path, monkeypatch):
+    raw = make_raw(tmp_path, {"d.csv": ees_file(group="Children's homes only")})
+    monkeypatch.setattr(distance, "EES_FILES", {"CLA 2024 (EES)": "d.csv"})
+    with pytest.raises(RawDataError, match=r"d\.csv, line 2: unknown cla_group \"Children's homes only\""):
+        distance.ees_rows(raw)
+
+
+def test_an_unknown_distance_label_stops_naming_it(tmp_path, monkeypatch):
+    raw = make_raw(tmp_path, {"d.csv": ees_file(characteristic="2. Over 30 miles")})
+    monkeypatch.setattr(distance, "EES_FILES", {"CLA 2024 (EES)": "d.csv"})
+    with pytest.raises(RawDataError, match="d.csv, line 2: unknown characteristic '2. Over 30 miles'"):
+        distance.ees_rows(raw)
+
+
+def test_a_renamed_sfr_code_stops_naming_it(tmp_path, monkeypatch):
+    meta = "CLA_OutLA_GT20: Children looked after at 31 March 2017 placed outside of the local authority boundary and over 20 miles from the child's home\n"
+    data = "LA_order,New_geog_code,geog_l,geog_c,geog_n,CLA_OutLA_GT21\n1,E92000001,NATIONAL,999,ENGLAND,10530\n"
+    raw = make_raw(tmp_path, {"c.csv": data, "meta.txt": meta})
+    monkeypatch.setattr(distance, "SFR", {2017: ("c.csv", "meta.txt", "SFR50/2017")})
+    monkeypatch.setattr(distance, "SFR_COLUMNS", {"CLA_OutLA_GT20": distance.SFR_COLUMNS["CLA_OutLA_GT20"]})
+    with pytest.raises(RawDataError, match=r"c\.csv: expected column\(s\) CLA_OutLA_GT20 not found"):
+        distance.sfr_rows(raw)
+
+
+def test_a_code_whose_definition_changed_stops(tmp_path, monkeypatch):
+    meta = "CLA_OutLA_GT20: Children looked after at 31 March 2017 placed outside of the local authority boundary and over 30 miles from the child's home\n"
+    data = "LA_order,New_geog_code,geog_l,geog_c,geog_n,CLA_OutLA_GT20\n1,E92000001,NATIONAL,999,ENGLAND,10530\n"
+    raw = make_raw(tmp_path, {"c.csv": data, "meta.txt": meta})
+    monkeypatch.setattr(distance, "SFR", {2017: ("c.csv", "meta.txt", "SFR50/2017")})
+    monkeypatch.setattr(distance, "SFR_COLUMNS", {"CLA_OutLA_GT20": distance.SFR_COLUMNS["CLA_OutLA_GT20"]})
+    with pytest.raises(RawDataError, match="column CLA_OutLA_GT20 is defined as .* expected it to mention 'over 20 miles'"):
+        distance.sfr_rows(raw)
