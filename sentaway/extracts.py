@@ -27,3 +27,29 @@ def placements() -> pd.DataFrame:
 
 def transcribed_placement_location() -> pd.DataFrame:
     return _read("transcribed_placement_location.csv").copy()
+
+
+def missing() -> pd.DataFrame:
+    frame = _read("cla_missing.csv").copy()
+    frame["value"] = pd.to_numeric(frame["value"])
+    return frame
+
+
+class NotComputable(ValueError):
+    """An official value that the files leave suppressed or absent."""
+
+
+def one(frame: pd.DataFrame, **filters) -> pd.Series:
+    """The single row matching `filters`; stops if none, several, or suppressed (never read as 0)."""
+    rows = frame
+    for column, wanted in filters.items():
+        rows = rows[rows[column] == wanted]
+    described = ", ".join(f"{k}={v}" for k, v in filters.items())
+    if rows.empty:
+        raise NotComputable(f"no official row with {described}")
+    if len(rows) > 1:
+        raise ValueError(f"{len(rows)} rows with {described}: add a filter")
+    row = rows.iloc[0]
+    if row.get("status"):
+        raise NotComputable(f"the row with {described} is suppressed ({row.status})")
+    return row

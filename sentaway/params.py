@@ -9,8 +9,14 @@ from .paths import REPO
 PARAMS_FILE = REPO / "params.yml"
 
 # For each chapter: parameter -> (type, allowed values or (low, high) bounds).
+YEARS = {"first_year": (int, (2010, 2024)), "last_year": (int, (2010, 2024))}
 SCHEMA = {
-    "out_of_area": {"first_year": (int, (2010, 2024)), "last_year": (int, (2010, 2024))},
+    "out_of_area": YEARS,
+    "claims_out_of_area": YEARS,
+    "claims_missing": YEARS,
+    "claims_regional": YEARS,
+    "claims_cost": YEARS,
+    "register": {},
 }
 
 
