@@ -106,7 +106,7 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     if len(points) < 2:
         return None
     table = pd.DataFrame(points)
-    if "-" not in row.year and unit in ("children", "incidents", "percent") and row.unit in ("children", "incidents", "reports", "percent"):
+    if "-" not in row.year and first_year <= int(row.year) <= last_year and unit in ("children", "incidents", "percent") and row.unit in ("children", "incidents", "reports", "percent"):
         table = pd.concat([table, pd.DataFrame([{"measure": f"Cited by {row.speaker} ({row.outlet})", "year": int(row.year),
                                                  "value": float(row.cited_value), "unit": unit, "release": "the claim"}])])
     label = {"percent": "Per cent", "children": "Children", "incidents": "Incidents"}.get(unit, unit)

@@ -53,3 +53,21 @@ def one(frame: pd.DataFrame, **filters) -> pd.Series:
     if row.get("status"):
         raise NotComputable(f"the row with {described} is suppressed ({row.status})")
     return row
+
+
+def providers() -> pd.DataFrame:
+    frame = _read("ofsted_providers.csv").copy()
+    frame["value"] = pd.to_numeric(frame["value"])
+    return frame
+
+
+def spend() -> pd.DataFrame:
+    frame = _read("s251_spend.csv").copy()
+    frame["value"] = pd.to_numeric(frame["value"])
+    return frame
+
+
+def distance() -> pd.DataFrame:
+    frame = _read("cla_distance.csv").copy()
+    frame["value"] = pd.to_numeric(frame["value"])
+    return frame

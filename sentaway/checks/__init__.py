@@ -35,6 +35,6 @@ def change_interval(start: float, end: float, step: float = 10) -> tuple[float, 
 
 
 def load_all() -> dict:
-    from . import cost, missing, other, out_of_area  # noqa: F401  (registers their checks)
+    from . import cost, missing, other, out_of_area, regional  # noqa: F401  (registers their checks)
 
     return CHECKS

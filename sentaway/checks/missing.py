@@ -64,9 +64,29 @@ def incidents_total(claim, variant=None) -> Evidence:
 def incidents_by_distance(claim, variant=None) -> Evidence:
     return Evidence(claim.claim_id, official_measure="Missing incidents from placements 20 miles or more from home",
                     comparable=False, unit="incidents" if claim.quantity == "count" else "percent",
-                    official_year=claim.year, missing=NO_DISTANCE + ".", nearest=_points(
-                        "missing_incidents", "All missing incidents (all placements)", "incidents"),
-                    source_file="data/cla_missing.csv", release="SFR50/2017")
+                    official_year=claim.year, missing=NO_DISTANCE + ". The nearest official figure is the share of "
+                    "all looked-after children placed over 20 miles from home at 31 March (a count of children on one day, "
+                    "not of missing incidents).",
+                    nearest=_points("missing_incidents", "All missing incidents (all placements)", "incidents")
+                    + _over_20_miles(), source_file="data/cla_missing.csv; data/cla_distance.csv", release="SFR50/2017")
+
+
+def _over_20_miles() -> list[dict]:
+    """Share of all looked-after children placed over 20 miles from home, 31 March, latest release per year."""
+    frame = extracts.distance()
+    frame = frame[(frame.geographic_level == "national") & (frame.placement == "all") & (frame.unit == "children")
+                  & (frame.status == "")]
+    points = []
+    for year, rows in frame.groupby("year"):
+        rows = rows[rows.release == rows.release.max()]
+        over = rows[(rows.distance == "over_20_miles") & (rows.locality == "all")].value.sum()
+        if not over:
+            over = rows[(rows.distance == "over_20_miles")].value.sum()
+        total = rows[(rows.distance == "all") & (rows.locality == "all")].value
+        if len(total) == 1 and over:
+            points.append({"measure": "All looked-after children placed over 20 miles from home (share)", "year": int(year),
+                           "value": 100 * over / total.iloc[0], "unit": "percent", "release": rows.release.iloc[0]})
+    return points
 
 
 @check("missing-ooa-children-2015-localgov", "missing-ooa-children-2018-localgov",

@@ -1,0 +1,32 @@
+"""A reviewer reruns one chapter with other parameters and gets a coherent page, or a clear refusal."""
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from sentaway.paths import REPO
+
+
+def _papermill(tmp_path, *args):
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run([sys.executable, "-m", "papermill", "notebooks/claims_out_of_area.ipynb", str(out),
+                             "--cwd", str(REPO), "--no-progress-bar", *args], cwd=REPO, capture_output=True, text=True)
+    return result, out
+
+
+def test_a_family_reruns_with_another_window(tmp_path):
+    result, out = _papermill(tmp_path, "-p", "first_year", "2013", "-p", "last_year", "2022")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = "".join(o.get("data", {}).get("text/html", "") if isinstance(o.get("data", {}).get("text/html", ""), str)
+                   else "".join(o["data"]["text/html"])
+                   for cell in nbformat.read(out, 4).cells for o in cell.get("outputs", []))
+    assert "ooa-share-2018-localgov" in html
+    assert '"year":2012' not in html and '"year":2024' not in html  # the window limits the figures shown
+
+
+def test_a_year_outside_the_data_is_refused_before_any_work(tmp_path):
+    result, _ = _papermill(tmp_path, "-p", "first_year", "2005")
+    assert result.returncode != 0
+    assert "first_year=2005 is outside the data; allowed 2010 to 2024" in result.stderr + result.stdout
