@@ -29,10 +29,15 @@ class BuildError(RuntimeError):
     pass
 
 
+def _shown(path: Path) -> str:
+    """A path as the messages show it: relative to the repository where it is inside it."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def _hash_files(paths) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(_shown(path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -72,7 +77,7 @@ def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
                             kernel_name="python3", progress_bar=False)
     except PapermillExecutionError as error:
         raise BuildError(
-            f"{notebook.relative_to(REPO)} failed in cell {error.cell_index} "
+            f"{_shown(notebook)} failed in cell {error.cell_index} "
             f"(execution count {error.exec_count}): {error.ename}: {error.evalue}"
         ) from None
 
@@ -100,7 +105,7 @@ def execute_notebooks(force: bool = False) -> list[str]:
         parameters = all_params.get(name, {})
         key = notebook_key(notebook, parameters)
         key_file, output = KEYS / f"{name}.key", EXECUTED / f"{name}.ipynb"
-        label = f"[{number}/{len(notebooks)}] {notebook.relative_to(REPO)}"
+        label = f"[{number}/{len(notebooks)}] {_shown(notebook)}"
         if not force and output.exists() and key_file.exists() and key_file.read_text() == key:
             print(f"{label}: unchanged, using the cached run", flush=True)
             continue

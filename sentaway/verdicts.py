@@ -95,8 +95,10 @@ def judge(claim, evidence: Evidence | None) -> tuple[str, str]:
         if evidence.caveat:
             return CAVEAT, f"The official figure is {shown}; but {evidence.caveat}"
         return REPRODUCES, f"The official figure is {shown}, matching the claim within rounding."
-    return NOT_REPRODUCED, (f"The official figure is {shown} (rounding allows {format_value(official[0], evidence.unit)}"
-                            f" to {format_value(official[1], evidence.unit)}), not {claim.cited_value}."
+    allows = ("" if format_value(official[0], evidence.unit) == format_value(official[1], evidence.unit) else
+              f" (rounding allows {format_value(official[0], evidence.unit)} to {format_value(official[1], evidence.unit)})")
+    return NOT_REPRODUCED, (f"The official figure is {shown}{allows}, not {claim.cited_value}"
+                            f"{'%' if evidence.unit == 'percent' else ''} as cited."
                             + (f" Note: {evidence.caveat}" if evidence.caveat else ""))
 
 
