@@ -17,6 +17,7 @@ SCHEMA = {
     "claims_regional": YEARS,
     "claims_cost": YEARS,
     "register": {},
+    "methods": {},
 }
 
 

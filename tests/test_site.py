@@ -121,3 +121,30 @@ def test_each_evidence_section_carries_claim_review_json_ld(site):
         for block in blocks:
             data = json.loads(block.replace("<\\/", "</"))
             assert data["@type"] == "ClaimReview" and data["reviewRating"]["alternateName"]
+
+
+def test_downloads_page_links_resolve_to_the_extracts_byte_for_byte(site):
+    import json
+    from pathlib import Path
+
+    from sentaway.paths import DATA
+
+    page = site / "book/downloads.html"
+    text = page.read_text(encoding="utf-8")
+    links = re.findall(r'href="(\.\./_downloads/[^"]+)"', text)
+    names = {Path(link).name: (page.parent / link).resolve() for link in links}
+    package = json.loads((DATA / "datapackage.json").read_text())
+    for resource in package["resources"]:
+        assert resource["path"] in names, f"{resource['path']} is not offered on the Downloads page"
+    for name, target in names.items():
+        assert target.read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_citation_file_is_valid_and_matches_the_version():
+    import yaml
+
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    for key in ("cff-version", "message", "title", "version", "authors"):
+        assert citation.get(key), key
+    assert str(citation["version"]) == __version__
+    assert f"## {__version__}" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
