@@ -41,3 +41,23 @@ def definitions(raw: RawFiles, rel: str) -> dict[str, str]:
     if not found:
         raise RawDataError(f"{rel}: no column definitions could be read")
     return found
+
+
+def check_definition(defs: dict[str, str], code: str, words: str | list[str], meta_file: str,
+                     required: bool = True) -> str | None:
+    """The metadata's definition of `code`, after checking it still mentions `words` (else the code may
+    have changed meaning). An undefined code stops, unless not `required`: then None (not trusted, not read)."""
+    lookup = {key.lower(): value for key, value in defs.items()}
+    definition = lookup.get(code.lower())
+    if definition is None:
+        if not required:
+            return None
+        raise RawDataError(f"{meta_file}: column {code} is in the data file but not defined in the metadata")
+    text = definition.lower().replace("\u2019", "'")
+    for word in [words] if isinstance(words, str) else words:
+        if word not in text:
+            raise RawDataError(
+                f"{meta_file}: column {code} is defined as {definition!r}, expected it to mention {word!r}; "
+                "the code's meaning may have changed"
+            )
+    return definition

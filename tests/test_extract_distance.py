@@ -8,6 +8,7 @@ import pytest
 
 from sentaway.extract import distance
 from sentaway.raw import RawDataError, RawFiles
+from tables import one, raw_dicts
 
 
 @pytest.fixture(scope="module")
@@ -21,15 +22,6 @@ def table(extracted):
     return list(csv.DictReader(io.StringIO(extracted[1])))
 
 
-def raw_dicts(root, rel, encoding="utf-8-sig"):
-    with open(root / rel, newline="", encoding=encoding) as handle:
-        return list(csv.DictReader(handle))
-
-
-def one(table, **where):
-    found = [row for row in table if all(row[k] == v for k, v in where.items())]
-    assert len(found) == 1, (where, len(found))
-    return found[0]
 
 
 def test_extraction_is_deterministic(raw_root, extracted):

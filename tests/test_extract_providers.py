@@ -9,6 +9,7 @@ import pytest
 
 from sentaway.extract import providers
 from sentaway.raw import RawDataError, RawFiles
+from tables import one
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +34,6 @@ def raw_table(root, rel, header_line):
     header = [c.strip() for c in lines[header_line - 1]]
     return [dict(zip(header, row)) for row in lines[header_line:] if any(c.strip() for c in row)]
 
-
-def one(table, **where):
-    found = [row for row in table if all(row[k] == v for k, v in where.items())]
-    assert len(found) == 1, (where, len(found))
-    return found[0]
 
 
 def test_extraction_is_deterministic(raw_root, extracted):

@@ -9,6 +9,7 @@ import pytest
 
 from sentaway.extract import spend
 from sentaway.raw import RawDataError, RawFiles
+from tables import one
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +31,6 @@ def raw_lists(root, rel):
         text = data.decode("cp1252")
     return list(csv.reader(io.StringIO(text, newline="")))
 
-
-def one(table, **where):
-    found = [row for row in table if all(row[k] == v for k, v in where.items())]
-    assert len(found) == 1, (where, len(found))
-    return found[0]
 
 
 def test_extraction_is_deterministic(raw_root, extracted):

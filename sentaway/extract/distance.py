@@ -30,7 +30,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..metadata import definitions
+from ..metadata import check_definition, definitions
 from ..raw import RawDataError, RawFiles
 from ..suppression import parse_cell
 from .catalogue import STATUS_FIELD
@@ -161,19 +161,6 @@ def _records(raw: RawFiles, rel: str, required: list[str]) -> list[dict[str, str
     return [{rename.get(h, h): v for h, v in zip(header, row)} for row in rows]
 
 
-def _check_definition(defs: dict[str, str], code: str, words: list[str], meta_file: str) -> str:
-    lookup = {key.lower(): value for key, value in defs.items()}
-    definition = lookup.get(code.lower())
-    if definition is None:
-        raise RawDataError(f"{meta_file}: column {code} is in the data file but not defined in the metadata")
-    text = definition.lower().replace("\u2019", "'")
-    for word in words:
-        if word not in text:
-            raise RawDataError(
-                f"{meta_file}: column {code} is defined as {definition!r}, expected it to mention {word!r}; "
-                "the code's meaning may have changed"
-            )
-    return definition
 
 
 def sfr_years_without_distance(raw: RawFiles) -> dict[int, str]:
@@ -201,7 +188,7 @@ def sfr_rows(raw: RawFiles) -> list[DistanceRow]:
         records = _records(raw, data_file, SFR_GEOGRAPHY + [code for code, _ in codes])
         columns = []
         for code, (distance, locality, words) in codes:
-            definition = _check_definition(defs, code, [w.format(year=year) for w in words], meta_file)
+            definition = check_definition(defs, code, [w.format(year=year) for w in words], meta_file)
             columns.append((code, distance, locality, definition))
         for line, item in enumerate(records, start=2):
             where = f"{data_file}, line {line}"

@@ -39,7 +39,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..metadata import definitions
+from ..metadata import check_definition, definitions
 from ..raw import RawDataError, RawFiles
 from ..suppression import parse_cell
 from .catalogue import STATUS_FIELD
@@ -277,17 +277,6 @@ def _records(raw: RawFiles, rel: str, required: list[str], either: tuple[str, ..
 
 # ---------------------------------------------------------------------------------------------
 
-def _check_definition(defs: dict[str, str], code: str, words: str, meta_file: str) -> str:
-    lookup = {key.lower(): value for key, value in defs.items()}
-    definition = lookup.get(code.lower())
-    if definition is None:
-        raise RawDataError(f"{meta_file}: column {code} is in the data file but not defined in the metadata")
-    if words not in definition.lower():
-        raise RawDataError(
-            f"{meta_file}: column {code} is defined as {definition!r}, expected it to mention {words!r}; "
-            "the code's meaning may have changed"
-        )
-    return definition
 
 
 def sfr_rows(raw: RawFiles) -> list[MissingRow]:
@@ -298,7 +287,7 @@ def sfr_rows(raw: RawFiles) -> list[MissingRow]:
         codes = [(m, unit, code17 if year >= 2017 else code15, words.format(year=year))
                  for m, unit, code15, code17, words in SFR_MEASURES]
         records, _ = _records(raw, data_file, SFR_GEOGRAPHY + [code for _, _, code, _ in codes])
-        columns = [(m, unit, code, _check_definition(defs, code, words, meta_file)) for m, unit, code, words in codes]
+        columns = [(m, unit, code, check_definition(defs, code, words, meta_file)) for m, unit, code, words in codes]
         for line, item in enumerate(records, start=2):
             where = f"{data_file}, line {line}"
             code = item["New_geog_code"].strip()

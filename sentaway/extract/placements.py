@@ -9,7 +9,7 @@ Two formats are harmonised here:
 
 import re
 
-from ..metadata import definitions
+from ..metadata import check_definition, definitions
 from ..raw import RawFiles, RawDataError
 from .tidy import Row, Source, level_of
 
@@ -100,21 +100,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def _check_definition(defs: dict[str, str], code: str, words: str, meta_file: str, required: bool) -> str | None:
-    lookup = {key.lower(): value for key, value in defs.items()}
-    definition = lookup.get(code.lower())
-    if definition is None:
-        if not required:
-            # Not defined by its own release: not trusted, so not extracted (listed in SKIPPED).
-            SKIPPED.append(f"{code} in {meta_file.split('/')[1]}: in the data file but not defined in the metadata")
-            return None
-        raise RawDataError(f"{meta_file}: column {code} is in the data file but not defined in the metadata")
-    if words not in definition.lower():
-        raise RawDataError(
-            f"{meta_file}: column {code} is defined as {definition!r}, expected it to mention {words!r}; "
-            "the code's meaning may have changed"
-        )
-    return definition
 
 
 def sfr_rows(raw: RawFiles) -> list[Row]:
@@ -132,8 +117,9 @@ def sfr_rows(raw: RawFiles) -> list[Row]:
                 if required:
                     raise RawDataError(f"{data_file}: expected column {code} not found in the header")
                 continue
-            definition = _check_definition(defs, code, words, meta_file, required)
+            definition = check_definition(defs, code, words, meta_file, required)
             if definition is None:
+                SKIPPED.append(f"{code} in {meta_file.split('/')[1]}: in the data file but not defined in the metadata")
                 continue
             columns.append((header.index(present[code.lower()]), present[code.lower()], placement, locality, definition))
         for line, record in enumerate(records, start=2):
