@@ -18,6 +18,7 @@ SCHEMA = {
     "claims_cost": YEARS,
     "register": {},
     "methods": {},
+    "revisions": {},
 }
 
 

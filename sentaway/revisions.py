@@ -1,0 +1,78 @@
+"""How official figures moved between releases: every year that more than one release gives."""
+
+import re
+
+import pandas as pd
+
+from . import extracts
+
+
+def _table_name(source_file: str) -> str:
+    """The same table across releases: the file name with the release folder and spelling drift removed."""
+    return re.sub(r"net_?gain", "netgain", source_file.rsplit("/", 1)[-1])
+
+
+def _revised(frame: pd.DataFrame, keys: list[str], label) -> pd.DataFrame:
+    frame = frame[frame.status == ""].assign(table=frame.source_file.map(_table_name))
+    counts = frame.groupby(keys + ["table"]).release.transform("nunique")
+    frame = frame[counts > 1]
+    rows = []
+    for key, group in frame.groupby(keys + ["table"]):
+        group = group.sort_values("release")
+        first, last = group.iloc[0], group.iloc[-1]
+        rows.append({"measure": label(first), "table": key[-1], "year": int(first.year), "first release": first.release,
+                     "first value": float(first.value), "latest release": last.release, "latest value": float(last.value),
+                     "revision": float(last.value - first.value),
+                     "revision (%)": 100 * float(last.value - first.value) / float(first.value) if first.value else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def national_revisions() -> pd.DataFrame:
+    placements = extracts.placements()
+    placements = placements[(placements.geographic_level == "national") & (placements.provider == "all")
+                            & placements.placement.isin(["all", "secure_childrens_homes", "secure_childrens_homes_semi_independent"])]
+    missing = extracts.missing()
+    missing = missing[(missing.geographic_level == "national") & (missing.placement == "all")
+                      & missing.measure.isin(["children_missing", "missing_incidents"])]
+    parts = [
+        _revised(placements, ["placement", "locality", "year"],
+                 lambda r: f"Children looked after at 31 March: {r.placement.replace('_', ' ')}, locality {r.locality}"),
+        _revised(missing, ["measure", "locality", "year"],
+                 lambda r: f"{r.measure.replace('_', ' ').capitalize()} during the year, locality {r.locality}"),
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values(["measure", "table", "year"]).reset_index(drop=True)
+
+
+def summary(table: pd.DataFrame) -> dict:
+    changed = table[table.revision != 0]
+    largest = changed.loc[changed["revision (%)"].abs().idxmax()] if not changed.empty else None
+    return {"n_revisable": len(table), "n_revised": len(changed),
+            "largest_revision_pct": abs(float(largest["revision (%)"])) if largest is not None else 0.0,
+            "largest_revision_measure": (f"{largest.measure}, {largest.year}" if largest is not None else "none")}
+
+
+def verdicts_by_release(register: pd.DataFrame) -> pd.DataFrame:
+    """Claims whose robustness check recomputed them under another release or definition, and whether the verdict moved."""
+    rows = register[register.robustness != ""]
+    return pd.DataFrame({"claim": rows.claim_id, "verdict": rows.verdict, "under other releases or definitions": rows.robustness,
+                         "verdict depends on the choice": rows.robustness.str.contains("verdict changes")})
+
+
+def revision_chart(table: pd.DataFrame) -> str:
+    import altair as alt
+
+    from . import charts
+
+    data = table.assign(series=table.measure + " [" + table.table + "]")
+    chart = charts.line_chart(
+        data, x="year", y="revision (%)", series="series", y_title="Revision, latest vs first release (%)",
+        y_format=".1f", title=f"The largest revision between releases is {summary(table)['largest_revision_pct']:.1f}% of the first figure",
+        tooltip=[alt.Tooltip("series:N", title="Figure"), alt.Tooltip("year:Q", format="d", title="Year"),
+                 alt.Tooltip("first value:Q", format=",.0f"), alt.Tooltip("latest value:Q", format=",.0f"),
+                 alt.Tooltip("revision (%):Q", format=".2f")])
+    return charts.figure(
+        chart, name="revisions", description="Line chart of the percentage revision of each national figure between the first and latest release that gives it, by year.",
+        source="Department for Education, Children looked after in England, explore-education-statistics releases to 2022, 2023 and 2024; Open Government Licence v3.0.",
+        notes="Counts rounded to the nearest 10 in each release; a revision of 10 may be rounding alone.",
+        table=table.round(2))
