@@ -614,6 +614,9 @@ def headlines(first_year: int, last_year: int, series: str) -> dict:
              "step_used": "with a step dummy for the definition change" if g["step"] else "with no step dummy"}
     if g["step"]:
         facts.update({"step_pct": g["step_pct"], "step_lo": g["step_lo"], "step_hi": g["step_hi"]})
+        facts["step_used"] = (f"with a step dummy for the {definition_break()['year']} definition change (estimated "
+                              f"level shift {g['step_pct']:+.1f}%, 95% interval {g['step_lo']:+.1f}% to "
+                              f"{g['step_hi']:+.1f}%)")
     s = share_model(rows)
     if s is None:
         facts["share_sentence"] = (f"The share placed outside cannot be modelled for this series in "
