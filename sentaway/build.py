@@ -8,12 +8,14 @@
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from . import params as chapter_params
@@ -94,31 +96,55 @@ def _hide_injected_parameters(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def execute_notebooks(force: bool = False) -> list[str]:
+def _execute_one(notebook: Path, parameters: dict, output: Path) -> float:
+    """Run one notebook into a staging file and move it into place only when it succeeded."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / output.name
+        run_notebook(notebook, parameters, staged)
+        _hide_injected_parameters(staged)
+        shutil.move(staged, output)
+    return time.monotonic() - start
+
+
+def execute_notebooks(force: bool = False, workers: int | None = None) -> list[str]:
+    """Run every notebook whose key changed, as many at once as there are cores (they are independent)."""
     all_params = chapter_params.load()
     notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
     EXECUTED.mkdir(parents=True, exist_ok=True)
     KEYS.mkdir(parents=True, exist_ok=True)
-    ran = []
+    stale = []
     for number, notebook in enumerate(notebooks, start=1):
         name = notebook.stem
         parameters = all_params.get(name, {})
         key = notebook_key(notebook, parameters)
         key_file, output = KEYS / f"{name}.key", EXECUTED / f"{name}.ipynb"
-        label = f"[{number}/{len(notebooks)}] {_shown(notebook)}"
         if not force and output.exists() and key_file.exists() and key_file.read_text() == key:
-            print(f"{label}: unchanged, using the cached run", flush=True)
-            continue
-        print(f"{label}: running with {parameters or 'no parameters'} ({len(notebooks) - number} after it)", flush=True)
-        start = time.monotonic()
-        with tempfile.TemporaryDirectory() as tmp:
-            staged = Path(tmp) / output.name
-            run_notebook(notebook, parameters, staged)
-            _hide_injected_parameters(staged)
-            shutil.move(staged, output)
-        key_file.write_text(key)
-        ran.append(name)
-        print(f"{label}: done in {time.monotonic() - start:.1f} s", flush=True)
+            print(f"[{number}/{len(notebooks)}] {_shown(notebook)}: unchanged, using the cached run", flush=True)
+        else:
+            stale.append((notebook, parameters, key, key_file, output))
+    if not stale:
+        return []
+    workers = workers or min(len(stale), os.cpu_count() or 1)
+    print(f"notebooks: running {len(stale)} of {len(notebooks)}, {workers} at a time", flush=True)
+    ran, failures = [], []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, key, key_file) for nb, params, key, key_file, out in stale}
+        for nb, params, *_ in jobs.values():
+            print(f"  queued {_shown(nb)} with {params or 'no parameters'}", flush=True)
+        for done, job in enumerate(as_completed(jobs), start=1):
+            notebook, parameters, key, key_file = jobs[job]
+            try:
+                seconds = job.result()
+            except BuildError as error:
+                failures.append(str(error))
+                print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
+                continue
+            key_file.write_text(key)
+            ran.append(notebook.stem)
+            print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+    if failures:
+        raise BuildError("\n".join(failures))
     return ran
 
 
