@@ -1,0 +1,139 @@
+"""The growth chapter's models, checked against an independent closed-form calculation on the extract
+read with the csv module (not through sentaway.extracts)."""
+
+import csv
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sentaway import growth
+from sentaway.paths import DATA
+
+
+def _outside_all_children(first, last):
+    """National 'all children placed outside', one value a year: SFR / national locality table where it exists,
+    else the LA net-gain file (2018); the latest release wins, as in the chapter."""
+    best = {}
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["geographic_level"], r["placement"], r["locality"], r["provider"]) != ("national", "all", "outside", "all"):
+                continue
+            year = int(r["year"])
+            if not first <= year <= last or not r["value"]:
+                continue
+            net = "net_gain" in r["source_file"] or "netgain" in r["source_file"]
+            rank = (0 if net else 1, r["release"])
+            if year not in best or rank > best[year][0]:
+                best[year] = (rank, int(r["value"]))
+    years = sorted(best)
+    return np.array(years, dtype=float), np.array([best[y][1] for y in years], dtype=float)
+
+
+def _closed_form_growth(years, counts):
+    """OLS of log(count) on year by the normal equations; growth % a year and its 95% t interval."""
+    X = np.column_stack([np.ones_like(years), years - years[0]])
+    y = np.log(counts)
+    beta = np.linalg.solve(X.T @ X, X.T @ y)
+    resid = y - X @ beta
+    df = len(y) - 2
+    sigma2 = resid @ resid / df
+    se = np.sqrt(sigma2 * np.linalg.inv(X.T @ X)[1, 1])
+    t = stats.t.ppf(0.975, df)
+    pct = lambda b: 100 * (np.exp(b) - 1)  # noqa: E731
+    return pct(beta[1]), pct(beta[1] - t * se), pct(beta[1] + t * se)
+
+
+@pytest.mark.parametrize("first, last", [(2012, 2018), (2011, 2017), (2019, 2024)])
+def test_growth_rate_and_interval_match_closed_form_ols(first, last):
+    years, counts = _outside_all_children(first, last)
+    rate, lo, hi = _closed_form_growth(years, counts)
+    facts = growth.headlines(first, last, "all_children")
+    assert facts["fit_n"] == len(years)
+    assert facts["rate"] == pytest.approx(rate, rel=1e-9)
+    assert facts["rate_lo"] == pytest.approx(lo, rel=1e-9)
+    assert facts["rate_hi"] == pytest.approx(hi, rel=1e-9)
+    assert facts["rate_lo"] < facts["rate"] < facts["rate_hi"]
+
+
+def test_default_window_growth_is_pinned():
+    years, counts = _outside_all_children(2012, 2018)
+    assert list(years) == list(range(2012, 2019)), "2018 must come from the LA net-gain file"
+    rate, lo, hi = _closed_form_growth(years, counts)
+    assert (round(rate, 2), round(lo, 2), round(hi, 2)) == (4.55, 3.90, 5.21)
+
+
+def test_cited_series_comes_from_the_claims_file():
+    cited = growth.cited().set_index("year")
+    assert cited.outside.to_dict() == {2012: 2250.0, 2017: 3680.0, 2018: 3990.0}
+    assert cited.share.round(2).to_dict() == {2012: 0.46, 2017: 0.61, 2018: 0.64}
+
+
+@pytest.mark.parametrize("series", list(growth.SERIES))
+def test_decomposition_adds_up_to_the_observed_change(series):
+    table = growth.load(series)
+    d = growth.decomposition(table, 2010, 2024)
+    if series == "homes_total":
+        assert d is None  # no locality split: nothing to decompose
+        return
+    assert d["more_children"] + d["larger_share"] == pytest.approx(d["observed_change"], abs=1e-9)
+    assert d["sum_of_parts"] == pytest.approx(d["outside_end"] - d["outside_start"], abs=1e-9)
+
+
+def test_decomposition_by_hand_for_all_children_2012_2017():
+    t = growth.all_children().set_index("year")
+    d = growth.decomposition(growth.all_children(), 2012, 2018)
+    assert (d["start"], d["end"]) == (2012, 2017)  # 2018 has no total in the files
+    more = (t.total[2017] - t.total[2012]) * (t.share[2012] + t.share[2017]) / 2
+    assert d["more_children"] == pytest.approx(more)
+    assert d["observed_change"] == t.outside[2017] - t.outside[2012]
+
+
+def test_changing_the_window_changes_the_fit():
+    a = growth.headlines(2012, 2018, "all_children")
+    b = growth.headlines(2011, 2017, "all_children")
+    c = growth.headlines(2014, 2020, "all_children")
+    assert (a["fit_first"], a["fit_last"]) == (2012, 2018)
+    assert (b["fit_first"], b["fit_last"]) == (2011, 2017)
+    assert len({round(a["rate"], 6), round(b["rate"], 6), round(c["rate"], 6)}) == 3
+    assert a["rate_lo"] != b["rate_lo"]
+    oos_a, oos_b = growth.out_of_sample(2012, 2018)["facts"], growth.out_of_sample(2011, 2017)["facts"]
+    assert oos_a["oos_test_first"] == 2019 and oos_b["oos_test_first"] == 2018
+
+
+@pytest.mark.parametrize("first, last", [(2015, 2016), (2018, 2018)])
+def test_a_window_under_three_years_stops_with_a_clear_message(first, last):
+    with pytest.raises(ValueError, match=r"at least 3 years"):
+        growth.headlines(first, last, "all_children")
+    with pytest.raises(ValueError, match=r"at least 3 years"):
+        growth.check_parameters(first, last, "all_children")
+
+
+def test_a_series_with_too_few_years_in_the_window_names_its_years():
+    with pytest.raises(ValueError, match=r"'cited' has 2 year\(s\).*Years it has: 2012, 2017, 2018"):
+        growth.headlines(2011, 2017, "cited")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"series": "homes"}, "allowed: all_children, homes_official, homes_wider, homes_total, cited"),
+    ({"first_year": 2009}, "outside the data; allowed 2010 to 2024"),
+    ({"last_year": "2018"}, "must be int"),
+    ({"first_year": 2018, "last_year": 2012}, "is after last_year"),
+])
+def test_bad_parameters_are_rejected_with_the_allowed_values(kwargs, message):
+    values = {**growth.DEFAULTS, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        growth.check_parameters(values["first_year"], values["last_year"], values["series"])
+
+
+def test_step_dummy_sits_at_the_break_found_in_the_data():
+    brk = growth.definition_break()
+    assert brk["year"] == 2016 and brk["schools_change"] < 0 < brk["homes_change"]
+    facts = growth.headlines(2012, 2017, "homes_total")
+    assert "step dummy for the 2016" in facts["step_used"]
+
+
+def test_top_contributors_add_up_to_the_national_rise():
+    top, facts = growth.top_contributors()
+    assert len(top) == 10 and top.change.is_monotonic_decreasing
+    assert facts["la_sum_change"] == pytest.approx(facts["national_change"])
