@@ -59,3 +59,14 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
         f'<details><summary>Data behind this chart (table)</summary>{table_html}</details>'
         f"</figcaption></figure>"
     )
+
+
+def with_band(band: alt.Chart, lines: alt.LayerChart) -> alt.LayerChart:
+    """A shaded interval band under a line_chart. line_chart keeps its data at the top of its layer,
+    so each line layer is given that data back before being layered with the band's own data."""
+    layers = []
+    for layer in lines.layer:
+        layer = layer.copy()
+        layer.data = lines.data
+        layers.append(layer)
+    return alt.layer(band, *layers).properties(title=lines.title, width="container", height=320)

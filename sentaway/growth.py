@@ -675,8 +675,7 @@ def fit_chart(rows: pd.DataFrame, fit: pd.DataFrame, series: str) -> str:
                               title=f"{SERIES[series]}: observed and fitted, with the 95% band of the fitted trend",
                               tooltip=[alt.Tooltip("line:N"), alt.Tooltip("year:Q", format="d"),
                                        alt.Tooltip("children:Q", format=",.0f"), alt.Tooltip("source:N")])
-    chart = alt.layer(_band(fit, y_title), *lines.layer).properties(
-        title=lines.title, width="container", height=320)
+    chart = charts.with_band(_band(fit, y_title), lines)
     table = rows[["year", "count", "source"]].merge(fit.round(0), on="year").rename(
         columns={"count": "observed", "fitted": "fitted", "lo": "95% low", "hi": "95% high"})
     return charts.figure(chart, name="growth-fit", description=(
@@ -702,8 +701,7 @@ def forecast_chart(frame: pd.DataFrame, facts: dict) -> str:
                                     "what happened",
                               tooltip=[alt.Tooltip("line:N"), alt.Tooltip("year:Q", format="d"),
                                        alt.Tooltip("children:Q", format=",.0f")])
-    chart = alt.layer(_band(frame[frame.part == "forecast"], y_title), *lines.layer).properties(
-        title=lines.title, width="container", height=320)
+    chart = charts.with_band(_band(frame[frame.part == "forecast"], y_title), lines)
     table = frame.assign(fitted=frame.fitted.round(0), lo=frame.lo.round(0), hi=frame.hi.round(0)).rename(
         columns={"outside": "official", "lo": "95% prediction low", "hi": "95% prediction high"})
     return charts.figure(chart, name="growth-forecast", description=(
@@ -728,7 +726,7 @@ def cited_chart(result: dict) -> str:
                               title="The cited figures against a trend through the official children's-homes points",
                               tooltip=[alt.Tooltip("line:N"), alt.Tooltip("year:Q", format="d"),
                                        alt.Tooltip("children:Q", format=",.0f")])
-    chart = alt.layer(_band(band, y_title), *lines.layer).properties(title=lines.title, width="container", height=320)
+    chart = charts.with_band(_band(band, y_title), lines)
     table = result["table"][["year", "kind", "cited number", "predicted number", "number 95% low", "number 95% high"]]
     return charts.figure(chart, name="growth-cited", description=(
         "Line chart of children in secure homes and children's homes placed outside their council: official points "
