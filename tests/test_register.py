@@ -118,3 +118,47 @@ def test_downloads_hold_every_claim(tmp_path):
         assert {r["claim_id"] for r in csv.DictReader(handle)} == set(claims.load().claim_id)
     data = json.loads((tmp_path / "claims_register.json").read_text())
     assert len(data["claims"]) == len(frame)
+
+
+UNCHECKABLE = verdicts.UNCHECKABLE
+# Every statistical claim: its verdict, and where the official files measure what it names, the official value
+# (printed in the official file, or recomputed in the tests above). A change here is a change of finding:
+# record it in CHANGELOG.md.
+EXPECTED = [
+    ("missing-all-children-2017-pa", verdicts.REPRODUCES, 10700),
+    ("missing-all-reports-2017-pa", verdicts.REPRODUCES, 60720),
+    ("ooa-number-thousands-localgov", verdicts.CAVEAT, 4700),   # CLA 2024 (EES), 2020, secure homes and children's homes, outside
+    ("inquiry-children-in-homes-2012-cunningham", verdicts.NOT_REPRODUCED, 5890),  # SFR21/2011 CLA_Secure
+    ("region-three-regions-share-pa", verdicts.NOT_REPRODUCED, 54.5),
+    ("region-three-regions-share-huffpost", verdicts.NOT_REPRODUCED, 54.5),
+    ("region-north-west-share-pa", verdicts.CAVEAT, 24.2),
+    ("region-north-west-share-huffpost", verdicts.CAVEAT, 24.2),
+    ("region-north-west-population-pa", verdicts.NOT_REPRODUCED, 14.8),
+    ("cost-annual-spend-2012-cunningham", verdicts.CAVEAT, 1_028_000_317),
+    ("cost-per-child-2012-cunningham", verdicts.CAVEAT, 174_533),
+] + [(claim_id, UNCHECKABLE, None) for claim_id in [
+    "missing-ooa-change-2015-2017-pa", "missing-inarea-change-2015-2017-pa", "missing-20miles-reports-2017-pa",
+    "missing-20miles-share-2017-pa", "ooa-share-2018-localgov", "ooa-share-2012-localgov", "ooa-number-2012-localgov",
+    "ooa-number-2018-localgov", "ooa-number-change-2012-2018-localgov", "missing-ooa-children-2015-localgov",
+    "missing-ooa-children-2018-localgov", "missing-inarea-children-change-2015-2018-localgov",
+    "inquiry-runaway-ratio-2012-cunningham", "ooa-share-2012-cunningham", "inquiry-one-la-all-outside-2012-cunningham",
+    "ooa-number-change-2012-2017-huffpost", "ooa-number-2012-huffpost", "ooa-number-2017-huffpost",
+    "missing-ooa-incidents-annual-huffpost", "missing-ooa-incidents-doubling-huffpost", "ooa-share-2017-huffpost",
+    "missing-ooa-incidents-change-2015-2017-huffpost", "missing-ooa-incidents-2015-huffpost",
+    "missing-ooa-incidents-2017-huffpost", "missing-inarea-incidents-change-2015-2017-huffpost"]]
+
+
+def test_every_statistical_claim_is_pinned():
+    said = claims.load()
+    assert {c for c, _, _ in EXPECTED} == set(said[said.scope == "statistical"].claim_id)
+
+
+@pytest.mark.parametrize("claim_id, verdict, official", EXPECTED)
+def test_verdict_and_official_value(table, claim_id, verdict, official):
+    row = table.loc[claim_id]
+    assert row.verdict == verdict, row.reason
+    if official is None:
+        assert row.official_value is None or row.official_value != row.official_value
+        assert row.missing, "a claim that cannot be checked must say what is missing"
+    else:
+        assert row.official_value == pytest.approx(official, abs=0.05 if official < 100 else 0.5)
