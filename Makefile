@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: book test data vendor clean
+.PHONY: book test data dist bench vendor clean
 
 $(STAMP): requirements.txt
 	@echo "setup: creating $(VENV) and installing the pinned packages (first run only)"
@@ -30,9 +30,17 @@ data: $(STAMP)
 test: $(TEST_STAMP) book
 	$(PY) -m pytest
 
+# The citable archive of this version: dist/sent-away-<version>.zip and its sha256.
+dist: book
+	$(PY) -m sentaway.dist
+
+# Speed and memory figures (a script that prints, not a test); deletes and rebuilds _build and book/executed.
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
 # Refresh the vendored chart libraries from the npm registry (maintainers only).
 vendor:
 	scripts/vendor-js.sh
 
 clean:
-	rm -rf _build book/executed
+	rm -rf _build book/executed dist

@@ -6,6 +6,7 @@
   failing build leaves the previous site as it was.
 """
 
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -18,6 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from . import __version__
 from . import params as chapter_params
 from .paths import BUILD, DATA, REPO
 
@@ -96,6 +98,33 @@ def _hide_injected_parameters(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
+def _record(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def write_status_page(ran: list[str]) -> None:
+    """book/executed/build_status.md: each notebook, its parameters, run time and result, from this build."""
+    lines = ["# Build status", "",
+             "Every chapter is a notebook executed with papermill before the HTML is built. A build in which any "
+             "notebook fails stops with the notebook and cell named, and is not published: every notebook listed "
+             "here passed. A notebook whose inputs (its own text, its parameters, the data files and the package "
+             "code) are unchanged since its last run is not run again; its cached output is used.", "",
+             "| Notebook | Parameters | Result | Run time | Last run |", "| --- | --- | --- | --- | --- |"]
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        record = _record(KEYS / f"{notebook.stem}.json")
+        params = ", ".join(f"`{k} = {v!r}`" for k, v in record.get("parameters", {}).items()) or "none"
+        result = "passed, run in this build" if notebook.stem in ran else "passed, cached (inputs unchanged)"
+        lines.append(f"| `notebooks/{notebook.name}` | {params} | {result} | {record.get('seconds', '?')} s | {record.get('finished', '?')} |")
+    lines += ["", f"Built with Sent Away {__version__} on {dt.date.today().isoformat()}."]
+    text = "\n".join(lines) + "\n"
+    page = EXECUTED / "build_status.md"
+    if not page.exists() or page.read_text() != text:
+        page.write_text(text)
+
+
 def _execute_one(notebook: Path, parameters: dict, output: Path) -> float:
     """Run one notebook into a staging file and move it into place only when it succeeded."""
     start = time.monotonic()
@@ -118,12 +147,15 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         name = notebook.stem
         parameters = all_params.get(name, {})
         key = notebook_key(notebook, parameters)
-        key_file, output = KEYS / f"{name}.key", EXECUTED / f"{name}.ipynb"
-        if not force and output.exists() and key_file.exists() and key_file.read_text() == key:
+        key_file, output = KEYS / f"{name}.json", EXECUTED / f"{name}.ipynb"
+        if not force and output.exists() and _record(key_file).get("key") == key:
             print(f"[{number}/{len(notebooks)}] {_shown(notebook)}: unchanged, using the cached run", flush=True)
         else:
             stale.append((notebook, parameters, key, key_file, output))
     if not stale:
+        # Nothing ran: the page from the build that made these outputs still describes them.
+        if not (EXECUTED / "build_status.md").exists():
+            write_status_page([])
         return []
     workers = workers or min(len(stale), os.cpu_count() or 1)
     print(f"notebooks: running {len(stale)} of {len(notebooks)}, {workers} at a time", flush=True)
@@ -140,22 +172,25 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
                 failures.append(str(error))
                 print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
                 continue
-            key_file.write_text(key)
+            key_file.write_text(json.dumps({"key": key, "seconds": round(seconds, 1), "parameters": parameters,
+                                            "finished": dt.datetime.now().isoformat(timespec="seconds")}))
             ran.append(notebook.stem)
             print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
     if failures:
         raise BuildError("\n".join(failures))
+    write_status_page(ran)
     return ran
 
 
 def build_html(force: bool = False) -> Path:
-    key = site_key() + "".join(p.read_text() for p in sorted(KEYS.glob("*.key")))
+    key = site_key() + "".join(_record(p).get("key", "") for p in sorted(KEYS.glob("*.json")))
     stamp = BUILD / "site.key"
     index = SITE / "index.html"
     if not force and index.exists() and stamp.exists() and stamp.read_text() == key:
         print("html: nothing changed since the last build", flush=True)
         return index
     print("html: building the book with Jupyter Book (notebooks are not re-executed)", flush=True)
+    (EXECUTED / "extra").mkdir(parents=True, exist_ok=True)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     with tempfile.TemporaryDirectory(dir=BUILD) as tmp:
         result = subprocess.run(

@@ -11,6 +11,8 @@ import json
 import altair as alt
 import pandas as pd
 
+from . import __version__
+
 # Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle"]
@@ -48,6 +50,8 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     caption = html.escape(description)
     table_html = table.to_html(index=False, border=0, classes="sa-table", na_rep="–", escape=True)
+    csv_link = write_chart_data(name, table)
+    cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #chart-{name} on this page)."
     return (
         f'<figure class="sa-chart" id="chart-{name}" aria-label="{caption}">'
         f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
@@ -56,9 +60,26 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
         f'<figcaption><p class="sa-description">{caption}</p>'
         f'<p class="sa-source"><strong>Source:</strong> {html.escape(source)}</p>'
         f'<p class="sa-notes">{html.escape(notes)}</p>'
+        f'<p class="sa-download"><a href="{csv_link}" download>Download the data behind this chart (CSV)</a> · '
+        f'<a href="#chart-{name}" class="sa-anchor">link to this chart</a></p>'
+        f'<p class="sa-cite">{cite}</p>'
         f'<details><summary>Data behind this chart (table)</summary>{table_html}</details>'
         f"</figcaption></figure>"
     )
+
+
+CHART_DATA = "chart-data"
+
+
+def write_chart_data(name: str, table: pd.DataFrame) -> str:
+    """Write the chart's table where the build publishes it (site root /chart-data/); return the link
+    from a chapter page (pages live in book/executed/, two levels below the site root)."""
+    from .paths import REPO
+
+    folder = REPO / "book" / "executed" / "extra" / CHART_DATA
+    folder.mkdir(parents=True, exist_ok=True)
+    table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    return f"../../{CHART_DATA}/{name}.csv"
 
 
 def with_band(band: alt.Chart, lines: alt.LayerChart) -> alt.LayerChart:

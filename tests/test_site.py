@@ -148,3 +148,24 @@ def test_citation_file_is_valid_and_matches_the_version():
         assert citation.get(key), key
     assert str(citation["version"]) == __version__
     assert f"## {__version__}" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_every_chart_offers_its_data_as_csv(site):
+    import csv
+    import io
+
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        for name in re.findall(r'<figure class="sa-chart" id="chart-([^"]+)"', text):
+            link = re.search(rf'<a href="([^"]+/{re.escape(name)}\.csv)" download>', text)
+            assert link, (page.name, name)
+            target = (page.parent / link.group(1)).resolve()
+            rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+            assert len(rows) >= 2, target
+            assert f"Cite this figure: Sent Away, version {__version__}" in text
+
+
+def test_build_status_page_lists_every_notebook(site):
+    text = (site / "book/executed/build_status.html").read_text(encoding="utf-8")
+    for notebook in (REPO / "notebooks").glob("*.ipynb"):
+        assert f"notebooks/{notebook.name}" in text
