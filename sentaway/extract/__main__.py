@@ -14,6 +14,7 @@ from pathlib import Path
 from ..paths import DATA, transcribed_dir
 from ..raw import RawFiles, RawDataError, sha256_of
 from ..suppression import CellError
+from ..validate import SchemaError, validate_folder
 from . import catalogue, placements
 from .catalogue import EXTRACTORS
 from .write import csv_text, placements_csv
@@ -71,11 +72,13 @@ def main(argv: list[str]) -> int:
         print(f"extract: reading raw files from {raw.root}", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             written = build(Path(tmp), raw)
+            for name, rows in validate_folder(Path(tmp)).items():
+                print(f"extract: {name} matches its schema ({rows} rows)", flush=True)
             target.mkdir(parents=True, exist_ok=True)
             for name in written:
                 shutil.copyfile(Path(tmp) / name, target / name)
                 print(f"extract: wrote {target / name}", flush=True)
-    except (RawDataError, CellError, ValueError) as error:
+    except (RawDataError, CellError, SchemaError, ValueError) as error:
         print(f"extract: stopped, nothing written.\n{error}", file=sys.stderr)
         return 1
     return 0
