@@ -22,6 +22,16 @@ def _stamp(app, config):
     config.myst_substitutions = substitutions
 
 
+def _secure(app, exception):
+    if exception is None and app.builder.format == "html":
+        from pathlib import Path
+
+        from .csp import add_to_site
+
+        add_to_site(Path(app.outdir))
+
+
 def setup(app):
     app.connect("config-inited", _stamp)
+    app.connect("build-finished", _secure)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

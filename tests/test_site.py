@@ -169,3 +169,14 @@ def test_build_status_page_lists_every_notebook(site):
     text = (site / "book/executed/build_status.html").read_text(encoding="utf-8")
     for notebook in (REPO / "notebooks").glob("*.ipynb"):
         assert f"notebooks/{notebook.name}" in text
+
+
+def test_every_page_carries_a_content_security_policy_without_eval(site):
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        if text.startswith('<meta http-equiv="Refresh"'):
+            continue
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+        assert policy, page
+        assert "default-src 'self'" in policy.group(1) and "unsafe-eval" not in policy.group(1)
+        assert "script-src 'self'" in policy.group(1) and "'unsafe-inline'" not in policy.group(1).split("style-src")[0]

@@ -4,7 +4,9 @@
     document.querySelectorAll("figure.sa-chart").forEach(function (figure) {
       var view = figure.querySelector(".sa-chart-view");
       var spec = JSON.parse(figure.querySelector("script.sa-spec").textContent);
-      vegaEmbed(view, spec, { actions: false, renderer: "svg" }).then(function () {
+      // ast + expressionInterpreter: no eval(), so the pages' Content-Security-Policy can forbid it.
+      var options = { actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter };
+      vegaEmbed(view, spec, options).then(function () {
         figure.classList.add("sa-drawn");
       }).catch(function (error) {
         view.textContent = "This chart could not be drawn (" + error + "). The data table below holds its figures.";
