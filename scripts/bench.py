@@ -1,0 +1,478 @@
+"""Benchmark of `make book`: prints figures (medians of --runs runs), not a pass/fail test.
+
+Run from the repository root with the environment's Python:
+
+    python scripts/bench.py            # 3 runs of everything
+    python scripts/bench.py --quick    # 1 run of everything
+
+WARNING: it works on the real tree. It DELETES book/executed/ and _build/ (the two build folders)
+for the cold builds and leaves them rebuilt at the end. It edits one notebook's metadata for the
+"one notebook changed" figure and restores its exact bytes afterwards. Nothing else is touched:
+the naive Jupyter Book build and `make data` run in temporary folders.
+
+The build is always called through its command line (`python -m sentaway.build`,
+`python -m sentaway.extract`), never through its internals.
+"""
+
+import argparse
+import html.parser
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+EXECUTED = REPO / "book" / "executed"
+BUILD = REPO / "_build"
+SITE = BUILD / "html"
+NOTEBOOKS = REPO / "notebooks"
+TOUCHED = NOTEBOOKS / "out_of_area.ipynb"
+CHART_PAGES = {"register": "book/executed/register.html", "out-of-area chapter": "book/executed/out_of_area.html"}
+
+TARGETS = {  # figure: (limit, unit); PASS when the median is at or under the limit
+    "cold": 60.0, "noop": 5.0, "touch": 15.0, "peak_mb": 1024.0, "page_kb": 1.5 * 1024,
+}
+NAIVE_NOOP_RATIO = 3.0
+
+try:
+    import psutil
+except ImportError:  # getrusage alone then: the largest single process, not the whole tree
+    psutil = None
+
+
+# ---------------------------------------------------------------- running commands
+
+class Run:
+    def __init__(self, seconds, returncode, lines, peak_mb):
+        self.seconds, self.returncode, self.lines, self.peak_mb = seconds, returncode, lines, peak_mb
+
+
+def _tree_rss(proc) -> int:
+    total = 0
+    try:
+        procs = [proc] + proc.children(recursive=True)
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run(cmd, env=None, cwd=REPO, echo=False) -> Run:
+    """Run cmd, timing it, keeping its output lines with their time since start, sampling memory."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1)
+    peak = [0]
+    stop = threading.Event()
+    if psutil is not None:
+        handle = psutil.Process(proc.pid)
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_rss(handle))
+                stop.wait(0.05)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+    lines = []
+    for line in proc.stdout:
+        lines.append((time.monotonic() - start, line.rstrip("\n")))
+        if echo:
+            print("    | " + line.rstrip("\n"), flush=True)
+    proc.wait()
+    seconds = time.monotonic() - start
+    stop.set()
+    # ru_maxrss of waited-for descendants: the largest single process so far, in KB on Linux.
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb = peak[0] / 2**20 if psutil is not None else largest
+    return Run(seconds, proc.returncode, lines, peak_mb)
+
+
+def python(*args) -> list[str]:
+    return [sys.executable, *args]
+
+
+def build(label: str, retry: bool = True) -> Run:
+    """`python -m sentaway.build`; a failure is retried once after a minute (someone may be mid-edit)."""
+    result = run(python("-m", "sentaway.build"))
+    if result.returncode != 0 and retry:
+        print(f"  {label}: build failed, retrying in 60 s. Last lines:", flush=True)
+        for _, line in result.lines[-8:]:
+            print("    | " + line)
+        time.sleep(60)
+        result = run(python("-m", "sentaway.build"))
+    if result.returncode != 0:
+        for _, line in result.lines[-30:]:
+            print("    | " + line)
+        raise SystemExit(f"bench: {label} build failed twice; stopping")
+    return result
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def verdict(value, limit) -> str:
+    return "PASS" if value <= limit else "MISS"
+
+
+def line(name, value, unit, runs, extra=""):
+    shown = f"{value:,.1f} {unit}" if isinstance(value, (int, float)) else str(value)
+    print(f"{name:<46} {shown:>14}   (median of {runs}){('   ' + extra) if extra else ''}", flush=True)
+
+
+def remove_build_folders():
+    shutil.rmtree(EXECUTED, ignore_errors=True)
+    shutil.rmtree(BUILD, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- the naive build
+
+def naive_tree(root: Path) -> Path:
+    """A copy of the book where Jupyter Book executes the source notebooks itself (execute: force).
+
+    The package, data/ and params.yml are copied too, so the notebooks' own writes (the register's
+    downloads) land in the copy, not in the real book/executed/.
+    """
+    import yaml
+
+    for name in ("sentaway", "data", "notebooks"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("executed"))
+    shutil.copy2(REPO / "params.yml", root / "params.yml")
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    config["execute"] = {"execute_notebooks": "force", "timeout": -1}
+    config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if p != "notebooks"]
+    (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    toc = (REPO / "_toc.yml").read_text().replace("book/executed/", "notebooks/")
+    (root / "_toc.yml").write_text(toc)
+    # The register writes book/executed/downloads (from the package's REPO) and links downloads/.
+    (root / "book" / "executed" / "downloads").mkdir(parents=True)
+    (root / "notebooks" / "downloads").symlink_to(root / "book" / "executed" / "downloads")
+    return root
+
+
+def naive_env(root: Path) -> dict:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    raw = os.environ.get("SENTAWAY_RAW") or str(REPO.parent / "shared" / "raw")
+    env["SENTAWAY_RAW"] = raw
+    env.setdefault("SENTAWAY_TRANSCRIBED", str(Path(raw).parent / "transcribed"))
+    return env
+
+
+def naive_build(root: Path, out: Path) -> Run:
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = run([str(jupyter_book), "build", str(root), "--path-output", str(out), "--quiet"],
+                 env=naive_env(root), cwd=root)
+    if result.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
+        for _, text in result.lines[-30:]:
+            print("    | " + text)
+        raise SystemExit("bench: the naive Jupyter Book build failed")
+    return result
+
+
+# ---------------------------------------------------------------- site size
+
+class _Refs(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.refs.add(attrs["src"])
+        elif tag == "link" and attrs.get("href"):
+            rel = (attrs.get("rel") or "").split()
+            if "stylesheet" in rel or "icon" in rel or attrs.get("as") in ("script", "style", "font"):
+                self.refs.add(attrs["href"])
+        elif tag in ("img", "source") and attrs.get("src"):
+            self.refs.add(attrs["src"])
+
+
+def page_weights(site: Path) -> tuple[int, list[tuple[int, str]]]:
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    pages = []
+    for page in site.rglob("*.html"):
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        files = {page.resolve()}
+        for ref in parser.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # remote or data: URIs are not the site's own bytes
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_file():
+                files.add(target)
+        pages.append((sum(f.stat().st_size for f in files), str(page.relative_to(site))))
+    return total, sorted(pages, reverse=True)
+
+
+# ---------------------------------------------------------------- charts in Chromium
+
+# Installed before any page script: records performance.now() when every figure.sa-chart is drawn.
+WATCH = """
+(function () {
+  function check() {
+    if (window.__saDrawnAt !== undefined) return;
+    var figures = document.querySelectorAll("figure.sa-chart");
+    if (figures.length === 0) return;
+    for (var i = 0; i < figures.length; i++) if (!figures[i].classList.contains("sa-drawn")) return;
+    window.__saDrawnAt = performance.now();
+    window.__saCharts = figures.length;
+  }
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true,
+                                                 attributeFilter: ["class"]});
+})();
+"""
+
+WAIT = """
+var done = arguments[arguments.length - 1], started = Date.now();
+(function poll() {
+  if (window.__saDrawnAt !== undefined) return done([window.__saDrawnAt, window.__saCharts]);
+  var figures = document.querySelectorAll("figure.sa-chart");
+  var drawn = document.querySelectorAll("figure.sa-chart.sa-drawn");
+  if (figures.length && figures.length === drawn.length) return done([performance.now(), figures.length]);
+  if (!figures.length && document.readyState === "complete") {
+    var nav = performance.getEntriesByType("navigation")[0];
+    return done([null, 0, nav ? nav.loadEventEnd : performance.now()]);
+  }
+  if (Date.now() - started > 55000) return done([null, figures.length]);
+  setTimeout(poll, 5);
+})();
+"""
+
+
+def chart_times(runs: int) -> dict:
+    browser, driver_path = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if not (Path(browser).exists() and Path(driver_path).exists()):
+        return {"skipped": "chromium and chromedriver are needed (apt-get install chromium chromium-driver)"}
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        return {"skipped": "selenium is not installed (requirements-test.txt)"}
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,2000",
+                 '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', "--proxy-server=http://127.0.0.1:9"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    results = {}
+    try:
+        driver.set_script_timeout(60)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
+        for name, rel in CHART_PAGES.items():
+            page = SITE / rel
+            if not page.exists():
+                results[name] = (None, f"{rel} not built")
+                continue
+            times, loads, charts = [], [], 0
+            for _ in range(runs):
+                driver.get("about:blank")
+                driver.get(page.as_uri())
+                answer = driver.execute_async_script(WAIT)
+                drawn_at, charts = answer[0], answer[1]
+                if drawn_at is None:
+                    if charts == 0 and len(answer) > 2:
+                        loads.append(answer[2])
+                        continue
+                    break
+                times.append(drawn_at)
+            if loads:
+                results[name] = (None, f"no figure.sa-chart on this page; load event at {median(loads):.0f} ms")
+            else:
+                results[name] = (median(times) if len(times) == runs else None,
+                                 f"{charts} charts" if times else f"charts not all drawn within 55 s ({charts} charts)")
+    finally:
+        driver.quit()
+    return results
+
+
+# ---------------------------------------------------------------- profile helpers
+
+DONE = re.compile(r"\] (\S+\.ipynb): done in ([\d.]+) s")
+
+
+def notebook_times(result: Run) -> dict:
+    return {m.group(1): float(m.group(2)) for _, text in result.lines if (m := DONE.search(text))}
+
+
+def html_seconds(result: Run) -> float | None:
+    """Time from the build's 'html: building' line to its end: the Jupyter Book/Sphinx part."""
+    starts = [t for t, text in result.lines if text.startswith("html: building")]
+    return result.seconds - starts[0] if starts else None
+
+
+# ---------------------------------------------------------------- main
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="WARNING: deletes book/executed/ and _build/ in this repository (rebuilt before it ends).")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median printed; default 3)")
+    parser.add_argument("--quick", action="store_true", help="one run per figure")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive Jupyter Book build")
+    parser.add_argument("--no-browser", action="store_true", help="skip the chart timings in Chromium")
+    args = parser.parse_args()
+    runs = 1 if args.quick else max(1, args.runs)
+    if Path.cwd().resolve() != REPO:
+        print(f"bench: run from the repository root ({REPO})", file=sys.stderr)
+        return 2
+
+    print(f"bench: {runs} run(s) per figure; python {sys.version.split()[0]}; "
+          f"memory from {'psutil (whole process tree, sampled every 50 ms)' if psutil else 'getrusage (largest process)'}",
+          flush=True)
+    figures = {}
+
+    # Cold: packages installed, no cache.
+    cold = []
+    for i in range(runs):
+        remove_build_folders()
+        cold.append(build(f"cold {i + 1}"))
+        print(f"  cold build {i + 1}: {cold[-1].seconds:.1f} s, peak {cold[-1].peak_mb:.0f} MB", flush=True)
+    figures["cold"] = median([r.seconds for r in cold])
+    figures["peak_mb"] = median([r.peak_mb for r in cold])
+    largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    # No-op.
+    # A "no-op" that ran notebooks or Sphinx means an input changed under us (someone editing the
+    # tree): that run is reported and discarded, and another is made (at most `runs` extra).
+    noop, discarded = [], 0
+    while len(noop) < runs and discarded <= runs:
+        result = build(f"no-op {len(noop) + 1}")
+        ran = [name for name in notebook_times(result)]
+        sphinx = any(text.startswith("html: building") for _, text in result.lines)
+        if ran or sphinx:
+            discarded += 1
+            print(f"  no-op run discarded ({result.seconds:.1f} s): inputs changed during the benchmark, "
+                  f"it re-ran {len(ran)} notebook(s){' and Sphinx' if sphinx else ''}", flush=True)
+            continue
+        noop.append(result.seconds)
+    figures["noop"] = median(noop)
+
+    # One notebook changed: a harmless metadata key, different on every run; exact bytes restored.
+    original = TOUCHED.read_bytes()
+    touch = []
+    try:
+        for i in range(runs):
+            notebook = json.loads(original)
+            notebook.setdefault("metadata", {})["sentaway_bench"] = f"{time.time()}-{i}"
+            TOUCHED.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            result = build(f"touched {i + 1}")
+            touch.append(result.seconds)
+            ran = notebook_times(result)
+            if list(ran) != [str(TOUCHED.relative_to(REPO))]:
+                print(f"  note: touched run {i + 1} re-ran {', '.join(ran) or 'no notebook'}", flush=True)
+    finally:
+        TOUCHED.write_bytes(original)
+    figures["touch"] = median(touch)
+    build("resync after restoring the notebook")  # the cache again matches the notebook as committed
+
+    # make data from raw, into a temporary folder.
+    raw = Path(os.environ.get("SENTAWAY_RAW") or REPO.parent / "shared" / "raw")
+    extract = []
+    if (raw / "MANIFEST.csv").is_file():
+        env = dict(os.environ, SENTAWAY_RAW=str(raw))
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                result = run(python("-m", "sentaway.extract", tmp), env=env)
+                if result.returncode != 0:
+                    for _, text in result.lines[-10:]:
+                        print("    | " + text)
+                    raise SystemExit("bench: make data failed")
+                extract.append(result)
+
+    # Site weight.
+    total, pages = page_weights(SITE)
+
+    # Naive: Jupyter Book executes every notebook itself.
+    naive_cold, naive_noop = [], []
+    if not args.no_naive:
+        with tempfile.TemporaryDirectory(prefix="sentaway-naive-") as tmp:
+            root = naive_tree(Path(tmp) / "book")
+            out = Path(tmp) / "out"
+            for i in range(runs):
+                shutil.rmtree(out, ignore_errors=True)
+                naive_cold.append(naive_build(root, out))
+                print(f"  naive cold build {i + 1}: {naive_cold[-1].seconds:.1f} s", flush=True)
+            for _ in range(runs):
+                naive_noop.append(naive_build(root, out))
+
+    charts = {} if args.no_browser else chart_times(runs)
+
+    # ------------------------------------------------------------ figures
+    print()
+    print("figure                                         median          target / ratio")
+    line("cold build (no cache)", figures["cold"], "s", runs,
+         f"target <= 60 s: {verdict(figures['cold'], TARGETS['cold'])}")
+    line("no-op rebuild", figures["noop"], "s", runs, f"target <= 5 s: {verdict(figures['noop'], TARGETS['noop'])}")
+    line(f"rebuild after changing {TOUCHED.name}", figures["touch"], "s", runs,
+         f"target <= 15 s: {verdict(figures['touch'], TARGETS['touch'])}")
+    if extract:
+        line("make data from raw (sentaway.extract)", median([r.seconds for r in extract]), "s", runs,
+             f"peak {median([r.peak_mb for r in extract]):.0f} MB")
+    else:
+        print(f"{'make data from raw':<46} {'skipped':>14}   (no raw files at {raw}; set SENTAWAY_RAW)")
+    line("peak memory of the cold build", figures["peak_mb"], "MB", runs,
+         f"target <= 1024 MB: {verdict(figures['peak_mb'], TARGETS['peak_mb'])}"
+         f"   (largest single process: {largest_mb:.0f} MB)")
+    line("total site size (_build/html)", total / 1024, "KB", 1)
+    heaviest_kb, heaviest = pages[0][0] / 1024, pages[0][1]
+    line("heaviest page with its assets", heaviest_kb, "KB", 1,
+         f"{heaviest}; target <= 1536 KB: {verdict(heaviest_kb, TARGETS['page_kb'])}")
+    for name, value in charts.items():
+        if name == "skipped":
+            print(f"{'charts drawn in headless Chromium':<46} {'skipped':>14}   ({value})")
+            continue
+        ms, note = value
+        if ms is None:
+            print(f"{'charts drawn, ' + name + ' page':<46} {'n/a':>14}   ({note})")
+        else:
+            line(f"charts drawn, {name} page", ms, "ms", runs, f"from navigation start; {note}")
+    if naive_cold:
+        nc, nn = median([r.seconds for r in naive_cold]), median([r.seconds for r in naive_noop])
+        line("naive cold build (jupyter-book, force)", nc, "s", runs, f"naive/ours = {nc / figures['cold']:.1f}x")
+        ratio = nn / figures["noop"]
+        line("naive no-op rebuild", nn, "s", runs,
+             f"naive/ours = {ratio:.1f}x; target >= {NAIVE_NOOP_RATIO:.0f}x: {verdict(NAIVE_NOOP_RATIO, ratio)}")
+        line("naive peak memory (cold)", median([r.peak_mb for r in naive_cold]), "MB", runs)
+
+    print()
+    print("where the cold build's time goes (median over the cold runs):")
+    per = {}
+    for result in cold:
+        for name, seconds in notebook_times(result).items():
+            per.setdefault(name, []).append(seconds)
+    for name, values in sorted(per.items(), key=lambda kv: -median(kv[1])):
+        print(f"  {name:<40} {median(values):6.1f} s")
+    sphinx = [s for s in (html_seconds(r) for r in cold) if s is not None]
+    print(f"  {'sum of notebooks (as printed)':<40} {median([sum(notebook_times(r).values()) for r in cold]):6.1f} s")
+    if sphinx:
+        print(f"  {'html (Jupyter Book / Sphinx)':<40} {median(sphinx):6.1f} s")
+    pages_shown = ", ".join(f"{name} {size / 1024:,.0f} KB" for size, name in pages[:3])
+    print(f"  heaviest pages: {pages_shown}")
+    in_toc = set(re.findall(r"book/executed/(\w+)", (REPO / "_toc.yml").read_text()))
+    extra = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in in_toc)
+    if extra and naive_cold:
+        print(f"  note: {', '.join(extra)} run by our build but not in _toc.yml, so not by the naive build")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
