@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from . import params as chapter_params
-from .paths import BUILD, DATA, REPO
+from .paths import BUILD, DATA, READS_ENV, REPO
 
 NOTEBOOKS = REPO / "notebooks"
 EXECUTED = REPO / "book" / "executed"
@@ -46,11 +46,21 @@ def _hash_files(paths) -> str:
     return digest.hexdigest()
 
 
-def notebook_key(notebook: Path, parameters: dict) -> str:
+def _data_hash(names: list[str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(set(names)):
+        path = DATA / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    return digest.hexdigest()
+
+
+def notebook_key(notebook: Path, parameters: dict, reads: list[str]) -> str:
+    """What a notebook's output depends on: itself, its parameters, the data files it read (as recorded by
+    sentaway.paths.data_file during its last run) and the package source."""
     parts = {
         "notebook": _hash_files([notebook]),
         "parameters": json.dumps(parameters, sort_keys=True),
-        "data": _hash_files([p for p in DATA.glob("*") if p.is_file()]),
+        "data": _data_hash(reads),
         "package": _hash_files((REPO / "sentaway").rglob("*.py")),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
@@ -125,55 +135,69 @@ def write_status_page(ran: list[str]) -> None:
         page.write_text(text)
 
 
-def _execute_one(notebook: Path, parameters: dict, output: Path) -> float:
-    """Run one notebook into a staging file and move it into place only when it succeeded."""
+def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, list[str]]:
+    """Run one notebook into a staging file and move it into place only when it succeeded.
+    Returns its run time and the data files it read."""
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / output.name
+        reads = Path(tmp) / "reads.txt"
+        reads.touch()
+        os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
         run_notebook(notebook, parameters, staged)
         _hide_injected_parameters(staged)
         shutil.move(staged, output)
-    return time.monotonic() - start
+        names = sorted(set(reads.read_text().split()))
+    return time.monotonic() - start, names
+
+
+def plan(force: bool = False) -> tuple[list, list]:
+    """(stale, fresh): notebooks to run, as (notebook, parameters, output, record file), and those to reuse."""
+    all_params = chapter_params.load()
+    stale, fresh = [], []
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        parameters = all_params.get(notebook.stem, {})
+        record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
+        record = _record(record_file)
+        current = notebook_key(notebook, parameters, record.get("reads", []))
+        if force or not output.exists() or record.get("key") != current:
+            stale.append((notebook, parameters, output, record_file))
+        else:
+            fresh.append(notebook)
+    return stale, fresh
 
 
 def execute_notebooks(force: bool = False, workers: int | None = None) -> list[str]:
     """Run every notebook whose key changed, as many at once as there are cores (they are independent)."""
-    all_params = chapter_params.load()
-    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
     EXECUTED.mkdir(parents=True, exist_ok=True)
     KEYS.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for number, notebook in enumerate(notebooks, start=1):
-        name = notebook.stem
-        parameters = all_params.get(name, {})
-        key = notebook_key(notebook, parameters)
-        key_file, output = KEYS / f"{name}.json", EXECUTED / f"{name}.ipynb"
-        if not force and output.exists() and _record(key_file).get("key") == key:
-            print(f"[{number}/{len(notebooks)}] {_shown(notebook)}: unchanged, using the cached run", flush=True)
-        else:
-            stale.append((notebook, parameters, key, key_file, output))
+    stale, fresh = plan(force)
+    total = len(stale) + len(fresh)
+    for notebook in fresh:
+        print(f"{_shown(notebook)}: unchanged, using the cached run", flush=True)
     if not stale:
         # Nothing ran: the page from the build that made these outputs still describes them.
         if not (EXECUTED / "build_status.md").exists():
             write_status_page([])
         return []
     workers = workers or min(len(stale), os.cpu_count() or 1)
-    print(f"notebooks: running {len(stale)} of {len(notebooks)}, {workers} at a time", flush=True)
+    print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
     ran, failures = [], []
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, key, key_file) for nb, params, key, key_file, out in stale}
-        for nb, params, *_ in jobs.values():
+        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, record) for nb, params, out, record in stale}
+        for nb, params, _ in jobs.values():
             print(f"  queued {_shown(nb)} with {params or 'no parameters'}", flush=True)
         for done, job in enumerate(as_completed(jobs), start=1):
-            notebook, parameters, key, key_file = jobs[job]
+            notebook, parameters, record_file = jobs[job]
             try:
-                seconds = job.result()
+                seconds, reads = job.result()
             except BuildError as error:
                 failures.append(str(error))
                 print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
                 continue
-            key_file.write_text(json.dumps({"key": key, "seconds": round(seconds, 1), "parameters": parameters,
-                                            "finished": dt.datetime.now().isoformat(timespec="seconds")}))
+            record_file.write_text(json.dumps({
+                "key": notebook_key(notebook, parameters, reads), "reads": reads, "seconds": round(seconds, 1),
+                "parameters": parameters, "finished": dt.datetime.now().isoformat(timespec="seconds")}))
             ran.append(notebook.stem)
             print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
     if failures:

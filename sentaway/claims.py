@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .paths import DATA
+from .paths import data_file
 
 COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "seed_file", "cited_value", "cited_value_2",
            "unit", "year", "measure", "quantity", "denominator", "cited_bound", "endpoint_claims", "scope",
@@ -19,7 +19,7 @@ class ClaimsError(ValueError):
 
 @lru_cache(maxsize=None)
 def load() -> pd.DataFrame:
-    path = DATA / "claims.csv"
+    path = data_file("claims.csv")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:

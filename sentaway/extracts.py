@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .paths import DATA
+from .paths import data_file
 
 TEXT = {"release": str, "source_file": str, "area_code": str, "old_la_code": str, "area_name": str,
         "placement": str, "placement_label": str, "locality": str, "provider": str, "status": str,
@@ -13,7 +13,7 @@ TEXT = {"release": str, "source_file": str, "area_code": str, "old_la_code": str
 
 @lru_cache(maxsize=None)
 def _read(name: str) -> pd.DataFrame:
-    path = DATA / name
+    path = data_file(name)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: extract missing; run `make data` with the raw files beside the repo")
     return pd.read_csv(path, dtype=TEXT, keep_default_na=False, na_values={"value": [""], "number": [""]})

@@ -4,14 +4,14 @@ import json
 
 import pandas as pd
 
-from .paths import DATA
+from .paths import data_file
 from .suppression import CODES
 
 PUBLISHERS = {"dfe-": "Department for Education", "ofsted-": "Ofsted", "transcribed/": "Department for Education (transcribed)"}
 
 
 def sources_table() -> pd.DataFrame:
-    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads(data_file("datapackage.json").read_text(encoding="utf-8"))
     rows = []
     for resource in package["resources"]:
         licence = ", ".join(item["title"] for item in resource.get("licenses", package["licenses"]))

@@ -31,3 +31,39 @@ def test_a_failing_notebook_stops_and_the_site_is_untouched(site, tmp_path, monk
     assert "cell 1" in message and "ValueError: bad data" in message
     assert _digest(site) == before
     assert not (tmp_path / "executed" / "broken.ipynb").exists()
+
+
+def _stale_after_changing(name, tmp_path, monkeypatch):
+    import shutil
+
+    from sentaway.paths import DATA
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    path = copy / name
+    path.write_bytes(path.read_bytes() + b"\n")  # one byte more
+    monkeypatch.setattr(build, "DATA", copy)
+    stale, _ = build.plan()
+    return {notebook.stem for notebook, *_ in stale}
+
+
+def _readers(name):
+    import json
+
+    return {p.stem for p in build.KEYS.glob("*.json") if name in json.loads(p.read_text())["reads"]}
+
+
+def test_nothing_is_stale_after_a_build(site):
+    stale, fresh = build.plan()
+    assert not stale and fresh
+
+
+def test_changing_a_data_file_reruns_exactly_the_notebooks_that_read_it(site, tmp_path, monkeypatch):
+    readers = _readers("s251_spend.csv")
+    assert readers and "out_of_area" not in readers and "methods" not in readers
+    assert _stale_after_changing("s251_spend.csv", tmp_path, monkeypatch) == readers
+
+
+def test_a_stale_cache_never_publishes_an_old_number(site, tmp_path, monkeypatch):
+    # The chapter's figures come from cla_placements.csv: changing it must re-run the chapter.
+    assert "out_of_area" in _stale_after_changing("cla_placements.csv", tmp_path, monkeypatch)
