@@ -22,16 +22,22 @@ def _stamp(app, config):
     config.myst_substitutions = substitutions
 
 
-def _secure(app, exception):
+def _finish(app, exception):
+    """Lighten and secure the built pages: lean icons instead of Font Awesome's script, then the CSP."""
     if exception is None and app.builder.format == "html":
         from pathlib import Path
 
-        from .csp import add_to_site
+        import pydata_sphinx_theme
 
+        from .csp import add_to_site
+        from .icons import replace_in_site
+
+        theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
+        replace_in_site(Path(app.outdir), theme / "fontawesome.js")
         add_to_site(Path(app.outdir))
 
 
 def setup(app):
     app.connect("config-inited", _stamp)
-    app.connect("build-finished", _secure)
+    app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -180,3 +180,14 @@ def test_every_page_carries_a_content_security_policy_without_eval(site):
         assert policy, page
         assert "default-src 'self'" in policy.group(1) and "unsafe-eval" not in policy.group(1)
         assert "script-src 'self'" in policy.group(1) and "'unsafe-inline'" not in policy.group(1).split("style-src")[0]
+
+
+def test_icons_come_from_a_small_stylesheet_not_the_font_awesome_script(site):
+    css = (site / "_static/sentaway-icons.css").read_text(encoding="utf-8")
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert "fontawesome.js" not in text, page
+        for classes in re.findall(r'class="([^"]*\bfa-[^"]*)"', text):
+            for token in classes.split():
+                if token.startswith("fa-") and token not in ("fa-solid", "fa-regular", "fa-lg"):
+                    assert f".{token}::before" in css, (page.name, token)

@@ -1,0 +1,68 @@
+"""Replace the theme's 1.5 MB Font Awesome script with a stylesheet holding only the icons the pages use.
+
+The pydata theme draws its ~15 interface icons (search, menu, contents, previous/next...) by loading all of
+Font Awesome as JavaScript on every page. Here the SVG paths of the icons actually used are read from that
+same file (the installed theme's copy) and written as CSS masks; the script tag is removed from the pages.
+Font Awesome Free icons: CC BY 4.0 (https://fontawesome.com/license/free).
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+CLASSES = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+MODIFIERS = {"solid", "regular", "brands", "lg", "xl", "sm", "xs", "fw", "2x", "3x", "spin"}
+ICON = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9_]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]*","([^"]+)"\]')
+CSS_NAME = "sentaway-icons.css"
+
+
+def solid_icons(fontawesome_js: str) -> dict[str, tuple[int, int, str]]:
+    """{name: (width, height, path)} for the solid (fas) pack."""
+    end = fontawesome_js.index('d("fas",p)')
+    start = fontawesome_js.rindex("var p={", 0, end)
+    icons = {}
+    for match in ICON.finditer(fontawesome_js, start, end):
+        name = match.group(1) or match.group(2)
+        icons.setdefault(name, (int(match.group(3)), int(match.group(4)), match.group(5)))
+    return icons
+
+
+def stylesheet(names: set[str], icons: dict) -> str:
+    missing = sorted(name for name in names if name not in icons)
+    if missing:
+        raise KeyError(f"icons used by the theme but not in Font Awesome's solid pack: {', '.join(missing)}")
+    rules = [
+        "/* Font Awesome Free icons (CC BY 4.0), only those the pages use; written by sentaway/icons.py. */",
+        ".fa-lg { font-size: 1.25em; }",
+        "i[class*='fa-']::before { content: ''; display: inline-block; height: 1em; vertical-align: -0.125em;"
+        " background-color: currentColor; -webkit-mask: var(--sa-icon) no-repeat center / contain;"
+        " mask: var(--sa-icon) no-repeat center / contain; }",
+    ]
+    for name in sorted(names):
+        width, height, path = icons[name]
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
+        rules.append(f'.fa-{name}::before {{ width: {width / height:.4f}em; --sa-icon: url("data:image/svg+xml,{quote(svg)}"); }}')
+    return "\n".join(rules) + "\n"
+
+
+def replace_in_site(outdir: Path, fontawesome_js: Path) -> None:
+    pages = [p for p in outdir.rglob("*.html") if "_static" not in p.parts]
+    names = set()
+    for page in pages:
+        for classes in CLASSES.findall(page.read_text(encoding="utf-8")):
+            names |= {token[3:] for token in classes.split() if token.startswith("fa-") and token[3:] not in MODIFIERS}
+    (outdir / "_static" / CSS_NAME).write_text(stylesheet(names, solid_icons(fontawesome_js.read_text(encoding="utf-8"))),
+                                               encoding="utf-8")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        match = SCRIPT.search(text)
+        if not match:
+            continue
+        static = match.group(0).split('src="', 1)[1].split("_static/")[0]
+        link = f'\n    <link rel="stylesheet" type="text/css" href="{static}_static/{CSS_NAME}" />'
+        text = text[:match.start()] + link + text[match.end():]
+        text = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*fontawesome\.js[^"]*"\s*/?>', "", text)
+        page.write_text(text, encoding="utf-8")
+    (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
+    (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
