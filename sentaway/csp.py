@@ -31,7 +31,7 @@ def policy(page: str) -> str:
 
 def add_policy(path: Path) -> None:
     page = path.read_text(encoding="utf-8")
-    if "Content-Security-Policy" in page or "<head>" not in page:
+    if 'http-equiv="Content-Security-Policy"' in page or "<head>" not in page:
         return
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
     path.write_text(page.replace("<head>", "<head>\n    " + meta, 1), encoding="utf-8")
