@@ -144,6 +144,7 @@ def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float,
         reads = Path(tmp) / "reads.txt"
         reads.touch()
         os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
+        os.environ["SENTAWAY_CHART_DATA"] = str(EXECUTED / "extra" / "chart-data")
         run_notebook(notebook, parameters, staged)
         _hide_injected_parameters(staged)
         shutil.move(staged, output)

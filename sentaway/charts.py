@@ -7,11 +7,13 @@ inline script is needed.
 
 import html
 import json
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from . import __version__
+from .tables import html_table
 
 # Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -49,7 +51,7 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     static = vlc.vegalite_to_svg(svg)
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     caption = html.escape(description)
-    table_html = table.to_html(index=False, border=0, classes="sa-table", na_rep="–", escape=True)
+    table_html = html_table(table)
     csv_link = write_chart_data(name, table)
     cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #chart-{name} on this page)."
     return (
@@ -72,13 +74,15 @@ CHART_DATA = "chart-data"
 
 
 def write_chart_data(name: str, table: pd.DataFrame) -> str:
-    """Write the chart's table where the build publishes it (site root /chart-data/); return the link
-    from a chapter page (pages live in book/executed/, two levels below the site root)."""
-    from .paths import REPO
+    """Write the chart's table where the build publishes it (site root /chart-data/) and return the link
+    from a chapter page (pages live in book/executed/, two levels below the site root). Only a build run
+    (which sets SENTAWAY_CHART_DATA) writes: a reviewer's own papermill run must not alter the book's files."""
+    import os
 
-    folder = REPO / "book" / "executed" / "extra" / CHART_DATA
-    folder.mkdir(parents=True, exist_ok=True)
-    table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    folder = os.environ.get("SENTAWAY_CHART_DATA")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        table.to_csv(Path(folder) / f"{name}.csv", index=False, lineterminator="\n")
     return f"../../{CHART_DATA}/{name}.csv"
 
 

@@ -5,6 +5,7 @@ import html
 import pandas as pd
 
 from . import __version__
+from .tables import html_table
 from .verdicts import SCALE, format_value
 
 BADGE_CLASS = {name: f"sa-badge-{i}" for i, (name, _, _) in enumerate(SCALE)}
@@ -36,7 +37,7 @@ def official_text(row) -> str:
 
 def scale_table() -> str:
     rows = "".join(f"<tr><td>{badge(name)}</td><td>{html.escape(text)}</td></tr>" for name, text, _ in SCALE)
-    return f'<table class="sa-table sa-scale"><thead><tr><th>Verdict</th><th>What it means</th></tr></thead><tbody>{rows}</tbody></table>'
+    return f'<table class="sa-table sa-scale" tabindex="0"><thead><tr><th>Verdict</th><th>What it means</th></tr></thead><tbody>{rows}</tbody></table>'
 
 
 def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
@@ -53,7 +54,8 @@ def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
             f"<td>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</td>"
             f"<td>{html.escape(row.measure)} ({row.year})</td><td>{cited}</td><td>{official_text(row)}</td>"
             f"<td>{badge(row.verdict)}</td><td>{evidence}</td></tr>")
-    return ('<table class="sa-table sa-register"><caption>All figures in the five source texts, with verdicts</caption>'
+    # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
+    return ('<table class="sa-table sa-register" tabindex="0"><caption>All figures in the five source texts, with verdicts</caption>'
             "<thead><tr><th>Claim</th><th>Said by</th><th>Measure (year)</th><th>Cited</th><th>Official</th>"
             "<th>Verdict</th><th>Evidence</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
 
@@ -152,4 +154,4 @@ def family_page(families: list[str], first_year: int, last_year: int) -> None:
             if not table.empty:
                 table = table[(table.year >= first_year) & (table.year <= last_year)]
                 display(HTML(f'<details><summary>Nearest official figures for {row.claim_id} (table)</summary>'
-                             f'{table.to_html(index=False, border=0, classes="sa-table")}</details>'))
+                             + html_table(table) + "</details>"))

@@ -25,6 +25,7 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 from . import claims, extracts, out_of_area
+from . import tables
 from .params import ParameterError
 
 SERIES = {
@@ -741,7 +742,7 @@ def html_table(table: pd.DataFrame, digits: int = 3) -> str:
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else f"{v:,.{digits}f}")
-    return shown.to_html(index=False, border=0, classes="sa-table", na_rep="–", escape=True)
+    return tables.html_table(shown)
 
 
 # ---------------------------------------------------------------- everything the chapter glues

@@ -1,0 +1,264 @@
+"""Accessibility of the built site: axe-core finds no serious or critical violation on any page,
+every internal link (and #fragment) resolves, and charts fit a phone-width screen.
+
+axe-core is a test tool only (tests/vendor/axe.min.js, see tests/vendor/README.md); it is injected
+into the page by the test and never shipped with the site.
+"""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+PHONE = (390, 844)  # an iPhone 12-15 screen, CSS px
+SLACK = 3  # px: rounding of sub-pixel layout
+
+# Rules excused for narrow elements, each with why: (page glob relative to the site, rule id, CSS
+# selector of the excused element; its descendants are excused too). Keep this list short.
+# First the third-party theme (pydata-sphinx-theme 0.17 via sphinx-book-theme): our CSS cannot
+# change an element's text or attributes, and overriding the theme's templates is a bigger change
+# than these warrant.
+EXCLUDE: list[tuple[str, str, str]] = [
+    # The theme's search button: aria-label="Search" while its visible text is "Search Ctrl+K" (the
+    # keyboard-shortcut hint in <kbd>). The name does start with the visible word, so "click Search"
+    # works for voice control; only the hint is missing from it. Hiding the hint from our CSS would
+    # take useful information from sighted keyboard users to satisfy the rule.
+    ("*", "label-content-name-mismatch", "button.search-button-field.search-button__button"),
+    # The theme's colour-mode button: aria-label="Color mode", while Font Awesome's JavaScript turns
+    # each <i title="Light|Dark|System Settings"> icon into an <svg><title>, which axe counts as
+    # visible text ("System Settings"). The visible thing is an icon, the tooltip says "Color mode".
+    ("*", "label-content-name-mismatch", "button.theme-switch-button"),
+]
+
+
+def _pages(site: Path) -> list[Path]:
+    """Every HTML page but the theme's assets and the top-level meta-refresh redirect."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        if "_static" in path.relative_to(site).parts:
+            continue
+        if path.parent == site and path.name == "index.html":
+            continue  # only <meta http-equiv="Refresh"> to book/index.html
+        pages.append(path)
+    return pages
+
+
+def _chart_pages(site: Path) -> list[Path]:
+    return [p for p in _pages(site) if '<figure class="sa-chart"' in p.read_text(encoding="utf-8")]
+
+
+@pytest.fixture
+def clean_browser(browser):
+    """The session's browser, left as found: desktop size, and its logs drained, so nothing these
+    tests do shows up in another test's check of the console and network logs."""
+    yield browser
+    browser.set_window_size(1200, 2000)
+    for kind in ("browser", "performance"):
+        browser.get_log(kind)
+
+
+def _load(browser, page: Path) -> int:
+    """Open a page and wait until every chart on it is drawn; the number of charts."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(page.as_uri())
+    expected = page.read_text(encoding="utf-8").count('<figure class="sa-chart"')
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script(
+            "return document.readyState === 'complete' && "
+            "document.querySelectorAll('figure.sa-chart.sa-drawn').length") == expected)
+    return expected
+
+
+# --- axe-core -------------------------------------------------------------------------------------
+
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+// preload: false. axe would otherwise fetch each stylesheet with XMLHttpRequest to read the CSSOM
+// (only css-orientation-lock needs it), which Chromium refuses on file:// and logs as errors.
+const options = Object.assign({preload: false}, arguments[0]);
+axe.run(document, options)
+  .then(r => done({violations: r.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({impact: n.impact, target: n.target.map(String),
+                                summary: n.failureSummary}))}))}))
+  .catch(e => done({error: String(e)}));
+"""
+
+
+def _excluded_here(page_rel: str) -> list[tuple[str, str]]:
+    import fnmatch
+
+    return [(rule, selector) for glob, rule, selector in EXCLUDE if fnmatch.fnmatch(page_rel, glob)]
+
+
+def _is_excluded(rule: str, target: list, excluded: list[tuple[str, str]], browser) -> bool:
+    """Whether axe's element (its unique selector) is, or is inside, an excused element for this rule."""
+    selectors = [selector for rule_id, selector in excluded if rule_id == rule]
+    if not selectors or not all(isinstance(t, str) for t in target) or len(target) != 1:
+        return False  # nothing excused, or an element inside a frame / shadow root
+    return browser.execute_script(
+        "const el = document.querySelector(arguments[0]);"
+        "return !!el && arguments[1].some(s => el.closest(s) !== null);", target[0], selectors)
+
+
+def _axe_failures(site, browser, pages, options) -> list[str]:
+    """Run axe on each page (charts drawn, every <details> open); the serious and critical
+    violations not excused in EXCLUDE, one line per page and rule."""
+    axe_source = AXE.read_text(encoding="utf-8")
+    browser.set_script_timeout(120)
+    failures = []
+    for page in pages:
+        rel = page.relative_to(site).as_posix()
+        _load(browser, page)
+        # Open every <details> (chart data tables, nearest official figures) so axe checks them too.
+        browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
+        browser.execute_script(axe_source)
+        excluded = _excluded_here(rel)
+        result = browser.execute_async_script(RUN_AXE, options)
+        assert "error" not in result, (rel, result.get("error"))
+        for violation in result["violations"]:
+            nodes = [n for n in violation["nodes"]
+                     if (n["impact"] or violation["impact"]) in BLOCKING
+                     and not _is_excluded(violation["id"], n["target"], excluded, browser)]
+            if not nodes:
+                continue
+            targets = "; ".join(" ".join(n["target"]) for n in nodes[:4])
+            more = f" (+{len(nodes) - 4} more)" if len(nodes) > 4 else ""
+            failures.append(f"{rel}: {violation['id']} [{violation['impact']}] {violation['help']} "
+                            f"({len(nodes)} element(s)): {targets}{more}\n    {nodes[0]['summary']}")
+    return failures
+
+
+def test_no_serious_or_critical_axe_violation_on_any_page(site, clean_browser):
+    clean_browser.set_window_size(1200, 2000)
+    failures = _axe_failures(site, clean_browser, _pages(site), {"resultTypes": ["violations"]})
+    assert not failures, "axe-core violations:\n" + "\n".join(failures)
+
+
+def test_tables_that_scroll_sideways_on_a_phone_can_be_scrolled_by_keyboard(site, clean_browser):
+    """At desktop width most tables fit; on a phone they scroll, and must then take keyboard focus."""
+    clean_browser.set_window_size(*PHONE)
+    failures = _axe_failures(site, clean_browser, _pages(site),
+                             {"runOnly": ["scrollable-region-focusable"], "resultTypes": ["violations"]})
+    assert not failures, f"axe-core violations at {PHONE[0]}px wide:\n" + "\n".join(failures)
+
+
+# --- internal links -------------------------------------------------------------------------------
+
+class _Anchors(HTMLParser):
+    """The hrefs of <a> and every id (and legacy <a name>) of one page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a":
+            if attrs.get("name"):
+                self.ids.add(attrs["name"])
+            if attrs.get("href") is not None:
+                self.hrefs.append(attrs["href"])
+
+    handle_startendtag = handle_starttag
+
+
+def _parse(path: Path) -> _Anchors:
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return parser
+
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # http:, https:, mailto:, javascript:, //host
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    site_root = site.resolve()
+    parsed: dict[Path, _Anchors] = {}
+
+    def anchors(path: Path) -> _Anchors:
+        if path not in parsed:
+            parsed[path] = _parse(path)
+        return parsed[path]
+
+    broken = []
+    checked = 0
+    for page in _pages(site):
+        rel = page.relative_to(site).as_posix()
+        for href in anchors(page.resolve()).hrefs:
+            href = href.strip()
+            if not href or EXTERNAL.match(href):
+                continue
+            parts = urlsplit(href)
+            fragment = unquote(parts.fragment)
+            checked += 1
+            if not parts.path:  # "#id" or "?q#id": the same page
+                target = page.resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+            try:
+                target.relative_to(site_root)
+            except ValueError:
+                broken.append(f"{rel}: {href} -> outside the site")
+                continue
+            if not target.is_file():
+                broken.append(f"{rel}: {href} -> no file {target.relative_to(site_root).as_posix()}")
+                continue
+            if fragment and target.suffix == ".html" and fragment not in anchors(target).ids:
+                broken.append(f"{rel}: {href} -> no id={fragment!r} in {target.relative_to(site_root).as_posix()}")
+    assert checked, "no internal link found at all: is the site built?"
+    assert not broken, f"{len(broken)} broken internal link(s):\n" + "\n".join(broken)
+
+
+# --- phone width ----------------------------------------------------------------------------------
+
+def test_charts_fit_a_phone_screen(site, clean_browser):
+    browser = clean_browser
+    pages = _chart_pages(site)
+    assert pages, "no page with charts"
+    problems = []
+    browser.set_window_size(*PHONE)
+    for page in pages:
+        rel = page.relative_to(site).as_posix()
+        _load(browser, page)
+        # Open tables too: a wide one must scroll inside itself, not push the page sideways.
+        browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
+        # The window size includes browser chrome; what matters is the layout viewport.
+        measure = browser.execute_script("""
+            const vw = document.documentElement.clientWidth;
+            const charts = Array.from(document.querySelectorAll('figure.sa-chart')).map(f => {
+              const svg = f.querySelector('.sa-chart-view svg');
+              const fig = f.getBoundingClientRect();
+              const s = svg ? svg.getBoundingClientRect() : null;
+              return {id: f.id, svgWidth: s ? s.width : null, svgRight: s ? s.right : null,
+                      svgLeft: s ? s.left : null, figRight: fig.right, figLeft: fig.left};
+            });
+            return {vw: vw, bodyScroll: document.body.scrollWidth,
+                    docScroll: document.documentElement.scrollWidth, charts: charts};
+        """)
+        vw = measure["vw"]
+        assert vw <= PHONE[0], (rel, vw)
+        for chart in measure["charts"]:
+            if chart["svgWidth"] is None:
+                problems.append(f"{rel}: #{chart['id']} has no drawn SVG")
+                continue
+            if chart["svgWidth"] > vw + SLACK or chart["svgRight"] > vw + SLACK or chart["svgLeft"] < -SLACK:
+                problems.append(f"{rel}: #{chart['id']} SVG {chart['svgWidth']:.0f}px wide "
+                                f"[{chart['svgLeft']:.0f}, {chart['svgRight']:.0f}] in a {vw}px viewport")
+            if chart["figRight"] > vw + SLACK or chart["figLeft"] < -SLACK:
+                problems.append(f"{rel}: #{chart['id']} figure spans "
+                                f"[{chart['figLeft']:.0f}, {chart['figRight']:.0f}] in a {vw}px viewport")
+        for name in ("bodyScroll", "docScroll"):
+            if measure[name] > vw + SLACK:
+                problems.append(f"{rel}: page scrolls sideways ({name} {measure[name]}px > {vw}px viewport)")
+    assert not problems, "on a 390px-wide phone:\n" + "\n".join(problems)
