@@ -15,7 +15,6 @@ The build is always called through its command line (`python -m sentaway.build`,
 """
 
 import argparse
-import html.parser
 import json
 import os
 import re
@@ -28,9 +27,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from sentaway.pageweight import page_weights  # noqa: E402  (the repository's package, not installed)
 EXECUTED = REPO / "book" / "executed"
 BUILD = REPO / "_build"
 SITE = BUILD / "html"
@@ -186,41 +186,6 @@ def naive_build(root: Path, out: Path) -> Run:
 
 
 # ---------------------------------------------------------------- site size
-
-class _Refs(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.refs = set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.refs.add(attrs["src"])
-        elif tag == "link" and attrs.get("href"):
-            rel = (attrs.get("rel") or "").split()
-            if "stylesheet" in rel or "icon" in rel or attrs.get("as") in ("script", "style", "font"):
-                self.refs.add(attrs["href"])
-        elif tag in ("img", "source") and attrs.get("src"):
-            self.refs.add(attrs["src"])
-
-
-def page_weights(site: Path) -> tuple[int, list[tuple[int, str]]]:
-    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    pages = []
-    for page in site.rglob("*.html"):
-        parser = _Refs()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-        files = {page.resolve()}
-        for ref in parser.refs:
-            parts = urlsplit(ref)
-            if parts.scheme or parts.netloc or not parts.path:
-                continue  # remote or data: URIs are not the site's own bytes
-            target = (page.parent / unquote(parts.path)).resolve()
-            if target.is_file():
-                files.add(target)
-        pages.append((sum(f.stat().st_size for f in files), str(page.relative_to(site))))
-    return total, sorted(pages, reverse=True)
-
 
 # ---------------------------------------------------------------- charts in Chromium
 

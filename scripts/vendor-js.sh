@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Refresh the vendored chart libraries in book/assets/vendor from the npm registry.
 # Run by hand (`make vendor`) when bumping versions; the build itself never fetches anything.
-# Versions match what Altair 6 emits (vega 6, vega-lite 6.4.1, vega-embed 7).
+# Versions match what Altair 6 emits (vega 6, vega-embed 7). Vega-Lite specs are compiled to Vega at
+# build time by vl-convert (sentaway/charts.py), so the pages do not need the Vega-Lite compiler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=book/assets/vendor
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for pkg in vega@6.4.0 vega-lite@6.4.1 vega-embed@7.3.0 vega-interpreter@2.3.2; do
+for pkg in vega@6.4.0 vega-embed@7.3.0 vega-interpreter@2.3.2; do
   (cd "$tmp" && npm pack --silent "$pkg" >/dev/null)
 done
 for tgz in "$tmp"/*.tgz; do tar xzf "$tgz" -C "$tmp" && mv "$tmp/package" "${tgz%.tgz}"; done
-for name in vega vega-lite vega-embed; do
+for name in vega vega-embed; do
   # The source-map comment would make a browser's devtools ask for a file we do not ship.
   sed '/^\/\/# sourceMappingURL=/d' "$tmp"/$name-[0-9]*/build/$name.min.js > "$out/$name.min.js"
 done
@@ -27,5 +28,5 @@ done
   echo "})(window.vega);"
 } > "$out/vega-interpreter.js"
 if grep -qE '^(import|export) ' "$out/vega-interpreter.js"; then echo "vega-interpreter: module syntax left" >&2; exit 1; fi
-(cd "$out" && sha256sum vega.min.js vega-lite.min.js vega-embed.min.js vega-interpreter.js > SHA256SUMS)
+(cd "$out" && sha256sum vega.min.js vega-embed.min.js vega-interpreter.js > SHA256SUMS)
 echo "vendored into $out:"; cat "$out/SHA256SUMS"

@@ -49,6 +49,9 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     import vl_convert as vlc  # heavy; only when a figure is made
 
     static = vlc.vegalite_to_svg(svg)
+    # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte).
+    spec = vlc.vegalite_to_vega(spec)
+    static_link = write_chart_file(name, "svg", static)
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     caption = html.escape(description)
     table_html = html_table(table)
@@ -58,7 +61,7 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
         f'<figure class="sa-chart" id="chart-{name}" aria-label="{caption}">'
         f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
         f'<script type="application/json" class="sa-spec">{spec_json}</script>'
-        f'<noscript><div class="sa-chart-static">{static}</div></noscript>'
+        f'<noscript><img class="sa-chart-static" src="{static_link}" alt="{caption}"></noscript>'
         f'<figcaption><p class="sa-description">{caption}</p>'
         f'<p class="sa-source"><strong>Source:</strong> {html.escape(source)}</p>'
         f'<p class="sa-notes">{html.escape(notes)}</p>'
@@ -73,17 +76,21 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
 CHART_DATA = "chart-data"
 
 
-def write_chart_data(name: str, table: pd.DataFrame) -> str:
-    """Write the chart's table where the build publishes it (site root /chart-data/) and return the link
-    from a chapter page (pages live in book/executed/, two levels below the site root). Only a build run
-    (which sets SENTAWAY_CHART_DATA) writes: a reviewer's own papermill run must not alter the book's files."""
+def write_chart_file(name: str, suffix: str, text: str) -> str:
+    """Write a file beside the chart where the build publishes it (site root /chart-data/) and return the
+    link from a chapter page (pages live in book/executed/, two levels below the site root). Only a build
+    run (which sets SENTAWAY_CHART_DATA) writes: a reviewer's own papermill run must not alter the book."""
     import os
 
     folder = os.environ.get("SENTAWAY_CHART_DATA")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        table.to_csv(Path(folder) / f"{name}.csv", index=False, lineterminator="\n")
-    return f"../../{CHART_DATA}/{name}.csv"
+        (Path(folder) / f"{name}.{suffix}").write_text(text, encoding="utf-8")
+    return f"../../{CHART_DATA}/{name}.{suffix}"
+
+
+def write_chart_data(name: str, table: pd.DataFrame) -> str:
+    return write_chart_file(name, "csv", table.to_csv(index=False, lineterminator="\n"))
 
 
 def with_band(band: alt.Chart, lines: alt.LayerChart) -> alt.LayerChart:

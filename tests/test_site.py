@@ -162,6 +162,9 @@ def test_every_chart_offers_its_data_as_csv(site):
             target = (page.parent / link.group(1)).resolve()
             rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
             assert len(rows) >= 2, target
+            # Readers without JavaScript get the same chart as a static SVG.
+            static = re.search(rf'<noscript><img class="sa-chart-static" src="([^"]+/{re.escape(name)}\.svg)" alt="[^"]+">', text)
+            assert static and (page.parent / static.group(1)).resolve().read_text().startswith("<svg"), (page.name, name)
             assert f"Cite this figure: Sent Away, version {__version__}" in text
 
 
@@ -191,3 +194,11 @@ def test_icons_come_from_a_small_stylesheet_not_the_font_awesome_script(site):
             for token in classes.split():
                 if token.startswith("fa-") and token not in ("fa-solid", "fa-regular", "fa-lg"):
                     assert f".{token}::before" in css, (page.name, token)
+
+
+def test_no_page_weighs_more_than_the_budget_with_its_assets(site):
+    from sentaway.pageweight import LIMIT_BYTES, page_weights
+
+    _, pages = page_weights(site)
+    heavy = [(size, name) for size, name in pages if size > LIMIT_BYTES]
+    assert not heavy, heavy
