@@ -33,7 +33,7 @@ def make(out_dir: Path = REPO / "dist") -> Path:
             _add(archive, path, f"{root}/data/{path.name}")
         for name in ("claims_register.csv", "claims_register.json"):
             _add(archive, register / name, f"{root}/{name}")
-        for name in ("README.md", "CITATION.cff", "CHANGELOG.md"):
+        for name in ("README.md", "CITATION.cff", "CHANGELOG.md", "LICENSE"):
             _add(archive, REPO / name, f"{root}/{name}")
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     (out_dir / f"{target.name}.sha256").write_text(f"{digest}  {target.name}\n")
