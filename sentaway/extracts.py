@@ -73,6 +73,18 @@ def distance() -> pd.DataFrame:
     return frame
 
 
+def la_context() -> pd.DataFrame:
+    """One row per children's services authority: region, IMD 2019 measures (empty where the authority is no
+    April 2019 area, never 0) and rural-urban classification."""
+    frame = _read("la_context.csv").copy()
+    for column in frame.columns:
+        if column.startswith("imd_") and column not in ("imd_area_code", "imd_match", "imd_status"):
+            frame[column] = pd.to_numeric(frame[column].replace("", None))
+    for column in ("first_year", "last_year"):
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
 def bounded_sum(values, statuses, cell_max: float | None = None, total: float | None = None) -> dict:
     """Sum published cells where some are suppressed: never as if they were 0.
 

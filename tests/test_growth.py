@@ -137,3 +137,80 @@ def test_top_contributors_add_up_to_the_national_rise():
     top, facts = growth.top_contributors()
     assert len(top) == 10 and top.change.is_monotonic_decreasing
     assert facts["la_sum_change"] == pytest.approx(facts["national_change"])
+
+
+# ---------------------------------------------------------------- the council panel: supply, region, IMD 2019
+
+@pytest.fixture(scope="module")
+def panel():
+    return growth.la_panel()
+
+
+@pytest.fixture(scope="module")
+def panel_result(panel):
+    return growth.panel_models(panel[0])
+
+
+def test_panel_councils_are_matched_to_region_and_imd(panel):
+    frame, info = panel
+    assert info["context_matched"] >= 140 and info["context_unmatched"] == 0
+    assert info["no_imd_names"] == "Bournemouth, Dorset, Poole"  # abolished 1 April 2019: no IMD 2019 value
+    assert frame.region9_name.nunique() == 9
+    # The DfE-number London indicator and DfE's region agree.
+    assert (frame.london == 1).equals(frame.region9_name.eq("London"))
+    # No council without IMD 2019 is given a value (never 0).
+    assert frame[frame.old_la_code.isin(["835", "836", "837"])].imd_average_score.isna().all()
+
+
+def _context_by_csv():
+    with open(DATA / "la_context.csv", newline="", encoding="utf-8") as handle:
+        return {r["old_la_code"]: r for r in csv.DictReader(handle) if r["imd_average_score"]}
+
+
+def test_panel_imd_is_the_extract_value(panel):
+    frame = panel[0].drop_duplicates("old_la_code").set_index("old_la_code")
+    ctx = _context_by_csv()
+    for code in ("805", "890", "352", "825"):   # Hartlepool, Blackpool, Manchester, Buckinghamshire (recoded 2020)
+        assert frame.imd_average_score[code] == pytest.approx(float(ctx[code]["imd_average_score"]))
+
+
+def test_between_model_has_imd_and_region_coefficients(panel, panel_result):
+    table, facts = panel_result["table"], panel_result["facts"]
+    pooled = table[table.model == growth.MODELS["pooled"]]
+    regions = pooled[pooled.term.str.startswith("region: ")]
+    assert len(regions) == 8 and growth.REFERENCE_REGION not in " ".join(regions.term)
+    assert {"places_per_100", "imd_z"} <= set(pooled.term)
+    assert set(table[table.model == growth.MODELS["random"]].term) == set(pooled.term)
+    # IMD and region are constant within a council: the fixed-effects model has neither.
+    fixed = table[table.model == growth.MODELS["fixed"]]
+    assert list(fixed.term) == ["places_per_100"]
+    for prefix in ("pool", "re", "fe", "imd", "imd_re", "london"):
+        assert facts[f"{prefix}_lo"] < facts[f"{prefix}_b"] < facts[f"{prefix}_hi"]
+    assert facts["model_las"] == panel[0].old_la_code.nunique() - 3
+    assert facts["regions"] == 9 and 0 <= facts["region_wald_p"] <= 1
+
+
+def test_imd_is_standardised_across_councils_once_each(panel, panel_result):
+    frame = panel[0]
+    scores = frame[frame.imd_average_score.notna()].drop_duplicates("old_la_code").imd_average_score
+    facts = panel_result["facts"]
+    assert facts["imd_mean"] == pytest.approx(scores.mean()) and facts["imd_sd"] == pytest.approx(scores.std())
+    fit = panel_result["fits"]["pooled"]
+    z = (fit.model.data.frame.imd_average_score - scores.mean()) / scores.std()
+    assert z.to_numpy() == pytest.approx(fit.model.data.frame.imd_z.to_numpy())
+
+
+@pytest.mark.parametrize("first, last", [(2011, 2014), (2013, 2017)])
+def test_panel_runs_with_other_windows(first, last):
+    frame, info = growth.la_panel(first, last)
+    assert (frame.year.min(), frame.year.max()) == (first, last)
+    assert info["context_matched"] >= 140
+    facts = growth.panel_models(frame)["facts"]
+    assert facts["model_n"] < growth.panel_models(growth.la_panel()[0])["facts"]["model_n"]
+    assert np.isfinite([facts["pool_b"], facts["imd_b"], facts["fe_b"], facts["london_b"]]).all()
+
+
+@pytest.mark.parametrize("first, last", [(2010, 2017), (2012, 2018), (2015, 2015)])
+def test_panel_window_outside_the_sfr_years_stops(first, last):
+    with pytest.raises(ValueError, match="council panel needs 2011 <= first_year < last_year <= 2017"):
+        growth.la_panel(first, last)

@@ -37,11 +37,13 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
 
 
 def _sources(raw: RawFiles, rows) -> dict:
-    """{raw file: manifest facts and release} for the files these rows came from."""
+    """{raw file: manifest facts and release} for the files these rows came from (a row built from several
+    files lists them all in `sources`)."""
     found = {}
     for row in rows:
-        entry = raw.entries[row.source.file]
-        found[row.source.file] = {"origin": entry.origin_path, "sha256": entry.sha256, "release": row.source.release}
+        for source in getattr(row, "sources", (row.source,)):
+            entry = raw.entries[source.file]
+            found[source.file] = {"origin": entry.origin_path, "sha256": entry.sha256, "release": source.release}
     return found
 
 

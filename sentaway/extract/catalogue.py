@@ -82,9 +82,9 @@ def resource(name: str) -> dict:
 
 def EXTRACTORS() -> list:
     """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
-    from . import distance, missing, providers, spend
+    from . import context, distance, missing, providers, spend
 
-    return [missing, distance, providers, spend]
+    return [missing, distance, providers, spend, context]
 
 
 def all_resources() -> list[dict]:
