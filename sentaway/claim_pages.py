@@ -24,8 +24,16 @@ def badge(verdict: str) -> str:
 
 
 def cited_text(row) -> str:
-    unit = {"percent": "percent", "gbp": "gbp", "gbp_per_child": "gbp"}.get(row.unit, row.unit)
-    return format_value(float(row.cited_value), unit) + ("" if unit in ("percent", "gbp") else f" {row.unit}")
+    """The cited figure as it was written (no added decimals), with its unit."""
+    number = float(row.cited_value)
+    shown = f"{number:,.0f}" if "." not in row.cited_value else f"{number:,}"
+    if row.unit == "percent":
+        return f"{shown}%"
+    if row.unit in ("gbp", "gbp_per_child"):
+        return f"£{shown}" + (" a child" if row.unit == "gbp_per_child" else "")
+    if row.unit == "ratio":
+        return f"{shown} times"
+    return f"{shown} {row.unit}"
 
 
 def official_text(row) -> str:
