@@ -323,6 +323,33 @@ def _cagr(a: float, b: float, years: int) -> float:
     return 100 * ((b / a) ** (1 / years) - 1)
 
 
+def official_trends(h: pd.DataFrame | None = None):
+    """Log-linear trend of the number, and logit-linear trend of the share, of children in children's homes
+    placed outside their council, through the official points (2015 transcribed, 2020-2024)."""
+    h = homes_official() if h is None else h
+    years = sm.add_constant(h.year.to_numpy().astype(float))
+    fit = sm.OLS(np.log(h.outside.to_numpy()), years).fit()
+    fit_share = sm.OLS(np.log(h.share / (1 - h.share)).to_numpy(), years).fit()
+    return fit, fit_share
+
+
+def trend_at(year: int) -> dict:
+    """The official trend's prediction for one year, with its 95% prediction interval, for the number and the
+    share (in per cent), and whether that year lies between the official points or outside them."""
+    h = homes_official()
+    fit, fit_share = official_trends(h)
+    x = sm.add_constant(np.array([float(year)]), has_constant="add")
+    pn = fit.get_prediction(x).summary_frame(alpha=0.05).iloc[0]
+    ps = fit_share.get_prediction(x).summary_frame(alpha=0.05).iloc[0]
+    inv = lambda v: 100 / (1 + np.exp(-v))  # noqa: E731
+    return {
+        "number": (float(np.exp(pn["mean"])), float(np.exp(pn["obs_ci_lower"])), float(np.exp(pn["obs_ci_upper"]))),
+        "share": (float(inv(ps["mean"])), float(inv(ps["obs_ci_lower"])), float(inv(ps["obs_ci_upper"]))),
+        "kind": "interpolation" if h.year.min() <= year <= h.year.max() else "extrapolation",
+        "points": [int(y) for y in h.year], "first": int(h.year.min()), "last": int(h.year.max()),
+    }
+
+
 def cited_vs_official() -> dict:
     c, h, a, tot = cited(), homes_official(), all_children(), homes_total()
     cv, hv, av = c.set_index("year"), h.set_index("year"), a.set_index("year")
@@ -344,9 +371,7 @@ def cited_vs_official() -> dict:
     facts.update({"total_rate": g["ols_rate"], "total_lo": g["ols_lo"], "total_hi": g["ols_hi"],
                   "total_first": g["first"], "total_last": g["last"]})
     # Interpolation: log-linear trend through the official homes points, prediction intervals at cited years.
-    fit = sm.OLS(np.log(h.outside.to_numpy()), sm.add_constant(h.year.to_numpy().astype(float))).fit()
-    logit = np.log(h.share / (1 - h.share)).to_numpy()
-    fit_share = sm.OLS(logit, sm.add_constant(h.year.to_numpy().astype(float))).fit()
+    fit, fit_share = official_trends(h)
     years = c.year.to_numpy().astype(float)
     pn = fit.get_prediction(sm.add_constant(years, has_constant="add")).summary_frame(alpha=0.05)
     ps = fit_share.get_prediction(sm.add_constant(years, has_constant="add")).summary_frame(alpha=0.05)

@@ -82,9 +82,11 @@ def test_out_of_area_claims_cannot_be_checked_and_are_tested_for_consistency(tab
     for claim_id in ("ooa-share-2012-localgov", "ooa-share-2018-localgov", "ooa-number-2018-localgov", "ooa-number-2017-huffpost"):
         assert table.loc[claim_id, "verdict"] == verdicts.UNCHECKABLE
         assert "2019" in table.loc[claim_id, "missing"]
-    assert "within that band" in table.loc["ooa-share-2018-localgov", "consistency"]
-    assert "outside that band" in table.loc["ooa-number-2018-localgov", "consistency"]
-    assert "cannot be tested" in table.loc["ooa-share-2012-localgov", "consistency"]
+    # The same trend test as the growth chapter (log-linear through 2015 transcribed and 2020-2024).
+    assert "inside that interval" in table.loc["ooa-share-2018-localgov", "consistency"]
+    assert "inside that interval" in table.loc["ooa-number-2018-localgov", "consistency"]
+    assert "outside that interval" in table.loc["ooa-number-2017-huffpost", "consistency"]
+    assert "extrapolation" in table.loc["ooa-share-2012-localgov", "consistency"]
 
 
 def test_the_claims_own_arithmetic(table):

@@ -32,36 +32,23 @@ def _all_children_points() -> list[dict]:
 
 
 def interpolation_test(year: int, claim, column: str) -> str:
-    """Is a cited value for `year` consistent with the official same-definition points either side?
+    """Is a cited value consistent with the official record? The same test as the growth chapter: a
+    log-linear trend through the official children's-homes points (2015 transcribed, 2020-2024) and its 95%
+    prediction interval for the claim's year, set against the cited value at the precision it was stated."""
+    from ..growth import trend_at
 
-    The band runs between linear and geometric interpolation of the transcribed 2015 point and the
-    official 2020 point (same definition: secure homes and children's homes), widened by the largest
-    deviation of the official 2020-2024 values from their own straight-line trend.
-    """
-    points = [p for p in _split_points(column) if p["measure"].endswith(f"({TRANSCRIBED})") or p["measure"].endswith(f"({HOMES_ONLY})")]
-    before = [p for p in points if p["year"] < year]
-    after = [p for p in points if p["year"] > year]
-    if not before or not after:
-        return (f"Consistency cannot be tested: there is no official children's-homes value by locality on both sides of {year} "
-                "with the same definition (only extrapolation, which this book does not do).")
-    a, b = before[-1], after[0]
-    t = (year - a["year"]) / (b["year"] - a["year"])
-    linear = a["value"] + t * (b["value"] - a["value"])
-    geometric = a["value"] * (b["value"] / a["value"]) ** t
-    later = [p for p in points if p["year"] >= b["year"]]
-    years = np.array([p["year"] for p in later], dtype=float)
-    values = np.array([p["value"] for p in later])
-    slack = float(np.max(np.abs(values - np.polyval(np.polyfit(years, values, 1), years)))) if len(later) >= 3 else 0.0
-    low, high = min(linear, geometric) - slack, max(linear, geometric) + slack
-    unit = a["unit"]
-    cited = float(claim.cited_value)
+    trend = trend_at(year)
+    predicted, low, high = trend["number" if column == "outside" else "share"]
+    unit = "children" if column == "outside" else "percent"
     inside = overlaps(cited_interval(claim.cited_value, claim.cited_bound), (low, high))
-    return (f"Interpolating between {a['year']} ({format_value(a['value'], unit)}, transcribed) and {b['year']} "
-            f"({format_value(b['value'], unit)}) gives {format_value(low, unit)} to {format_value(high, unit)} for {year}; "
-            f"the cited {format_value(cited, unit)} (at the precision it was stated) is "
-            + ("within that band: consistent with the official record." if inside else
-               "outside that band: not consistent with the official record, unless the series moved unevenly between those years.")
-            + " The transcribed 2015 point is from a 2024 release, excludes short-term placements and may include later revisions.")
+    kind = ("" if trend["kind"] == "interpolation" else
+            f" This is an extrapolation, {trend['first'] - year} year(s) before the first official point, so it tests little.")
+    return (f"A log-linear trend through the official children's-homes points ({trend['first']} transcribed, then "
+            f"{trend['points'][1]}-{trend['last']}) gives {format_value(predicted, unit)} for {year} (95% prediction interval "
+            f"{format_value(low, unit)} to {format_value(high, unit)}); the cited {format_value(float(claim.cited_value), unit)} is "
+            + ("inside that interval: consistent with the official record." if inside else
+               "outside that interval: not consistent with the official record, unless the series moved unevenly.")
+            + kind + " The growth chapter shows this test in full.")
 
 
 @check("ooa-share-2012-localgov", "ooa-share-2012-cunningham", "ooa-share-2017-huffpost", "ooa-share-2018-localgov")
