@@ -35,7 +35,7 @@ from ..raw import RawDataError, RawFiles
 from ..suppression import parse_cell
 from .catalogue import STATUS_FIELD
 from .tidy import Source, format_count, level_of
-from .write import LEVEL_ORDER, csv_text, observed_rounding
+from .write import csv_text, LEVEL_ORDER, observed_rounding, unique
 
 COLUMNS = [
     "year", "release", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
@@ -257,13 +257,8 @@ def to_csv(rows: list[DistanceRow]) -> str:
         r.year, r.source.release, r.source.file, LEVEL_ORDER[r.geographic_level], r.area_code, r.old_la_code,
         r.area_name, r.placement, DISTANCES.index(r.distance), LOCALITIES.index(r.locality), r.unit,
     ))
-    seen: dict[tuple, str] = {}
     records = []
-    for r in ordered:
-        key = r.key()
-        if key in seen:
-            raise ValueError(f"{r.where}: a second value for the same key {key} (first at {seen[key]})")
-        seen[key] = r.where
+    for r in unique(ordered, lambda r: r.key()):
         records.append([
             str(r.year), r.source.release, r.source.file, r.geographic_level, r.area_code, r.old_la_code,
             r.area_name, r.placement, r.placement_label, r.distance, r.locality,

@@ -63,7 +63,7 @@ from ..raw import RawDataError, RawFiles
 from ..suppression import CellError, parse_cell
 from .catalogue import STATUS_FIELD
 from .tidy import Source
-from .write import LEVEL_ORDER, csv_text
+from .write import csv_text, LEVEL_ORDER, unique
 
 PUBLISHER = "Ofsted"
 COLUMNS = [
@@ -357,13 +357,8 @@ def _number(value) -> str:
 
 
 def to_csv(rows: list[ProviderRow]) -> str:
-    seen: dict[tuple, str] = {}
     records = []
-    for r in sorted(rows, key=ProviderRow.sort_key):
-        key = r.key()
-        if key in seen:
-            raise ValueError(f"{r.where}: a second value for the same key {key} (first at {seen[key]})")
-        seen[key] = r.where
+    for r in unique(sorted(rows, key=ProviderRow.sort_key), lambda r: r.key()):
         if r.value is not None and (r.value < 0 or (r.unit == "homes" and r.value != int(r.value))):
             raise ValueError(f"{r.where}: {r.measure} {r.value} is not a whole, non-negative count")
         records.append([

@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from ..raw import RawDataError, RawFiles
 from ..suppression import CODES, parse_cell, CellError
 from .tidy import Source
-from .write import LEVEL_ORDER, csv_text
+from .write import csv_text, LEVEL_ORDER, unique
 
 COLUMNS = [
     "financial_year", "year_ending_march", "source_file", "release", "geographic_level", "area_code",
@@ -273,13 +273,8 @@ def to_csv(rows: list[SpendRow]) -> str:
         r.year_ending_march, r.source.file, LEVEL_ORDER[r.geographic_level], r.area_code, r.old_la_code,
         r.area_name, LINE_ORDER.index(r.line), _measure_rank(r.measure),
     ))
-    seen: dict[tuple, str] = {}
     records = []
-    for r in ordered:
-        key = r.key()
-        if key in seen:
-            raise ValueError(f"{r.where}: a second value for the same key {key} (first at {seen[key]})")
-        seen[key] = r.where
+    for r in unique(ordered, lambda r: r.key()):
         records.append([
             r.financial_year, str(r.year_ending_march), r.source.file, r.source.release, r.geographic_level,
             r.area_code, r.old_la_code, r.area_name, r.line, r.line_label, r.measure, format_money(r.value),

@@ -13,6 +13,17 @@ PLACEMENT_COLUMNS = [
 LEVEL_ORDER = {"national": 0, "regional": 1, "local_authority": 2}
 
 
+def unique(rows, key):
+    """Yield rows in order, stopping at a second row with the same key (naming where both came from)."""
+    seen: dict[tuple, str] = {}
+    for row in rows:
+        k = key(row)
+        if k in seen:
+            raise ValueError(f"{row.where}: a second value for the same key {k} (first at {seen[k]})")
+        seen[k] = row.where
+        yield row
+
+
 def observed_rounding(values: list[float]) -> str:
     """The rounding the published numbers show (stated rules in metadata are not always followed)."""
     numbers = [v for v in values if v is not None]
@@ -43,14 +54,10 @@ def placements_csv(rows: list[Row]) -> str:
         r.year, r.source.release, r.source.file, LEVEL_ORDER[r.geographic_level], r.area_code,
         r.old_la_code, r.area_name, r.placement, r.locality, r.provider,
     ))
-    seen = set()
     records = []
-    for r in rows:
-        key = (r.year, r.source.file, r.geographic_level, r.area_code, r.old_la_code, r.area_name,
-               r.placement, r.locality, r.provider)
-        if key in seen:
-            raise ValueError(f"{r.where}: a second value for the same key {key}")
-        seen.add(key)
+    key = lambda r: (r.year, r.source.file, r.geographic_level, r.area_code, r.old_la_code,  # noqa: E731
+                     r.area_name, r.placement, r.locality, r.provider)
+    for r in unique(rows, key):
         records.append([
             str(r.year), r.source.release, r.source.file, r.geographic_level, r.area_code, r.old_la_code,
             r.area_name, r.placement, r.placement_label, r.locality, r.provider,
