@@ -152,3 +152,76 @@ def describe_years(years: list[int]) -> str:
             runs.append([year, year])
     words = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+
+SOURCE = ("Department for Education, Children looked after in England: SFR underlying data 2010-2017 "
+          "(column CLA_Secure; 2010 codes K1+K2) and explore-education-statistics releases to 2023 and 2024 "
+          "(national placement type x locality tables); 2015 point transcribed from 'A focus on placement "
+          "location' (2024). Open Government Licence v3.0.")
+NOTES = ("Counts at 31 March, rounded by DfE to the nearest 10 (2010: nearest 100). Share placed outside = "
+         "outside / (inside + outside), computed from rounded counts, shown to 1 decimal place in the table. "
+         "Lines with different definitions are not joined. Years with no official value are left empty, not filled.")
+
+
+def _share_table(homes: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
+    rows = homes[homes.share_outside.notna()].copy()
+    rows["measure"] = rows.definition.map(lambda d: f"Children's homes: {d}")
+    kids = children.copy()
+    kids["measure"] = "All looked-after children (all placements)"
+    table = pd.concat([rows, kids], ignore_index=True)[["measure", "year", "release", "inside", "outside", "share_outside"]]
+    table["share_outside"] = table.share_outside.astype(float).round(1)
+    return table.sort_values(["measure", "year"]).reset_index(drop=True)
+
+
+def share_chart(homes: pd.DataFrame, children: pd.DataFrame) -> str:
+    from . import charts
+    import altair as alt
+
+    table = _share_table(homes, children)
+    chart = charts.line_chart(
+        table.assign(inside=table.inside.astype(float), outside=table.outside.astype(float)),
+        x="year", y="share_outside", series="measure", y_title="Placed outside the council boundary (%)",
+        y_format=".0f",
+        title="A larger share of children in children's homes than of all looked-after children live outside their council",
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("share_outside:Q", title="Outside (%)", format=".1f"),
+                 alt.Tooltip("outside:Q", title="Children outside", format=",.0f"),
+                 alt.Tooltip("release:N", title="Release")],
+    )
+    homes_rows = table[table.measure.str.startswith("Children's homes")]
+    last = homes_rows.sort_values("year").iloc[-1] if len(homes_rows) else None
+    description = ("Line chart of the percentage of children placed outside their council's boundary, by year. "
+                   + (f"Latest children's-homes value: {last.share_outside:.0f}% in {last.year}. " if last is not None else "")
+                   + "All looked-after children are shown for comparison.")
+    return charts.figure(chart, name="share-outside", description=description, source=SOURCE, notes=NOTES,
+                         table=table.rename(columns={"share_outside": "outside (%)"}))
+
+
+def number_chart(homes: pd.DataFrame) -> str:
+    from . import charts
+    import altair as alt
+
+    long = []
+    for _, row in homes.iterrows():
+        if pd.notna(row["all"]) and row.series != "Transcribed, by locality":
+            long.append({"measure": f"All in {row.definition.lower()}", "year": row.year, "children": row["all"], "release": row.release})
+        if pd.notna(row.outside):
+            label = f"Outside the boundary: {row.definition.lower()}"
+            long.append({"measure": label, "year": row.year, "children": row.outside, "release": row.release})
+    table = pd.DataFrame(long).sort_values(["measure", "year"]).reset_index(drop=True)
+    table["children"] = table.children.astype(int)
+    chart = charts.line_chart(
+        table, x="year", y="children", series="measure", y_title="Children (number, at 31 March)",
+        title="More children live in children's homes, and more of them outside their council",
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("children:Q", title="Children", format=",.0f"),
+                 alt.Tooltip("release:N", title="Release")],
+    )
+    description = ("Line chart of the number of children in children's homes by year, in total and placed outside "
+                   "their council's boundary, with one line per definition used by the official files.")
+    return charts.figure(chart, name="number-outside", description=description, source=SOURCE, notes=NOTES, table=table)
+
+
+def parameters_note(first_year: int, last_year: int) -> str:
+    return f"Parameters used for this page: `first_year = {first_year}`, `last_year = {last_year}`."
