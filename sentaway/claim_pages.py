@@ -88,7 +88,8 @@ def evidence_block(row, evidence, page: str, build_date: str) -> str:
     facts = [("Cited", cited_text(row)), ("Official", official_text(row)),
              ("Official measure", row.official_measure), ("Official year", row.official_year),
              ("Why this verdict", row.reason), ("What differs from the claim's words", row.caveat),
-             ("What the official files lack", row.missing if row.verdict.startswith("cannot") else ""),
+             # For "cannot be checked" the reason already is what the files lack: say it once.
+             ("What the official files lack", row.missing if row.verdict.startswith("cannot") and row.missing != row.reason else ""),
              ("Consistency with the official record", row.consistency), ("The claim's own arithmetic", row.arithmetic),
              ("Under other definitions or releases", row.robustness),
              ("Was the claim's source public when said", row.source_public_when_said),
