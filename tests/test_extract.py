@@ -82,3 +82,23 @@ def test_overlapping_releases_are_both_kept():
     a = _national(rows, 2022, "CLA 2023 (EES)", "all", "outside", "provider")
     b = _national(rows, 2022, "CLA 2024 (EES)", "all", "outside", "provider")
     assert a["value"] and b["value"]
+
+
+def _extractors():
+    from sentaway.extract.catalogue import EXTRACTORS
+
+    return EXTRACTORS()
+
+
+@pytest.mark.parametrize("module", _extractors(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_each_extract_is_described_by_its_resource(module):
+    assert [f["name"] for f in module.RESOURCE["fields"]] == module.COLUMNS
+    assert set(module.RESOURCE["primaryKey"]) <= set(module.COLUMNS)
+    assert module.RESOURCE["path"] == module.RESOURCE["name"] + ".csv"
+
+
+@pytest.mark.parametrize("module", _extractors(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_each_extraction_is_deterministic(module, raw_root):
+    first = module.to_csv(module.extract(RawFiles(raw_root)))
+    assert module.to_csv(module.extract(RawFiles(raw_root))) == first
+    assert first.splitlines()[0] == ",".join(module.COLUMNS)

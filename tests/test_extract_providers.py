@@ -36,14 +36,9 @@ def raw_table(root, rel, header_line):
 
 
 
-def test_extraction_is_deterministic(raw_root, extracted):
+def test_resource_name_and_sources(raw_root, extracted):
     rows, text = extracted
-    again = providers.to_csv(providers.extract(RawFiles(raw_root)))
-    assert again == text
     assert providers.to_csv(list(reversed(rows))) == text
-    assert text.splitlines()[0] == ",".join(providers.COLUMNS)
-    assert [f["name"] for f in providers.RESOURCE["fields"]] == providers.COLUMNS
-    assert set(providers.RESOURCE["primaryKey"]) <= set(providers.COLUMNS)
     assert providers.RESOURCE["name"] == "ofsted_providers"
     assert providers.RESOURCE["path"] == "ofsted_providers.csv"
     assert {row.source.file for row in rows} == {s.file for s in providers.SNAPSHOTS}
