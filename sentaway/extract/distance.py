@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 
 from ..metadata import check_definition, definitions
 from ..raw import RawDataError, RawFiles
-from ..suppression import parse_cell
 from .catalogue import STATUS_FIELD
-from .tidy import Source, format_count, level_of
+from .tidy import ParsedCell, Source, format_count, level_of
 from .write import csv_text, LEVEL_ORDER, observed_rounding, unique
 
 COLUMNS = [
@@ -119,7 +118,7 @@ EES_CHARACTERISTICS = {
 
 
 @dataclass
-class DistanceRow:
+class DistanceRow(ParsedCell):
     year: int
     source: Source
     geographic_level: str
@@ -135,9 +134,6 @@ class DistanceRow:
     where: str
     value: float | None = field(init=False)
     status: str = field(init=False)
-
-    def __post_init__(self):
-        self.value, self.status = parse_cell(self.raw_value, self.where)
 
     def key(self) -> tuple:
         return (self.year, self.source.file, self.geographic_level, self.area_code, self.old_la_code,

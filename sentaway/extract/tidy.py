@@ -33,8 +33,16 @@ class Source:
     publisher: str = "Department for Education"
 
 
+class ParsedCell:
+    """For row dataclasses with `raw_value` and `where`: the cell is read once into `value` and `status`
+    (a suppression symbol gives no value and its status, never 0)."""
+
+    def __post_init__(self):
+        self.value, self.status = parse_cell(self.raw_value, self.where)
+
+
 @dataclass
-class Row:
+class Row(ParsedCell):
     year: int
     source: Source
     geographic_level: str
@@ -49,9 +57,6 @@ class Row:
     where: str
     value: float | None = field(init=False)
     status: str = field(init=False)
-
-    def __post_init__(self):
-        self.value, self.status = parse_cell(self.raw_value, self.where)
 
 
 def format_count(value: float | None, where: str) -> str:
