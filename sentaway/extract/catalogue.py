@@ -82,9 +82,9 @@ def resource(name: str) -> dict:
 
 def EXTRACTORS() -> list:
     """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
-    from . import context, distance, missing, providers, spend
+    from . import context, distance, missing, national_notes, national_tables, providers, spend
 
-    return [missing, distance, providers, spend, context]
+    return [missing, distance, providers, spend, context, national_tables, national_notes]
 
 
 def all_resources() -> list[dict]:
