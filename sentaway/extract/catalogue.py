@@ -89,9 +89,9 @@ def resource(name: str) -> dict:
 
 def EXTRACTORS() -> list:
     """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
-    from . import context, distance, missing, national_notes, national_tables, providers, spend
+    from . import context, distance, missing, national_notes, national_tables, providers, releases, spend
 
-    return [missing, distance, providers, spend, context, national_tables, national_notes]
+    return [missing, distance, providers, spend, context, national_tables, national_notes, releases]
 
 
 def all_resources() -> list[dict]:
