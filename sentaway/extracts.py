@@ -81,6 +81,12 @@ def spend() -> pd.DataFrame:
     return frame
 
 
+def release_date(release: str) -> str:
+    """ISO publication date of a release ('' where data/release_dates.csv does not list it)."""
+    table = release_dates().set_index("release")
+    return table.published.get(release, "")
+
+
 def distance() -> pd.DataFrame:
     frame = _read("cla_distance.csv").copy()
     frame["value"] = pd.to_numeric(frame["value"])

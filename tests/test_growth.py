@@ -216,13 +216,3 @@ def test_panel_runs_with_other_windows(first, last):
 def test_panel_window_outside_the_sfr_years_stops(first, last):
     with pytest.raises(ValueError, match="council panel needs 2011 <= first_year < last_year <= 2017"):
         growth.la_panel(first, last)
-
-
-def test_register_and_growth_chapter_use_the_same_consistency_test():
-    from sentaway import claims, register
-
-    facts = growth.cited_vs_official()["facts"]
-    table, _ = register.build()
-    row = table.set_index("claim_id").loc["ooa-number-2018-localgov"]
-    low, high = facts["pred_2018_lo"], facts["pred_2018_hi"]
-    assert f"{low:,.0f} to {high:,.0f}" in row.consistency

@@ -83,6 +83,24 @@ RESOURCES = [
 ]
 
 
+CLAIM_SOURCE_FIELDS = ["claim_topic", "year", "measure", "value", "unit", "publisher", "publication", "published_date",
+                       "official_url", "read_at_url", "quote"]
+RESOURCES.append({
+    "name": "claim_sources",
+    "path": "claim_sources.csv",
+    "title": "NOT OFFICIAL VALUES: where each cited figure was printed before it was cited (transcribed)",
+    "description": (
+        "One row per printed figure, transcribed by hand from stored copies of public pages (press releases, written "
+        "parliamentary questions and answers, press reports of DfE data packs, charity releases, previews of official "
+        "data sets), exactly as printed. For the register's provenance only (was the figure public when said, where was "
+        "it first printed, is it found only in the claimant's own restatement); never a claim's official value. "
+        "Copied unchanged from ../shared/transcribed/claim_sources.csv, sha256 checked."
+    ),
+    "primaryKey": ["claim_topic", "year", "value"],
+    "fields": [{"name": name, "type": "string"} for name in CLAIM_SOURCE_FIELDS],
+})
+
+
 def resource(name: str) -> dict:
     return next(spec for spec in all_resources() if spec["name"] == name)
 
