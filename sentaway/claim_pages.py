@@ -77,6 +77,22 @@ def readings_table(readings: list[dict]) -> str:
             "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
 
 
+def all_readings_table(register: pd.DataFrame, readings_of) -> str:
+    """Every reading of every statistical claim, with the official value under it and its judgement."""
+    body = []
+    for row in register.itertuples():
+        for r in readings_of(row.claim_id):
+            value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
+            headline = " (headline)" if row.headline_reading == r["rank"] else ""
+            body.append(f'<tr><td><a href="#claim-{html.escape(row.claim_id)}">{html.escape(row.claim_id)}</a></td>'
+                        f"<td>{r['rank']}{headline}</td><td>{html.escape(r['relation'])}</td>"
+                        f"<td>{html.escape(r['official_measure'] or r['finding'])}</td><td>{html.escape(value)}</td>"
+                        f"<td>{html.escape(r['release'] or '—')}</td><td>{badge(r['verdict'])}</td></tr>")
+    return ('<table class="sa-table sa-all-readings" tabindex="0"><caption>Every reading of every claim</caption>'
+            "<thead><tr><th>Claim</th><th>Reading</th><th>Relation</th><th>Official measure (or what is missing)</th>"
+            "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+
+
 def worked_examples(register: pd.DataFrame, readings_of) -> str:
     """One claim per verdict the register gives, with every reading: the rule shown on the register's own data."""
     parts = []
