@@ -64,17 +64,20 @@ def relations_table() -> str:
             "<tbody>" + rows + "</tbody></table>")
 
 
+def _reading_cells(r: dict, what: str) -> str:
+    """The cells every readings table shares: relation, `what` the reading is, official value, release, judgement."""
+    value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
+    return (f"<td>{html.escape(r['relation'])}</td><td>{html.escape(what)}</td><td>{html.escape(value)}</td>"
+            f"<td>{html.escape(r['release'] or '—')}</td><td>{badge(r['verdict'])}</td>")
+
+
 def readings_table(readings: list[dict]) -> str:
     """Every reading of one claim: what it reads the words as, the official value under it, and its judgement."""
-    body = []
-    for r in readings:
-        value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
-        body.append(f"<tr><td>{r['rank']}</td><td>{html.escape(r['relation'])}</td><td>{html.escape(r['reason'])}</td>"
-                    f"<td>{html.escape(r['official_measure'] or '—')}</td><td>{html.escape(value)}</td>"
-                    f"<td>{html.escape(r['release'] or '—')}</td><td>{badge(r['verdict'])}</td></tr>")
+    body = "".join(f"<tr><td>{r['rank']}</td><td>{html.escape(r['reason'])}</td>"
+                   + _reading_cells(r, r["official_measure"] or "—") + "</tr>" for r in readings)
     return ('<table class="sa-table sa-readings" tabindex="0"><caption>Every reading of the claim (1 = closest to its '
-            "words)</caption><thead><tr><th>#</th><th>Relation</th><th>Reading</th><th>Official measure</th>"
-            "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+            "words)</caption><thead><tr><th>#</th><th>Reading</th><th>Relation</th><th>Official measure</th>"
+            "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + body + "</tbody></table>")
 
 
 def all_readings_table(register: pd.DataFrame, readings_of) -> str:
@@ -82,12 +85,9 @@ def all_readings_table(register: pd.DataFrame, readings_of) -> str:
     body = []
     for row in register.itertuples():
         for r in readings_of(row.claim_id):
-            value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
             headline = " (headline)" if row.headline_reading == r["rank"] else ""
             body.append(f'<tr><td><a href="#claim-{html.escape(row.claim_id)}">{html.escape(row.claim_id)}</a></td>'
-                        f"<td>{r['rank']}{headline}</td><td>{html.escape(r['relation'])}</td>"
-                        f"<td>{html.escape(r['official_measure'] or r['finding'])}</td><td>{html.escape(value)}</td>"
-                        f"<td>{html.escape(r['release'] or '—')}</td><td>{badge(r['verdict'])}</td></tr>")
+                        f"<td>{r['rank']}{headline}</td>" + _reading_cells(r, r["official_measure"] or r["finding"]) + "</tr>")
     return ('<table class="sa-table sa-all-readings" tabindex="0"><caption>Every reading of every claim</caption>'
             "<thead><tr><th>Claim</th><th>Reading</th><th>Relation</th><th>Official measure (or what is missing)</th>"
             "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
