@@ -8,6 +8,17 @@ from . import __version__
 from .tables import html_table
 from .verdicts import SCALE, format_value
 
+
+def e(value) -> str:
+    """Any value as HTML text or attribute content: every field of every input passes through here."""
+    return html.escape(str(value), quote=True)
+
+
+def script_json(text: str) -> str:
+    """JSON made safe inside <script>: no '<', '>' or '&' can end the block or open a comment."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 BADGE_CLASS = {name: f"sa-badge-{i}" for i, (name, _, _) in enumerate(SCALE)}
 SYMBOL = {name: symbol for name, _, symbol in SCALE}
 FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
@@ -54,13 +65,13 @@ def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
     body = []
     for row in register.itertuples():
         page = "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"
-        evidence = f'<a href="{page}#claim-{row.claim_id}">evidence</a>' if row.verdict != SCALE[-1][0] else ""
-        row_id = f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}"
+        evidence = f'<a href="{e(page)}#claim-{e(row.claim_id)}">evidence</a>' if row.verdict != SCALE[-1][0] else ""
+        row_id = e(f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}")
         cited = cited_text(row) if row.cited_value else "—"
         body.append(
-            f'<tr id="{row_id}"><td><a href="#{row_id}" class="sa-anchor">{row.claim_id}</a></td>'
-            f"<td>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</td>"
-            f"<td>{html.escape(row.measure)} ({row.year})</td><td>{cited}</td><td>{official_text(row)}</td>"
+            f'<tr id="{row_id}"><td><a href="#{row_id}" class="sa-anchor">{e(row.claim_id)}</a></td>'
+            f"<td>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}</td>"
+            f"<td>{e(row.measure)} ({e(row.year)})</td><td>{e(cited)}</td><td>{e(official_text(row))}</td>"
             f"<td>{badge(row.verdict)}</td><td>{evidence}</td></tr>")
     # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
     return ('<table class="sa-table sa-register" tabindex="0"><caption>All figures in the five source texts, with verdicts</caption>'
@@ -97,12 +108,13 @@ def evidence_block(row, evidence, page: str, build_date: str) -> str:
              ("Rounding", row.rounding)]
     items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts if v)
     data = {**row._asdict(), "build_date": build_date}
-    return (f'<section class="sa-claim" id="claim-{row.claim_id}" aria-labelledby="claim-{row.claim_id}-title">'
-            f'<h3 id="claim-{row.claim_id}-title"><a href="#claim-{row.claim_id}" class="sa-anchor">{html.escape(row.claim_id)}</a> '
+    anchor = e(f"claim-{row.claim_id}")
+    return (f'<section class="sa-claim" id="{anchor}" aria-labelledby="{anchor}-title">'
+            f'<h3 id="{anchor}-title"><a href="#{anchor}" class="sa-anchor">{e(row.claim_id)}</a> '
             f"{badge(row.verdict)}</h3>"
-            f"<blockquote>“{html.escape(row.quote)}”<footer>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</footer></blockquote>"
-            f'<dl class="sa-facts">{items}</dl><p class="sa-cite">{html.escape(cite_line(row, page))}</p>'
-            f'<script type="application/ld+json">{claim_review(data, f"{page}.html#claim-{row.claim_id}")}</script>'
+            f"<blockquote>“{e(row.quote)}”<footer>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}</footer></blockquote>"
+            f'<dl class="sa-facts">{items}</dl><p class="sa-cite">{e(cite_line(row, page))}</p>'
+            f'<script type="application/ld+json">{script_json(claim_review(data, f"{page}.html#claim-{row.claim_id}"))}</script>'
             "</section>")
 
 
@@ -162,5 +174,5 @@ def family_page(families: list[str], first_year: int, last_year: int) -> None:
             table = nearest_table(evidence[row.claim_id])
             if not table.empty:
                 table = table[(table.year >= first_year) & (table.year <= last_year)]
-                display(HTML(f'<details><summary>Nearest official figures for {row.claim_id} (table)</summary>'
+                display(HTML(f'<details><summary>Nearest official figures for {e(row.claim_id)} (table)</summary>'
                              + html_table(table) + "</details>"))
