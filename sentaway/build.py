@@ -218,7 +218,7 @@ def install(notebook: Path, output: Path, record_file: Path, stage: Path, record
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / "side" / rel, target)
     os.replace(stage / output.name, output)
-    record_file.write_text(json.dumps({**record, "side": side}))
+    record_file.write_text(json.dumps({**record, "side": side, "output": _sha(output)}))
     shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -247,7 +247,8 @@ def plan(force: bool = False) -> tuple[list, list]:
         record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
         record = _record(record_file)
         current = notebook_key(notebook, parameters, record.get("reads", []))
-        if force or not output.exists() or record.get("key") != current or not side_files_intact(record):
+        if force or not output.exists() or record.get("key") != current or not side_files_intact(record) \
+                or record.get("output") != _sha(output):
             stale.append((notebook, parameters, output, record_file))
         else:
             fresh.append(notebook)
@@ -300,25 +301,54 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
 
 
 def _worker_signals() -> None:
-    # A worker stopped by the build (SIGTERM) unwinds like Ctrl-C, so papermill shuts its kernel down.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C reaches every process of the terminal's group: the main process handles it (below), so a
+    # worker ignores it; the build stops a worker with SIGTERM, which exits it quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_quietly)
+
+
+def _exit_quietly(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (the kernels papermill started), read from /proc; [] where there is none."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the running notebooks and their kernels (an interrupt or an error in the build itself)."""
+    """Stop the running notebooks and their kernels (an interrupt, or an error in the build itself)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    below = [pid for process in processes if process.pid for pid in _descendants(process.pid)]
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
-        process.join(timeout=15)
+        process.join(timeout=10)
         if process.is_alive():
             process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    for pid in below:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _site_files() -> dict[str, str]:

@@ -66,20 +66,26 @@ def _file_years(folder: Path, name: str) -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-def data_years(chapter: str) -> list[int]:
-    """The years with data for a chapter (from the files in YEARS_FROM; recorded as read by the build)."""
+def data_years(chapter: str, note: bool = True) -> list[int]:
+    """The years with data for a chapter (from the files in YEARS_FROM), noted as read by the build so a
+    new year in a file re-runs the chapter."""
     files, _ = YEARS_FROM[chapter]
     years = set()
     for name in files:
-        data_file(name)  # notes the read, so a new year in the file re-runs the chapter
+        if note:
+            data_file(name)
         years.update(_file_years(DATA, name))
     return sorted(years)
 
 
 def year_range(chapter: str | None = None) -> tuple[int, int]:
     """The first and last year with data for a chapter, or (None) in any chapter's files: the bounds a
-    window's ends must lie within."""
-    years = data_years(chapter) if chapter else sorted({y for c in YEARS_FROM for y in data_years(c)})
+    window's ends must lie within. The bounds only decide what is accepted, never what a page shows, so
+    other chapters' files are not noted as read."""
+    if chapter:
+        years = data_years(chapter)
+    else:
+        years = sorted({y for c in YEARS_FROM for y in data_years(c, note=False)})
     return years[0], years[-1]
 
 
