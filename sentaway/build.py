@@ -302,13 +302,14 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
 
 def _worker_signals() -> None:
     # Ctrl-C reaches every process of the terminal's group: the main process handles it (below), so a
-    # worker ignores it; the build stops a worker with SIGTERM, which exits it quietly.
+    # worker ignores it; the build stops a worker with SIGTERM once its kernel is gone, and it exits at once
+    # (its staging folder is removed by the main process).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_quietly)
 
 
 def _exit_quietly(signum, frame):
-    raise SystemExit(128 + signum)
+    os._exit(128 + signum)
 
 
 def _interrupt(signum, frame):
@@ -335,8 +336,12 @@ def _descendants(pid: int) -> list[int]:
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Stop the running notebooks and their kernels (an interrupt, or an error in the build itself)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    below = [pid for process in processes if process.pid for pid in _descendants(process.pid)]
-    pool.shutdown(wait=False, cancel_futures=True)
+    # The kernels first (killed outright, so none is left running or prints about its lost worker).
+    for pid in [pid for process in processes if process.pid for pid in _descendants(process.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     for process in processes:
         if process.is_alive():
             process.terminate()
@@ -344,11 +349,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=10)
         if process.is_alive():
             process.kill()
-    for pid in below:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _site_files() -> dict[str, str]:

@@ -11,13 +11,12 @@ blocks (application/json chart specs, application/ld+json ClaimReviews) are not 
 
 import base64
 import hashlib
+import html.parser
 import re
 from pathlib import Path
 
-SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
-TYPE = re.compile(r"""\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-HANDLER = re.compile(r"""\son[a-z]+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 DATA_TYPES = ("application/json", "application/ld+json")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
 
 # Written by pydata-sphinx-theme 0.17.1 / sphinx-book-theme 1.3.0 (pinned in requirements.txt); a theme that
 # writes other inline scripts stops the build (PolicyError) until they are listed here.
@@ -45,35 +44,57 @@ def known_scripts(pagenames) -> set[str]:
     return set(KNOWN_SCRIPTS) | {f"DOCUMENTATION_OPTIONS.pagename = '{name}';" for name in (*pagenames, *SPECIAL_PAGES)}
 
 
-def _type(attrs: str) -> str:
-    found = TYPE.search(attrs)
-    return next((g for g in found.groups() if g is not None), "").strip().lower() if found else ""
+class _Scripts(html.parser.HTMLParser):
+    """The page's inline scripts, event-handler attributes and javascript: URLs, as a browser parses them
+    (so text that merely looks like markup, escaped, is not mistaken for it)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self.urls: list[str] = []
+        self._body: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(value or "")
+            if name in URL_ATTRIBUTES and (value or "").strip().lower().replace("\t", "").startswith("javascript:"):
+                self.urls.append(value)
+        if tag == "script":
+            kinds = dict(attrs)
+            if "src" in kinds or (kinds.get("type") or "").strip().lower() in DATA_TYPES:
+                self._body = None
+            else:
+                self._body = []
+
+    def handle_data(self, data):
+        if self._body is not None:
+            self._body.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._body is not None:
+            self.scripts.append("".join(self._body))
+            self._body = None
 
 
 def policy(page: str, known: set[str], name: str = "page") -> str:
     """The page's policy; PolicyError if it holds an inline script or handler not in the known lists."""
-    scripts = set()
-    for attrs, body in SCRIPT.findall(page):
-        if re.search(r"\bsrc\s*=", attrs, re.I):
-            if body.strip():
-                raise PolicyError(f"{name}: a <script src> with a body")
-            continue
-        if _type(attrs) in DATA_TYPES:
-            continue
+    found = _Scripts()
+    found.feed(page)
+    found.close()
+    for body in found.scripts:
         if body not in known:
             raise PolicyError(f"{name}: holds an inline script the site does not ship ({body.strip()[:80]!r}); "
                               "some input reached the page unescaped, so the page is not published")
-        scripts.add(_hash(body))
-    outside_scripts = SCRIPT.sub("", page)
-    handlers = set()
-    for groups in HANDLER.findall(outside_scripts):
-        code = next(g for g in groups if g is not None) if any(g is not None for g in groups) else ""
+    for code in found.handlers:
         if code not in KNOWN_HANDLERS:
             raise PolicyError(f"{name}: holds an event handler the site does not ship ({code[:80]!r})")
-        handlers.add(_hash(code))
-    if re.search(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", outside_scripts, re.I):
-        raise PolicyError(f"{name}: holds a javascript: link")
-    script_src = " ".join(["'self'"] + sorted(scripts) + (["'unsafe-hashes'"] + sorted(handlers) if handlers else []))
+    if found.urls:
+        raise PolicyError(f"{name}: holds a javascript: link ({found.urls[0][:80]!r})")
+    scripts = sorted({_hash(body) for body in found.scripts})
+    handlers = sorted({_hash(code) for code in found.handlers})
+    script_src = " ".join(["'self'"] + scripts + (["'unsafe-hashes'"] + handlers if handlers else []))
     return ("default-src 'self'; script-src " + script_src + "; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             "form-action 'self'")

@@ -92,27 +92,28 @@ def validate_resource(resource: dict, text: str) -> int:
 
 
 def validate_folder(folder: Path, texts: dict[str, str] | None = None) -> dict[str, int]:
-    """Validate every resource of folder/datapackage.json (or of `texts`, name -> CSV text, if given)."""
+    """Validate every resource of folder/datapackage.json (or of `texts`, name -> CSV text, if given).
+    Messages name each file as <folder name>/<file> (data/cla_missing.csv)."""
     texts = texts or {}
     package_text = texts.get("datapackage.json") or _read(folder / "datapackage.json")
     try:
         package = json.loads(package_text)
     except json.JSONDecodeError as error:
-        raise SchemaError(f"{folder / 'datapackage.json'}, line {error.lineno}: not valid JSON ({error.msg})") from None
+        raise SchemaError(f"{folder.name}/datapackage.json, line {error.lineno}: not valid JSON ({error.msg})") from None
     counts = {}
     for resource in package["resources"]:
         text = texts.get(resource["path"]) or _read(folder / resource["path"])
-        counts[resource["path"]] = validate_resource(resource, text)
+        counts[resource["path"]] = validate_resource({**resource, "path": f"{folder.name}/{resource['path']}"}, text)
     return counts
 
 
 def _read(path: Path) -> str:
     if not path.is_file():
-        raise SchemaError(f"{path}: missing (listed in datapackage.json); run `make data`")
+        raise SchemaError(f"{path.parent.name}/{path.name}: missing; run `make data` (claims.csv is written by hand)")
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise SchemaError(f"{path}: not UTF-8 (byte {error.start})") from None
+        raise SchemaError(f"{path.parent.name}/{path.name}: not UTF-8 (byte {error.start})") from None
 
 
 # What a cited value may be, by unit (and quantity): the claim is refused, by its id, when it is not.
@@ -135,6 +136,7 @@ def validate_claims(path: Path, schema_path: Path | None = None) -> int:
     schema_path = schema_path or path.with_name("claims.schema.json")
     schema = json.loads(_read(schema_path))
     text = _read(path)
+    path = Path(path.parent.name) / path.name  # as messages name it: data/claims.csv
     count = validate_resource({"path": str(path), "schema": schema}, text)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     for line, row in enumerate(reader, start=2):
