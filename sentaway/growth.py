@@ -41,7 +41,7 @@ COUNT_OF = {"all_children": "outside", "homes_official": "outside", "homes_wider
 CITED_NUMBER = {2012: "ooa-number-2012-localgov", 2017: "ooa-number-2017-huffpost", 2018: "ooa-number-2018-localgov"}
 CITED_SHARE = {2012: "ooa-share-2012-localgov", 2017: "ooa-share-2017-huffpost", 2018: "ooa-share-2018-localgov"}
 
-YEARS_ALLOWED = year_range()  # the years data/ holds (sentaway/params.py), not typed in
+YEARS_ALLOWED = year_range("growth")  # the years data/ holds (sentaway/params.py), not typed in
 PARAMETERS = {"first_year": (int, YEARS_ALLOWED), "last_year": (int, YEARS_ALLOWED), "series": (str, list(SERIES))}
 DEFAULTS = {"first_year": 2012, "last_year": 2018, "series": "all_children"}
 MIN_YEARS = 3

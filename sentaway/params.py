@@ -25,6 +25,9 @@ YEARS_FROM = {
     "claims_cost": (["s251_spend.csv", "cla_placements.csv"], 2),
     "growth": (["cla_placements.csv"], 3),
 }
+# A window's ends may lie anywhere in the years data/ holds (a typo such as 20224 is refused), except for
+# chapters whose models need every year of the window in their own files (growth.check_parameters).
+OWN_YEARS_ONLY = {"growth"}
 # The column holding the year (at 31 March, or the March a financial year ends) where it is not "year".
 YEAR_COLUMN = {"s251_spend.csv": "year_ending_march", "transcribed_placement_location.csv": "time_period"}
 WINDOW = {"first_year": int, "last_year": int}
@@ -67,8 +70,8 @@ def _file_years(folder: Path, name: str) -> tuple[int, ...]:
 
 
 def data_years(chapter: str, note: bool = True) -> list[int]:
-    """The years with data for a chapter (from the files in YEARS_FROM), noted as read by the build so a
-    new year in a file re-runs the chapter."""
+    """The years with data for a chapter (from the files in YEARS_FROM), noted as read by the build (unless
+    `note` is False) so a new year in a file re-runs the chapter."""
     files, _ = YEARS_FROM[chapter]
     years = set()
     for name in files:
@@ -78,11 +81,11 @@ def data_years(chapter: str, note: bool = True) -> list[int]:
     return sorted(years)
 
 
-def year_range(chapter: str | None = None) -> tuple[int, int]:
-    """The first and last year with data for a chapter, or (None) in any chapter's files: the bounds a
-    window's ends must lie within. The bounds only decide what is accepted, never what a page shows, so
-    other chapters' files are not noted as read."""
-    if chapter:
+def year_range(chapter: str) -> tuple[int, int]:
+    """The bounds a chapter's window must lie within: the years of its own files for OWN_YEARS_ONLY, else
+    the years of any chapter's files (those others only decide what is accepted, never what the page
+    shows, so they are not noted as read)."""
+    if chapter in OWN_YEARS_ONLY:
         years = data_years(chapter)
     else:
         years = sorted({y for c in YEARS_FROM for y in data_years(c, note=False)})
@@ -101,11 +104,12 @@ def check_window(chapter: str, first_year: int, last_year: int) -> None:
         raise ParameterError(f"{chapter}: first_year {first_year} is after last_year {last_year}")
     files, need = YEARS_FROM[chapter]
     years = data_years(chapter)
-    low, high = year_range()
+    low, high = year_range(chapter)
     for name, value in (("first_year", first_year), ("last_year", last_year)):
         if not low <= value <= high:
-            raise ParameterError(f"{chapter}: {name}={value} is outside the data (data/ holds {low} to {high}); "
-                                 f"{_suggest(years, need)}")
+            where = ", ".join(files) if chapter in OWN_YEARS_ONLY else "data/"
+            raise ParameterError(f"{chapter}: {name}={value} is outside the data; allowed {low} to {high} "
+                                 f"(the years in {where}); {_suggest(years, need)}")
     inside = [y for y in years if first_year <= y <= last_year]
     if len(inside) < need:
         raise ParameterError(
@@ -132,7 +136,7 @@ def check(chapter: str, params: dict) -> dict:
     if chapter in YEARS_FROM:
         first, last = params.get("first_year"), params.get("last_year")
         if first is not None or last is not None:
-            low, high = year_range()
+            low, high = year_range(chapter)
             check_window(chapter, low if first is None else first, high if last is None else last)
     return params
 

@@ -446,7 +446,8 @@ def test_a_new_year_in_the_data_is_usable_without_editing_code(tmp_path, monkeyp
         chapter_params.check("out_of_area", {"first_year": 2016, "last_year": 2025})
     monkeypatch.setattr(chapter_params, "DATA", folder)
     assert chapter_params.check("out_of_area", {"first_year": 2016, "last_year": 2025})
-    assert chapter_params.year_range("out_of_area") == (2010, 2025)
+    assert chapter_params.year_range("growth") == (2010, 2025)
+    assert chapter_params.check("growth", {"first_year": 2020, "last_year": 2025})
 
 
 def test_a_notebook_given_a_name_it_does_not_take_refuses_it():
