@@ -4,10 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Python 3.11 or 3.12 only; a .venv made by another Python is replaced, never reused.
+SUPPORTED := 3.11 3.12
+version = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PYTHON_VERSION := $(call version,$(PYTHON))
+VENV_VERSION := $(if $(wildcard $(PY)),$(call version,$(PY)))
 
-.PHONY: book test data dist bench vendor clean
+.PHONY: book test data dist bench vendor clean check-python FORCE
 
-$(STAMP): requirements.txt
+check-python:
+	@case " $(SUPPORTED) " in *" $(PYTHON_VERSION) "*) ;; *) echo "setup: $(PYTHON) is $(if $(PYTHON_VERSION),Python $(PYTHON_VERSION),not a working Python); Sent Away needs Python 3.11 or 3.12 (e.g. make PYTHON=python3.12)" >&2; exit 1;; esac
+
+# A venv whose Python differs from $(PYTHON) (or is missing) is always remade.
+$(STAMP): requirements.txt $(if $(filter-out $(PYTHON_VERSION),$(VENV_VERSION)),FORCE) | check-python
+	@if [ -n "$(VENV_VERSION)" ] && [ "$(VENV_VERSION)" != "$(PYTHON_VERSION)" ]; then \
+	  echo "setup: $(VENV) was made by Python $(VENV_VERSION), not $(PYTHON_VERSION) ($(PYTHON)): making a new one"; \
+	  rm -rf $(VENV); fi
 	@echo "setup: creating $(VENV) and installing the pinned packages (first run only)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

@@ -158,7 +158,8 @@ def naive_tree(root: Path) -> Path:
     (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     toc = (REPO / "_toc.yml").read_text().replace("book/executed/", "notebooks/")
     (root / "_toc.yml").write_text(toc)
-    # The register writes book/executed/downloads (from the package's REPO) and links downloads/.
+    # The register writes its downloads as side files (sentaway.sidefiles, under $SENTAWAY_SIDE_FILES, set to
+    # the copy's book/executed by naive_env) and the downloads page links executed/downloads/.
     (root / "book" / "executed" / "downloads").mkdir(parents=True)
     (root / "notebooks" / "downloads").symlink_to(root / "book" / "executed" / "downloads")
     return root
@@ -171,6 +172,7 @@ def naive_env(root: Path) -> dict:
     raw = os.environ.get("SENTAWAY_RAW") or str(REPO.parent / "shared" / "raw")
     env["SENTAWAY_RAW"] = raw
     env.setdefault("SENTAWAY_TRANSCRIBED", str(Path(raw).parent / "transcribed"))
+    env["SENTAWAY_SIDE_FILES"] = str(root / "book" / "executed")
     return env
 
 

@@ -2,18 +2,41 @@
 
 - A notebook runs only when its cache key changed: the notebook itself, its parameters, the data/
   extracts and the package source (a stale page can never be published from old inputs).
+- Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with
+  its run and moved into book/executed/ together with its output, only when it succeeded; their
+  checksums are part of its cache entry, so a deleted or altered one re-runs it.
+- Before anything runs: the Python version, data/ against datapackage.json and claims.csv against its
+  schema, and params.yml against the data.
 - The HTML is built into a temporary folder and swapped into _build/html only on success, so a
-  failing build leaves the previous site as it was.
+  failing or interrupted build leaves the previous site as it was; the built site's checksums are
+  recorded, so a page deleted or altered in _build/html is noticed and rebuilt.
+- Temporary folders live in _build/tmp and are removed at the end, also after Ctrl-C or SIGTERM.
 """
 
-import datetime as dt
+import sys
+
+PYTHONS = ((3, 11), (3, 12))
+
+
+def check_python() -> None:
+    """Before anything else is imported: one line naming the Python found, never an ImportError."""
+    found = sys.version_info[:2]
+    if found not in PYTHONS:
+        sys.exit(f"build: stopped. Python {found[0]}.{found[1]} found ({sys.executable}); Sent Away builds with "
+                 f"Python {' or '.join('.'.join(map(str, v)) for v in PYTHONS)}")
+
+
+check_python()
+
+import datetime as dt  # noqa: E402 (after the version check)
+import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,12 +44,15 @@ from pathlib import Path
 
 from . import __version__
 from . import params as chapter_params
+from . import sidefiles
 from .paths import BUILD, DATA, READS_ENV, REPO
 
 NOTEBOOKS = REPO / "notebooks"
 EXECUTED = REPO / "book" / "executed"
 KEYS = BUILD / "keys"
 SITE = BUILD / "html"
+TMP = BUILD / "tmp"
+SITE_RECORD = BUILD / "site.json"
 
 
 class BuildError(RuntimeError):
@@ -135,21 +161,81 @@ def write_status_page(ran: list[str]) -> None:
         page.write_text(text)
 
 
-def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, list[str]]:
-    """Run one notebook into a staging file and move it into place only when it succeeded.
-    Returns its run time and the data files it read."""
+def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, list[str], str]:
+    """Run one notebook into a staging folder: its output notebook and every side file it writes.
+    Returns its run time, the data files it read and the staging folder; the main process moves the
+    staged files into place (so a build interrupted at any point never leaves a half-swapped notebook)."""
     start = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        staged = Path(tmp) / output.name
-        reads = Path(tmp) / "reads.txt"
-        reads.touch()
-        os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
-        os.environ["SENTAWAY_CHART_DATA"] = str(EXECUTED / "extra" / "chart-data")
-        run_notebook(notebook, parameters, staged)
-        _hide_injected_parameters(staged)
-        shutil.move(staged, output)
-        names = sorted(set(reads.read_text().split()))
-    return time.monotonic() - start, names
+    TMP.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f"{notebook.stem}-", dir=TMP))
+    staged = stage / output.name
+    reads = stage / "reads.txt"
+    reads.touch()
+    os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
+    os.environ[sidefiles.ENV] = str(stage / "side")
+    run_notebook(notebook, parameters, staged)
+    _hide_injected_parameters(staged)
+    names = sorted(set(reads.read_text().split()))
+    return time.monotonic() - start, names, str(stage)
+
+
+def _sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def side_files_intact(record: dict) -> bool:
+    """Every side file the notebook's last run wrote is in book/executed/ with the bytes it wrote."""
+    return all(_sha(EXECUTED / rel) == sha for rel, sha in record.get("side", {}).items())
+
+
+def _staged_side(stage: Path) -> dict[str, str]:
+    side = stage / "side"
+    found = {}
+    for path in sorted(p for p in side.rglob("*") if p.is_file()) if side.is_dir() else []:
+        rel = path.relative_to(side).as_posix()
+        sidefiles.checked(rel)
+        found[rel] = _sha(path)
+    return found
+
+
+def install(notebook: Path, output: Path, record_file: Path, stage: Path, record: dict) -> None:
+    """Move a successful run's output and side files into book/executed/, then write its cache record.
+    The old record goes first: an interruption mid-way leaves the notebook stale, never half-new."""
+    side = _staged_side(stage)
+    for other in KEYS.glob("*.json"):
+        if other != record_file:
+            clash = sorted(set(side) & set(_record(other).get("side", {})))
+            if clash:
+                raise BuildError(f"{_shown(notebook)} writes {clash[0]}, which {other.stem} also writes; "
+                                 "give the chart another name")
+    old = _record(record_file).get("side", {})
+    record_file.unlink(missing_ok=True)
+    for rel in old:
+        if rel not in side:
+            (EXECUTED / rel).unlink(missing_ok=True)
+    for rel in side:
+        target = EXECUTED / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / "side" / rel, target)
+    os.replace(stage / output.name, output)
+    record_file.write_text(json.dumps({**record, "side": side, "output": _sha(output)}))
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def prune_side_files() -> list[str]:
+    """Remove files in the side-file folders that no notebook's current run wrote (a removed chart, a
+    stray copy): the site publishes those folders whole."""
+    claimed = set()
+    for path in KEYS.glob("*.json"):
+        claimed.update(_record(path).get("side", {}))
+    removed = []
+    for area in sidefiles.AREAS:
+        for path in sorted((EXECUTED / area).rglob("*")) if (EXECUTED / area).is_dir() else []:
+            rel = path.relative_to(EXECUTED).as_posix()
+            if path.is_file() and rel not in claimed:
+                path.unlink()
+                removed.append(rel)
+    return removed
 
 
 def plan(force: bool = False) -> tuple[list, list]:
@@ -161,7 +247,8 @@ def plan(force: bool = False) -> tuple[list, list]:
         record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
         record = _record(record_file)
         current = notebook_key(notebook, parameters, record.get("reads", []))
-        if force or not output.exists() or record.get("key") != current:
+        if force or not output.exists() or record.get("key") != current or not side_files_intact(record) \
+                or record.get("output") != _sha(output):
             stale.append((notebook, parameters, output, record_file))
         else:
             fresh.append(notebook)
@@ -184,40 +271,107 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     workers = workers or min(len(stale), os.cpu_count() or 1)
     print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
     ran, failures = [], []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, record) for nb, params, out, record in stale}
-        for nb, params, _ in jobs.values():
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_signals)
+    try:
+        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, out, record) for nb, params, out, record in stale}
+        for nb, params, _, _ in jobs.values():
             print(f"  queued {_shown(nb)} with {params or 'no parameters'}", flush=True)
         for done, job in enumerate(as_completed(jobs), start=1):
-            notebook, parameters, record_file = jobs[job]
+            notebook, parameters, output, record_file = jobs[job]
             try:
-                seconds, reads = job.result()
+                seconds, reads, stage = job.result()
             except BuildError as error:
                 failures.append(str(error))
                 print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
                 continue
-            record_file.write_text(json.dumps({
+            install(notebook, output, record_file, Path(stage), {
                 "key": notebook_key(notebook, parameters, reads), "reads": reads, "seconds": round(seconds, 1),
-                "parameters": parameters, "finished": dt.datetime.now().isoformat(timespec="seconds")}))
+                "parameters": parameters, "finished": dt.datetime.now().isoformat(timespec="seconds")})
             ran.append(notebook.stem)
             print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
     if failures:
         raise BuildError("\n".join(failures))
     write_status_page(ran)
     return ran
 
 
+def _worker_signals() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the main process handles it (below), so a
+    # worker ignores it; the build stops a worker with SIGTERM once its kernel is gone, and it exits at once
+    # (its staging folder is removed by the main process).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_quietly)
+
+
+def _exit_quietly(signum, frame):
+    os._exit(128 + signum)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (the kernels papermill started), read from /proc; [] where there is none."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the running notebooks and their kernels (an interrupt, or an error in the build itself)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    # The kernels first (killed outright, so none is left running or prints about its lost worker).
+    for pid in [pid for process in processes if process.pid for pid in _descendants(process.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _site_files() -> dict[str, str]:
+    return {p.relative_to(SITE).as_posix(): _sha(p) for p in sorted(SITE.rglob("*")) if p.is_file()} if SITE.is_dir() else {}
+
+
 def build_html(force: bool = False) -> Path:
-    key = site_key() + "".join(_record(p).get("key", "") for p in sorted(KEYS.glob("*.json")))
-    stamp = BUILD / "site.key"
+    records = [_record(p) for p in sorted(KEYS.glob("*.json"))]
+    key = hashlib.sha256((site_key() + json.dumps([(r.get("key", ""), r.get("side", {})) for r in records],
+                                                  sort_keys=True)).encode()).hexdigest()
     index = SITE / "index.html"
-    if not force and index.exists() and stamp.exists() and stamp.read_text() == key:
-        print("html: nothing changed since the last build", flush=True)
-        return index
+    built = _record(SITE_RECORD)
+    if not force and index.exists() and built.get("key") == key:
+        if built.get("files") == _site_files():
+            print("html: nothing changed since the last build", flush=True)
+            return index
+        print("html: _build/html differs from what the last build wrote (a page deleted or altered): rebuilding", flush=True)
     print("html: building the book with Jupyter Book (notebooks are not re-executed)", flush=True)
     (EXECUTED / "extra").mkdir(parents=True, exist_ok=True)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    with tempfile.TemporaryDirectory(dir=BUILD) as tmp:
+    TMP.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="html-", dir=TMP) as tmp:
         result = subprocess.run(
             [str(jupyter_book), "build", str(REPO), "--path-output", tmp, "--warningiserror", "--nitpick", "--keep-going", "--quiet"],
             cwd=REPO, env=_kernel_env(), text=True, capture_output=True,
@@ -225,26 +379,84 @@ def build_html(force: bool = False) -> Path:
         if result.returncode != 0:
             sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
             raise BuildError("Jupyter Book failed (messages above); the previous site is left as it was")
-        old = BUILD / "html.previous"
-        shutil.rmtree(old, ignore_errors=True)
+        SITE_RECORD.unlink(missing_ok=True)
+        old = Path(tmp) / "html.previous"
         if SITE.exists():
             SITE.rename(old)
         (Path(tmp) / "_build" / "html").rename(SITE)
-        shutil.rmtree(old, ignore_errors=True)
-    stamp.write_text(key)
+    SITE_RECORD.write_text(json.dumps({"key": key, "files": _site_files()}))
+    (BUILD / "site.key").unlink(missing_ok=True)  # the record of builds before site.json
     return index
+
+
+def check_inputs() -> None:
+    """data/ against datapackage.json and claims.csv against its schema, skipped when the files are the
+    ones already found valid (their checksums are kept in _build/validated.json)."""
+    from .validate import SchemaError, validate_claims, validate_folder
+
+    names = sorted(p.name for p in DATA.iterdir() if p.is_file()) if DATA.is_dir() else []
+    digest = _data_hash(names) + _hash_files([Path(__file__).with_name("validate.py")])
+    stamp = BUILD / "validated.json"
+    if _record(stamp).get("data") == digest:
+        return
+    try:
+        validate_folder(DATA)
+        validate_claims(DATA / "claims.csv")
+    except SchemaError as error:
+        raise BuildError(f"{error} (nothing was run; fix the file or run `make data`)") from None
+    stamp.write_text(json.dumps({"data": digest}))
+
+
+class _Lock:
+    """One build at a time in this repository (so each may clean _build/tmp)."""
+
+    def __enter__(self):
+        self.handle = open(BUILD / ".lock", "w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise BuildError("another build is running in this repository; wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
 
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
+    unknown = [a for a in argv if a != "--force"]
     start = time.monotonic()
-    BUILD.mkdir(exist_ok=True)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        execute_notebooks(force)
-        index = build_html(force)
+        if unknown:
+            raise BuildError(f"unknown option {unknown[0]!r}; the only option is --force (re-run every notebook)")
+        BUILD.mkdir(exist_ok=True)
+        with _Lock():
+            shutil.rmtree(TMP, ignore_errors=True)  # left by a build that was killed outright
+            try:
+                check_inputs()
+                chapter_params.load()
+                execute_notebooks(force)
+                removed = prune_side_files()
+                if removed:
+                    print(f"build: removed {len(removed)} side file(s) no notebook wrote: {', '.join(removed[:5])}", flush=True)
+                index = build_html(force)
+            finally:
+                shutil.rmtree(TMP, ignore_errors=True)
     except (BuildError, chapter_params.ParameterError) as error:
         print(f"build: stopped. {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # a bug rather than bad input: still one line, and the site untouched
+        print(f"build: stopped by an internal error ({type(error).__name__}: {error}); the previous site is "
+              "left as it was. Please report it.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build: interrupted; nothing half-made was kept, and the previous site is left as it was", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(f"build: finished in {time.monotonic() - start:.1f} s. Open the book at:\n{index}", flush=True)
     return 0
 

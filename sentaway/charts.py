@@ -52,13 +52,16 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte).
     spec = vlc.vegalite_to_vega(spec)
     static_link = write_chart_file(name, "svg", static)
-    spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    # No '<', '>' or '&' in the block, so no text in the spec can end the <script> or open a comment.
+    spec_json = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     caption = html.escape(description)
+    anchor = html.escape(f"chart-{name}")
+    static_link = html.escape(static_link)
     table_html = html_table(table)
-    csv_link = write_chart_data(name, table)
-    cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #chart-{name} on this page)."
+    csv_link = html.escape(write_chart_data(name, table))
+    cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #{anchor} on this page)."
     return (
-        f'<figure class="sa-chart" id="chart-{name}" aria-label="{caption}">'
+        f'<figure class="sa-chart" id="{anchor}" aria-label="{caption}">'
         f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
         f'<script type="application/json" class="sa-spec">{spec_json}</script>'
         f'<noscript><img class="sa-chart-static" src="{static_link}" alt="{caption}"></noscript>'
@@ -66,7 +69,7 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
         f'<p class="sa-source"><strong>Source:</strong> {html.escape(source)}</p>'
         f'<p class="sa-notes">{html.escape(notes)}</p>'
         f'<p class="sa-download"><a href="{csv_link}" download>Download the data behind this chart (CSV)</a> · '
-        f'<a href="#chart-{name}" class="sa-anchor">link to this chart</a></p>'
+        f'<a href="#{anchor}" class="sa-anchor">link to this chart</a></p>'
         f'<p class="sa-cite">{cite}</p>'
         f'<details><summary>Data behind this chart (table)</summary>{table_html}</details>'
         f"</figcaption></figure>"
@@ -77,15 +80,12 @@ CHART_DATA = "chart-data"
 
 
 def write_chart_file(name: str, suffix: str, text: str) -> str:
-    """Write a file beside the chart where the build publishes it (site root /chart-data/) and return the
-    link from a chapter page (pages live in book/executed/, two levels below the site root). Only a build
-    run (which sets SENTAWAY_CHART_DATA) writes: a reviewer's own papermill run must not alter the book."""
-    import os
+    """Write a file beside the chart (published at the site root as /chart-data/) and return the link
+    from a chapter page (pages live in book/executed/, two levels below the site root). Written through
+    sentaway.sidefiles: staged with the notebook's run, never straight into the book."""
+    from . import sidefiles
 
-    folder = os.environ.get("SENTAWAY_CHART_DATA")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / f"{name}.{suffix}").write_text(text, encoding="utf-8")
+    sidefiles.write(f"extra/{CHART_DATA}/{name}.{suffix}", text)
     return f"../../{CHART_DATA}/{name}.{suffix}"
 
 

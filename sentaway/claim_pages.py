@@ -8,6 +8,17 @@ from . import __version__
 from .tables import html_table
 from .verdicts import RELATIONS, SCALE, TOLERANCE, format_value
 
+
+def e(value) -> str:
+    """Any value as HTML text or attribute content: every field of every input passes through here."""
+    return html.escape(str(value), quote=True)
+
+
+def script_json(text: str) -> str:
+    """JSON made safe inside <script>: no '<', '>' or '&' can end the block or open a comment."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 # One class per verdict, named by its words (the stylesheet colours them; colour is only a third cue).
 BADGE_CLASS = {name: "sa-badge-" + "-".join(name.replace("'", "").split()) for name, _, _ in SCALE}
 SYMBOL = {name: symbol for name, _, symbol in SCALE}
@@ -115,13 +126,13 @@ def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
     body = []
     for row in register.itertuples():
         page = "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"
-        evidence = f'<a href="{page}#claim-{row.claim_id}">evidence</a>' if row.verdict != SCALE[-1][0] else ""
-        row_id = f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}"
+        evidence = f'<a href="{e(page)}#claim-{e(row.claim_id)}">evidence</a>' if row.verdict != SCALE[-1][0] else ""
+        row_id = e(f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}")
         cited = cited_text(row) if row.cited_value else "—"
         body.append(
-            f'<tr id="{row_id}"><td><a href="#{row_id}" class="sa-anchor">{row.claim_id}</a></td>'
-            f"<td>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</td>"
-            f"<td>{html.escape(row.measure)} ({row.year})</td><td>{cited}</td><td>{official_text(row)}</td>"
+            f'<tr id="{row_id}"><td><a href="#{row_id}" class="sa-anchor">{e(row.claim_id)}</a></td>'
+            f"<td>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}</td>"
+            f"<td>{e(row.measure)} ({e(row.year)})</td><td>{e(cited)}</td><td>{e(official_text(row))}</td>"
             f"<td>{badge(row.verdict)}</td><td>{evidence}</td></tr>")
     # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
     return ('<table class="sa-table sa-register" tabindex="0"><caption>All figures in the five source texts, with verdicts</caption>'
@@ -189,14 +200,15 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
         if markup:
             items += f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>"
     data = {**row._asdict(), "build_date": build_date}
-    return (f'<section class="sa-claim" id="claim-{html.escape(row.claim_id)}" aria-labelledby="claim-{html.escape(row.claim_id)}-title">'
-            f'<h3 id="claim-{html.escape(row.claim_id)}-title"><a href="#claim-{html.escape(row.claim_id)}" class="sa-anchor">{html.escape(row.claim_id)}</a> '
+    anchor = e(f"claim-{row.claim_id}")
+    return (f'<section class="sa-claim" id="{anchor}" aria-labelledby="{anchor}-title">'
+            f'<h3 id="{anchor}-title"><a href="#{anchor}" class="sa-anchor">{e(row.claim_id)}</a> '
             f"{badge(row.verdict)}</h3>"
-            f"<blockquote>“{html.escape(row.quote)}”<footer>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {html.escape(row.date)}</footer></blockquote>"
+            f"<blockquote>“{e(row.quote)}”<footer>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}</footer></blockquote>"
             f'<dl class="sa-facts">{items}</dl>'
             + (readings_table(readings) if readings else "")
-            + f'<p class="sa-cite">{html.escape(cite_line(row, page))}</p>'
-            f'<script type="application/ld+json">{claim_review(data, f"{page}.html#claim-{row.claim_id}")}</script>'
+            + f'<p class="sa-cite">{e(cite_line(row, page))}</p>'
+            f'<script type="application/ld+json">{script_json(claim_review(data, f"{page}.html#claim-{row.claim_id}"))}</script>'
             "</section>")
 
 
@@ -256,5 +268,5 @@ def family_page(families: list[str], first_year: int, last_year: int) -> None:
             table = nearest_table(evidence[row.claim_id])
             if not table.empty:
                 table = table[(table.year >= first_year) & (table.year <= last_year)]
-                display(HTML(f'<details><summary>Nearest official figures for {row.claim_id} (table)</summary>'
+                display(HTML(f'<details><summary>Nearest official figures for {e(row.claim_id)} (table)</summary>'
                              + html_table(table) + "</details>"))

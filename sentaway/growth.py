@@ -26,7 +26,7 @@ from scipy import stats
 
 from . import claims, extracts, out_of_area
 from . import tables
-from .params import ParameterError
+from .params import ParameterError, year_range
 
 SERIES = {
     "all_children": "All looked-after children (official)",
@@ -41,7 +41,7 @@ COUNT_OF = {"all_children": "outside", "homes_official": "outside", "homes_wider
 CITED_NUMBER = {2012: "ooa-number-2012-localgov", 2017: "ooa-number-2017-huffpost", 2018: "ooa-number-2018-localgov"}
 CITED_SHARE = {2012: "ooa-share-2012-localgov", 2017: "ooa-share-2017-huffpost", 2018: "ooa-share-2018-localgov"}
 
-YEARS_ALLOWED = (2010, 2024)
+YEARS_ALLOWED = year_range("growth")  # the years data/ holds (sentaway/params.py), not typed in
 PARAMETERS = {"first_year": (int, YEARS_ALLOWED), "last_year": (int, YEARS_ALLOWED), "series": (str, list(SERIES))}
 DEFAULTS = {"first_year": 2012, "last_year": 2018, "series": "all_children"}
 MIN_YEARS = 3

@@ -3,6 +3,8 @@
 import csv
 import hashlib
 import io
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,45 @@ class ManifestEntry:
     origin_path: str
 
 
+MANIFEST_COLUMNS = ["path", "bytes", "sha256", "origin_path"]
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# A year as DfE's "Reporting year" files give it (at 31 March): four digits, nothing else.
+YEAR = re.compile(r"[0-9]{4}")
+YEAR_COLUMNS = ("time_period",)
+
+
+def read_manifest(manifest: Path) -> dict[str, ManifestEntry]:
+    """MANIFEST.csv read strictly: exact header, no byte-order mark, whole byte counts, 64-hex checksums,
+    each path once. A problem stops with the line, column and value."""
+    data = manifest.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise RawDataError(f"{manifest}, line 1, column path: a byte-order mark (U+FEFF) before the header; "
+                           "save the file as UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RawDataError(f"{manifest}: not UTF-8 (byte {error.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if header != MANIFEST_COLUMNS:
+        raise RawDataError(f"{manifest}, line 1: header {','.join(header)!r}, expected {','.join(MANIFEST_COLUMNS)!r}")
+    entries: dict[str, ManifestEntry] = {}
+    for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != len(MANIFEST_COLUMNS):
+            raise RawDataError(f"{manifest}, line {line}: {len(row)} fields where the header has {len(MANIFEST_COLUMNS)}")
+        path, size, sha, origin = row
+        if not size.isdigit() or not size.isascii():
+            raise RawDataError(f"{manifest}, line {line}, column bytes: {size!r} is not a whole number of bytes")
+        if not SHA256.fullmatch(sha):
+            raise RawDataError(f"{manifest}, line {line}, column sha256: {sha!r} is not a sha256 (64 lowercase hex digits)")
+        if path in entries:
+            raise RawDataError(f"{manifest}, line {line}, column path: {path!r} listed twice")
+        entries[path] = ManifestEntry(path, int(size), sha, origin)
+    return entries
+
+
 class RawFiles:
     """The raw folder, opened through its manifest: every read is of a verified file."""
 
@@ -44,11 +85,7 @@ class RawFiles:
                 f"No raw data manifest at {manifest}. Put the official files in ../shared/raw "
                 "beside the repository or point SENTAWAY_RAW at them."
             )
-        with open(manifest, newline="", encoding="utf-8") as handle:
-            self.entries = {
-                row["path"]: ManifestEntry(row["path"], int(row["bytes"]), row["sha256"], row["origin_path"])
-                for row in csv.DictReader(handle)
-            }
+        self.entries = read_manifest(manifest)
         self._checked: set[str] = set()
 
     def verified(self, rel: str) -> Path:
@@ -84,6 +121,13 @@ class RawFiles:
         """Header (names stripped) and rows; a row of the wrong width stops with its number."""
         reader = csv.reader(io.StringIO(self.text(rel), newline=""))
         header = [name.strip() for name in next(reader)]
+        repeated = [name for name, count in Counter(header).items() if name and count > 1]
+        if repeated:
+            first = header.index(repeated[0])
+            again = header.index(repeated[0], first + 1)
+            raise RawDataError(f"{rel}, line 1, column {again + 1}: column name {repeated[0]!r} repeated "
+                               f"(also column {first + 1}); which one holds the figures is ambiguous")
+        years = [(i, name) for i, name in enumerate(header) if name in YEAR_COLUMNS]
         rows = []
         for number, row in enumerate(reader, start=2):
             if not row:
@@ -93,6 +137,10 @@ class RawFiles:
                     f"{rel}, line {number}: {len(row)} fields where the header has {len(header)} "
                     "(truncated or malformed file)"
                 )
+            for i, name in years:
+                if not YEAR.fullmatch(row[i].strip()):
+                    raise RawDataError(f"{rel}, line {number}, column {name}: {row[i]!r} is not a year "
+                                       "(four digits, the year of 31 March, e.g. 2024)")
             rows.append(row)
         if not rows:
             raise RawDataError(f"{rel}: a header but no data rows")

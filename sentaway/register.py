@@ -196,13 +196,21 @@ def family_summary(families: list[str] | None) -> dict:
             "n_judged": int(rows.verdict.isin(JUDGED).sum()), "verdict_counts": "; ".join(words)}
 
 
-def write_downloads(folder: str) -> pd.DataFrame:
-    """Write claims_register.csv and .json where the register page links them; return the register."""
-    from .paths import REPO
+def write_downloads(folder: str = "downloads") -> pd.DataFrame:
+    """Write claims_register.csv and .json where the register page links them; return the register.
+    A relative `folder` is a side file of the notebook's run (sentaway.sidefiles: staged by the build,
+    never written straight into the book); an absolute one is written to directly."""
+    from pathlib import Path
+
+    from . import sidefiles
 
     table, _ = build()
-    out = REPO / folder
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "claims_register.csv").write_text(to_csv(table), encoding="utf-8")
-    (out / "claims_register.json").write_text(to_json(table), encoding="utf-8")
+    files = {"claims_register.csv": to_csv(table), "claims_register.json": to_json(table)}
+    if Path(folder).is_absolute():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+    else:
+        for name, text in files.items():
+            sidefiles.write(f"{folder}/{name}", text)
     return table

@@ -34,7 +34,7 @@ def _finish(app, exception):
 
         theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
         replace_in_site(Path(app.outdir), theme / "fontawesome.js")
-        add_to_site(Path(app.outdir))
+        add_to_site(Path(app.outdir), app.env.found_docs)
 
 
 def setup(app):

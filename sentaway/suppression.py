@@ -1,6 +1,7 @@
 """Official files mark cells they will not give a number for; read those marks, never as zero."""
 
 import math
+import re
 
 # Symbols used by DfE and Ofsted files (see each release's metadata / data guidance).
 CODES = {
@@ -12,6 +13,12 @@ CODES = {
     "..": "not available",
     "u": "low reliability",
 }
+
+
+# A published number: optional sign, digits either plain or in groups of three separated by commas, an
+# optional decimal point. "1,5" (a decimal comma), "1.234,5", "1 234" and "1e3" are not numbers here.
+NUMBER = re.compile(r"[-+]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+(?:\.[0-9]{3})*,[0-9]+")
 
 
 class CellError(ValueError):
@@ -27,15 +34,18 @@ def parse_cell(text: str, where: str = "") -> tuple[float | None, str]:
     token = raw.strip()
     if token.lower() in CODES:
         return None, token.lower()
-    cleaned = token.replace(",", "")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        shown = "an empty cell" if token == "" else repr(raw)
+    if not NUMBER.fullmatch(token):
+        if token == "":
+            shown = "an empty cell"
+        elif DECIMAL_COMMA.fullmatch(token):
+            shown = f"{raw!r} (a decimal comma? numbers here use a decimal point and commas only between thousands)"
+        else:
+            shown = repr(raw)
         raise CellError(
             f"{where}: {shown} is neither a number nor a known suppression symbol "
             f"({', '.join(repr(c) for c in CODES)})"
-        ) from None
+        )
+    value = float(token.replace(",", ""))
     if not math.isfinite(value):
         raise CellError(f"{where}: {raw!r} is not a finite number")
     return value, ""

@@ -28,7 +28,8 @@ def site() -> Path:
 
 
 def chromium_paths() -> tuple[str, str] | None:
-    browser = shutil.which("chromium") or "/usr/bin/chromium"
+    # $SENTAWAY_CHROMIUM names another browser binary (or a missing one, to run without the browser tests).
+    browser = os.environ.get("SENTAWAY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     return (browser, driver) if Path(browser).exists() and Path(driver).exists() else None
 
@@ -55,3 +56,20 @@ def browser():
     driver = webdriver.Chrome(service=Service(paths[1]), options=options)
     yield driver
     driver.quit()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Outside CI, end with how many tests were skipped and why (on CI a missing browser fails instead)."""
+    if os.environ.get("CI"):
+        return
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.write_sep("=", f"{len(skipped)} test(s) skipped")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{count} skipped: {reason}")

@@ -1,19 +1,25 @@
 """`python -m sentaway.extract [OUT_DIR]`: rebuild data/ from the raw official files.
 
-Everything is written to a temporary folder first and moved into place only when all of it
-succeeded, so a failure leaves the committed extracts as they were.
+Everything is written to a temporary folder beside the target first: the new extracts, their metadata
+and a copy of every other file already in the target (data/claims.csv ...). Only when all of it was
+written and matches its schema is that folder swapped with the target in one rename, so an error or an
+interrupt leaves the target exactly as it was.
 """
 
 import csv
+import ctypes
 import io
+import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 from ..paths import DATA, transcribed_dir
 from ..raw import RawFiles, RawDataError, sha256_of
-from ..suppression import CellError
+from ..suppression import CellError, parse_cell
 from ..validate import SchemaError, validate_folder
 from . import catalogue, placements
 from .catalogue import EXTRACTORS
@@ -24,11 +30,54 @@ CLAIM_SOURCES = "claim_sources.csv"
 DATASET_URL = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/{}"
 
 
-def transcribed_csv(folder: Path) -> tuple[str, dict]:
-    path = folder / TRANSCRIBED
+TRANSCRIBED_COLUMNS = ["dataset", "dataset_id", "time_period", "geographic_level", "country_code",
+                       "placement_group", "location", "number", "percentage_of_location_total"]
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+YEAR = re.compile(r"[0-9]{4}")
+
+
+def read_transcribed(path: Path) -> list[dict[str, str]]:
+    """The hand-transcribed figures, checked like a raw file: exact columns (each once), a four-digit year,
+    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row."""
     if not path.is_file():
         raise RawDataError(f"{path}: transcribed figures missing")
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RawDataError(f"{path}: not UTF-8 (byte {error.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if header != TRANSCRIBED_COLUMNS:
+        raise RawDataError(f"{path}, line 1: columns {','.join(header)!r}, expected {','.join(TRANSCRIBED_COLUMNS)!r}")
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise RawDataError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)}")
+        item = dict(zip(header, row))
+        where = f"{path}, line {line}, column"
+        if not YEAR.fullmatch(item["time_period"]):
+            raise RawDataError(f"{where} time_period: {item['time_period']!r} is not a year (four digits, e.g. 2015)")
+        if not UUID.fullmatch(item["dataset_id"]):
+            raise RawDataError(f"{where} dataset_id: {item['dataset_id']!r} is not a data-set id")
+        number, status = parse_cell(item["number"], f"{where} number")
+        if status or number != int(number) or number < 0:
+            raise RawDataError(f"{where} number: {item['number']!r} is not a whole number of children")
+        share, status = parse_cell(item["percentage_of_location_total"], f"{where} percentage_of_location_total")
+        if status or not 0 <= share <= 100:
+            raise RawDataError(f"{where} percentage_of_location_total: {item['percentage_of_location_total']!r} "
+                               "is not a percentage from 0 to 100")
+        rows.append(item)
+    if not rows:
+        raise RawDataError(f"{path}: a header but no data rows")
+    return rows
+
+
+def transcribed_csv(folder: Path) -> tuple[str, dict]:
+    path = folder / TRANSCRIBED
+    rows = read_transcribed(path)
     columns = [f["name"] for f in catalogue.resource("transcribed_placement_location")["fields"]]
     records = [[row[c] for c in columns[:-1]] + [DATASET_URL.format(row["dataset_id"])] for row in rows]
     source = {f"transcribed/{TRANSCRIBED}": {
@@ -38,19 +87,38 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
 
 
 def claim_sources_csv(folder: Path) -> tuple[str, dict]:
-    """The printed sources of the claims' figures, unchanged but for a fixed column order and line ends."""
+    """The printed sources of the claims' figures, checked like a raw file (exact columns, a field per column, a
+    topic, a value and a date that starts with its year, or 'not read', in every row) and copied unchanged."""
     path = folder / CLAIM_SOURCES
     if not path.is_file():
         raise RawDataError(f"{path}: transcribed claim sources missing")
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RawDataError(f"{path}: not UTF-8 (byte {error.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
     columns = catalogue.CLAIM_SOURCE_FIELDS
-    absent = [c for c in columns if rows and c not in rows[0]]
-    if absent:
-        raise RawDataError(f"{path}: column(s) {', '.join(absent)} missing")
+    if header != columns:
+        raise RawDataError(f"{path}, line 1: columns {','.join(header)!r}, expected {','.join(columns)!r}")
+    records = []
+    for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise RawDataError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)}")
+        item = dict(zip(header, row))
+        for column in ("claim_topic", "value", "publisher"):
+            if not item[column].strip():
+                raise RawDataError(f"{path}, line {line}, column {column}: empty")
+        if not (YEAR.match(item["published_date"]) or item["published_date"] == "not read"):
+            raise RawDataError(f"{path}, line {line}, column published_date: {item['published_date']!r} does not start "
+                               "with a year (or say 'not read')")
+        records.append(row)
     source = {f"transcribed/{CLAIM_SOURCES}": {
         "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
         "release": "printed sources of the claims' figures (not official values)"}}
-    return csv_text(columns, [[row[c] for c in columns] for row in rows]), source
+    return csv_text(columns, records), source
 
 
 def _sources(raw: RawFiles, rows) -> dict:
@@ -85,22 +153,81 @@ def build(out: Path, raw: RawFiles) -> list[str]:
     return sorted(files)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Make `staged` the target folder: one atomic exchange where possible, else two renames."""
+    if not target.exists():
+        staged.rename(target)
+        return
+    if _exchange(staged, target):
+        return  # `staged` now holds the old contents; the caller's temporary folder removes them
+    old = staged.with_name(staged.name + ".old")
+    target.rename(old)
+    staged.rename(target)
+    old.rename(staged)
+
+
+def _same(a: Path, b: Path) -> bool:
+    names = lambda folder: sorted(p.name for p in folder.iterdir())  # noqa: E731
+    return names(a) == names(b) and all((a / n).read_bytes() == (b / n).read_bytes() for n in names(a))
+
+
+def _stop_on_term(signum, frame):
+    raise KeyboardInterrupt
+
+
+PREFIX = ".extract-"
+
+
 def main(argv: list[str]) -> int:
-    target = Path(argv[0]) if argv else DATA
+    target = (Path(argv[0]) if argv else DATA).absolute()
+    previous = signal.signal(signal.SIGTERM, _stop_on_term)  # so a kill cleans up like Ctrl-C
     try:
         raw = RawFiles()
         print(f"extract: reading raw files from {raw.root}", flush=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            written = build(Path(tmp), raw)
-            for name, rows in validate_folder(Path(tmp)).items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
+            shutil.rmtree(stale, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
+            staged = Path(tmp) / target.name
+            staged.mkdir()
+            written = build(staged, raw)
+            for name, rows in validate_folder(staged).items():
                 print(f"extract: {name} matches its schema ({rows} rows)", flush=True)
-            target.mkdir(parents=True, exist_ok=True)
-            for name in written:
-                shutil.copyfile(Path(tmp) / name, target / name)
-                print(f"extract: wrote {target / name}", flush=True)
+            kept = []
+            if target.is_dir():
+                for path in sorted(target.iterdir()):
+                    if path.name not in written:
+                        (shutil.copytree if path.is_dir() else shutil.copy2)(path, staged / path.name)
+                        kept.append(path.name)
+            if target.is_dir() and _same(staged, target):
+                print(f"extract: {target} is already up to date; nothing changed", flush=True)
+                return 0
+            swap_in(staged, target)
+            print(f"extract: wrote {', '.join(written)} into {target} in one step"
+                  + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
     except (RawDataError, CellError, SchemaError, ValueError) as error:
         print(f"extract: stopped, nothing written.\n{error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("extract: interrupted, nothing written.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not bad input: still one line, and nothing written
+        print(f"extract: stopped, nothing written (internal error {type(error).__name__}: {error}; "
+              "please report it)", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
