@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: book test data dist bench vendor clean
+.PHONY: book test data dist release site bench vendor clean
 
 $(STAMP): requirements.txt
 	@echo "setup: creating $(VENV) and installing the pinned packages (first run only)"
@@ -33,6 +33,15 @@ test: $(TEST_STAMP) book
 # The citable archive of this version: dist/sent-away-<version>.zip and its sha256.
 dist: book
 	$(PY) -m sentaway.dist
+
+# Publish a version: make release VERSION=x.y.z (see sentaway/release.py). For a version already in releases/,
+# rebuilds its missing archive from the recorded commit; SKIP_TESTS=1 skips that commit's tests (only there).
+release: $(STAMP)
+	$(PY) -m sentaway.release $(VERSION) $(if $(COMMIT),--commit $(COMMIT)) $(if $(SKIP_TESTS),--skip-tests)
+
+# Every release in one offline site, _build/site/: the latest at the root, each under v<version>/.
+site: $(STAMP)
+	$(PY) -m sentaway.site
 
 # Speed and memory figures (a script that prints, not a test); deletes and rebuilds _build and book/executed.
 bench: $(STAMP)
