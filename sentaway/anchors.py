@@ -1,0 +1,59 @@
+"""Stable addresses for renamed claims: where a page has the anchor claim-<new> (or chart-<new>) of a claim
+renamed in releases/renames.csv, an empty element with the old id is put inside the same element, so
+register.html#claim-<old> still lands on the claim. Used by the book build and by `make site` (for archives
+built before the rename)."""
+
+import re
+from pathlib import Path
+
+from . import releases as store
+
+PREFIXES = ("claim-", "chart-")
+# Elements that cannot hold a <span> directly: the span goes into their first cell instead.
+TABLE_PARTS = ("tr", "tbody", "thead", "table")
+
+
+def _opening_tag(text: str, position: int) -> tuple[int, int, str]:
+    """(start, end, tag name) of the opening tag around `position` (which is inside it)."""
+    start = text.rfind("<", 0, position)
+    end = text.find(">", position) + 1
+    name = re.match(r"<([a-zA-Z0-9]+)", text[start:end]).group(1).lower()
+    return start, end, name
+
+
+def add(text: str, pairs: dict[str, str]) -> str:
+    """The page with a redirect anchor for every renamed claim it shows under its new id."""
+    for old in sorted(pairs):
+        new = store.final_id(old, pairs)
+        for prefix in PREFIXES:
+            old_id, new_id = prefix + old, prefix + new
+            if f'id="{old_id}"' in text:
+                continue
+            found = text.find(f'id="{new_id}"')
+            if found < 0:
+                continue
+            _, end, name = _opening_tag(text, found)
+            if name in TABLE_PARTS:
+                cell = re.compile(r"<t[dh]\b[^>]*>").search(text, end)
+                if cell is None:
+                    continue
+                end = cell.end()
+            span = f'<span id="{old_id}" class="sa-renamed" data-renamed-to="{new_id}"></span>'
+            text = text[:end] + span + text[end:]
+    return text
+
+
+def add_to_site(outdir: Path, pairs: dict[str, str]) -> int:
+    """Add redirect anchors to every page of a built site; returns how many pages changed."""
+    if not pairs:
+        return 0
+    changed = 0
+    for path in outdir.rglob("*.html"):
+        if "_static" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        updated = add(text, pairs)
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            changed += 1
+    return changed
