@@ -36,7 +36,9 @@ OUT = BUILD / "site"
 TEMPLATES = REPO / "book" / "templates"
 REGISTER_PAGE = "book/executed/register.html"
 HOMES = ("book/index.html", "index.html")
-THEME_SLOT = re.compile(r'<aside id="bd-header-version-warning"[^>]*>\s*</aside>')
+# Before the theme's banner area (which stays hidden until its script has fetched a switcher.json), so the bar
+# shows at once and without JavaScript.
+THEME_SLOT = re.compile(r'<div class="pst-async-banner-revealer\b')
 BODY = re.compile(r"<body\b[^>]*>")
 
 
@@ -161,7 +163,7 @@ class Assembly:
             where = page if at_root else self.prefix(release.version) + page
             bar = self.bar(release, page, at_root)
             if THEME_SLOT.search(text):
-                text = THEME_SLOT.sub(lambda _: bar, text, count=1)
+                text = THEME_SLOT.sub(lambda m: bar + "\n" + m.group(0), text, count=1)
             elif BODY.search(text):
                 text = BODY.sub(lambda m: m.group(0) + "\n" + bar, text, count=1)
             else:
