@@ -11,6 +11,7 @@ import re
 import shutil
 
 import pytest
+from markupsafe import escape
 
 from sentaway import dist as archive_maker
 from sentaway import releases as store
@@ -141,7 +142,8 @@ def test_the_changes_page_lists_every_changed_claim_with_old_and_new_values(vers
         for change in pair.changed:
             assert f"#claim-{change.claim_id}" in section
             for f in change.fields:
-                assert f'<td class="sa-old">{f["old"] or "none"}</td><td class="sa-new">{f["new"] or "none"}</td>' in section
+                old, new = escape(f["old"] or "none"), escape(f["new"] or "none")
+                assert f'<td class="sa-old">{old}</td><td class="sa-new">{new}</td>' in section
 
 
 def _clear(browser):
