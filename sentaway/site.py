@@ -168,8 +168,9 @@ class Assembly:
                 text = BODY.sub(lambda m: m.group(0) + "\n" + bar, text, count=1)
             else:
                 raise ReleaseError(f"{release.archive}: {page} has no <body>; cannot add the versions bar")
-            link = f'<link rel="stylesheet" href="{_relative(css, where)}">'
-            text = text.replace("</head>", f"  {link}\n</head>", 1)
+            assets = (f'<link rel="stylesheet" href="{_relative(css, where)}">\n'
+                      f'  <script defer src="{_relative("_versions/versions.js", where)}"></script>')
+            text = text.replace("</head>", f"  {assets}\n</head>", 1)
             path.write_text(anchors.add(text, pairs), encoding="utf-8")
 
 
@@ -192,7 +193,8 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
             site.decorate(release, staging / f"v{release.version}", at_root=False, pairs=pairs)
         site.decorate(site.latest, staging, at_root=True, pairs=pairs)
         (staging / "_versions").mkdir()
-        shutil.copyfile(TEMPLATES / "versions.css", staging / "_versions" / "versions.css")
+        for asset in ("versions.css", "versions.js"):
+            shutil.copyfile(TEMPLATES / asset, staging / "_versions" / asset)
         switcher = [{"name": f"{r.version} (latest)" if r is site.latest else r.version, "version": r.version,
                      "url": "./" if r is site.latest else f"v{r.version}/", "preferred": r is site.latest}
                     for r in reversed(recorded)]
