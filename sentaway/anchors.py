@@ -1,6 +1,7 @@
 """Stable addresses for renamed claims: where a page has the anchor claim-<new> (or chart-<new>) of a claim
 renamed in releases/renames.csv, an empty element with the old id is put inside the same element, so
-register.html#claim-<old> still lands on the claim. Used by the book build and by `make site` (for archives
+register.html#claim-<old> still lands on the claim. A row may also rename one whole anchor (chart-<old>,chart-<new>)
+for a chapter's chart. Used by the book build and by `make site` (for archives
 built before the rename)."""
 
 import re
@@ -25,8 +26,10 @@ def add(text: str, pairs: dict[str, str]) -> str:
     """The page with a redirect anchor for every renamed claim it shows under its new id."""
     for old in sorted(pairs):
         new = store.final_id(old, pairs)
-        for prefix in PREFIXES:
-            old_id, new_id = prefix + old, prefix + new
+        # A claim id renames both its anchors; a row naming a whole anchor (chart-..., for a chapter's chart
+        # that belongs to no claim) renames that anchor only.
+        ids = [(old, new)] if old.startswith(PREFIXES) else [(p + old, p + new) for p in PREFIXES]
+        for old_id, new_id in ids:
             if f'id="{old_id}"' in text:
                 continue
             found = text.find(f'id="{new_id}"')

@@ -74,6 +74,8 @@ def test_a_renamed_claim_keeps_its_old_anchor_in_the_row_and_the_chart():
     assert '<tr id="claim-new"><td><span id="claim-old"' in out  # inside the cell: a span in a <tr> is moved out
     assert '<figure class="sa-chart" id="chart-new"><span id="chart-old"' in out
     assert anchors.add(out, {"old": "new"}) == out  # idempotent
+    chapter = anchors.add('<figure class="sa-chart" id="chart-growth-fit2"></figure>', {"chart-growth-fit": "chart-growth-fit2"})
+    assert '<span id="chart-growth-fit" class="sa-renamed"' in chapter and "claim-" not in chapter
 
 
 def _files(tmp_path):

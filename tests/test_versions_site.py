@@ -7,6 +7,7 @@ a minute per release and is kept in dist/ for the next run.
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 
@@ -29,7 +30,10 @@ def versions(site, tmp_path_factory):
     root, dist = tmp / "releases", tmp / "dist"
     shutil.copytree(store.RELEASES, root)
     recorded = store.load_all(root)
-    ensure_archives(recorded, store.DIST, REPO)
+    try:
+        ensure_archives(recorded, store.DIST, REPO)
+    except store.ReleaseError as error:  # e.g. a shallow clone without the recorded commit and no archive
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"cannot restore a recorded release: {error}")
     dist.mkdir()
     for release in recorded:
         for path in store.DIST.glob(release.archive + "*"):
