@@ -146,8 +146,10 @@ def new_release(version: str) -> int:
     except ReleaseError:
         store.git("checkout", "--", *(str(p.relative_to(REPO)) for p in (VERSION_FILE, CITATION, CHANGELOG)))
         raise
-    store.git("commit", "-q", "-m", f"Sent Away {version}: the version set in sentaway/__init__.py, CITATION.cff "
-              "and CHANGELOG.md", "--", "sentaway/__init__.py", "CITATION.cff", "CHANGELOG.md")
+    files = ["sentaway/__init__.py", "CITATION.cff", "CHANGELOG.md"]
+    if store.git("status", "--porcelain", "--", *files):  # unchanged when a stopped release is run again
+        store.git("commit", "-q", "-m", f"Sent Away {version}: the version set in sentaway/__init__.py, CITATION.cff "
+                  "and CHANGELOG.md", "--", *files)
     commit = store.git("rev-parse", "HEAD")
     _run([sys.executable, "-m", "sentaway.dist"], f"writing the archive of {version}")
     archive = store.DIST / store.archive_name(version)
