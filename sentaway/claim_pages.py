@@ -6,9 +6,10 @@ import pandas as pd
 
 from . import __version__
 from .tables import html_table
-from .verdicts import SCALE, format_value
+from .verdicts import RELATIONS, SCALE, TOLERANCE, format_value
 
-BADGE_CLASS = {name: f"sa-badge-{i}" for i, (name, _, _) in enumerate(SCALE)}
+# One class per verdict, named by its words (the stylesheet colours them; colour is only a third cue).
+BADGE_CLASS = {name: "sa-badge-" + "-".join(name.replace("'", "").split()) for name, _, _ in SCALE}
 SYMBOL = {name: symbol for name, _, symbol in SCALE}
 FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
                 "regional": "claims_regional", "cost": "claims_cost", "other": "claims_cost"}
@@ -48,6 +49,66 @@ def scale_table() -> str:
     return f'<table class="sa-table sa-scale" tabindex="0"><thead><tr><th>Verdict</th><th>What it means</th></tr></thead><tbody>{rows}</tbody></table>'
 
 
+def tolerance_table() -> str:
+    rows = "".join(f"<tr><td>{html.escape(kind.replace('_', ' '))}</td><td>"
+                   + (f"{size:g} percentage points" if how == "points" else f"{100 * size:g}% of the official value")
+                   + f"</td><td>{html.escape(why)}</td></tr>" for kind, (how, size, why) in TOLERANCE.items())
+    return ('<table class="sa-table sa-tolerance" tabindex="0"><caption>Declared tolerance, one per kind of quantity</caption>'
+            "<thead><tr><th>Kind of figure</th><th>Tolerance</th><th>Why</th></tr></thead><tbody>" + rows + "</tbody></table>")
+
+
+def relations_table() -> str:
+    rows = "".join(f"<tr><td><code>{name}</code></td><td>{html.escape(text)}</td></tr>" for name, text in RELATIONS.items())
+    return ('<table class="sa-table sa-relations" tabindex="0"><caption>How a reading\'s official measure relates to '
+            "the claim's words</caption><thead><tr><th>Relation</th><th>What it means for the verdict</th></tr></thead>"
+            "<tbody>" + rows + "</tbody></table>")
+
+
+def _reading_cells(r: dict, what: str) -> str:
+    """The cells every readings table shares: relation, `what` the reading is, official value, release, judgement."""
+    value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
+    return (f"<td>{html.escape(r['relation'])}</td><td>{html.escape(what)}</td><td>{html.escape(value)}</td>"
+            f"<td>{html.escape(r['release'] or '—')}</td><td>{badge(r['verdict'])}</td>")
+
+
+def readings_table(readings: list[dict]) -> str:
+    """Every reading of one claim: what it reads the words as, the official value under it, and its judgement."""
+    body = "".join(f"<tr><td>{r['rank']}</td><td>{html.escape(r['reason'])}</td>"
+                   + _reading_cells(r, r["official_measure"] or "—") + "</tr>" for r in readings)
+    return ('<table class="sa-table sa-readings" tabindex="0"><caption>Every reading of the claim (1 = closest to its '
+            "words)</caption><thead><tr><th>#</th><th>Reading</th><th>Relation</th><th>Official measure</th>"
+            "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + body + "</tbody></table>")
+
+
+def all_readings_table(register: pd.DataFrame, readings_of) -> str:
+    """Every reading of every statistical claim, with the official value under it and its judgement."""
+    body = []
+    for row in register.itertuples():
+        for r in readings_of(row.claim_id):
+            headline = " (headline)" if row.headline_reading == r["rank"] else ""
+            body.append(f'<tr><td><a href="#claim-{html.escape(row.claim_id)}">{html.escape(row.claim_id)}</a></td>'
+                        f"<td>{r['rank']}{headline}</td>" + _reading_cells(r, r["official_measure"] or r["finding"]) + "</tr>")
+    return ('<table class="sa-table sa-all-readings" tabindex="0"><caption>Every reading of every claim</caption>'
+            "<thead><tr><th>Claim</th><th>Reading</th><th>Relation</th><th>Official measure (or what is missing)</th>"
+            "<th>Official value</th><th>Release</th><th>Judgement</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+
+
+def worked_examples(register: pd.DataFrame, readings_of) -> str:
+    """One claim per verdict the register gives, with every reading: the rule shown on the register's own data."""
+    parts = []
+    for name, _, _ in SCALE[:-1]:
+        rows = register[register.verdict == name]
+        if rows.empty:
+            continue
+        row = rows.iloc[0]
+        parts.append(f'<section class="sa-example"><h3>{badge(name)} <a href="#claim-{row.claim_id}">'
+                     f"{html.escape(row.claim_id)}</a></h3><blockquote>“{html.escape(row.quote)}”<footer>"
+                     f"{html.escape(row.speaker)}, {html.escape(row.outlet)}, {html.escape(row.date)}</footer></blockquote>"
+                     f"{readings_table(readings_of(row.claim_id))}<p><strong>Headline:</strong> reading "
+                     f"{int(row.headline_reading)} ({html.escape(row.relation)}). {html.escape(row.reason)}</p></section>")
+    return "".join(parts)
+
+
 def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
     """The claims with verdicts. On the register page each row is the claim's anchor (#claim-<id>);
     on a family page the rows link down to the evidence sections, which hold those anchors."""
@@ -81,27 +142,60 @@ def nearest_table(evidence) -> pd.DataFrame:
     return frame[["measure", "year", "shown", "release"]].rename(columns={"shown": "value"})
 
 
-def evidence_block(row, evidence, page: str, build_date: str) -> str:
-    """One claim's evidence: quote, verdict, cited vs official, reasons, and the JSON-LD ClaimReview."""
+def _link(url: str, text: str) -> str:
+    return f'<a href="{html.escape(url)}">{html.escape(text)}</a>' if url.startswith(("http://", "https://")) else html.escape(text)
+
+
+def provenance_text(row) -> str:
+    """Where the cited figure was first printed, when, and whether that was public before the claim."""
+    if not row.first_printed_kind:
+        return ""
+    when = row.first_printed_date or "date not known"
+    public = {"yes": "public before the claim was made", "no": "not yet public when the claim was made",
+              "same day": "published the day the claim was made", "unknown": "whether it was public before the claim is not known",
+              "": ""}[row.first_printed_public_when_said]
+    who = row.first_printed_by or "source not identified"
+    words = f"{row.first_printed_kind}: {who}" + (f", {row.first_printed_in}" if row.first_printed_in else "")
+    return (_link(row.first_printed_url, words) + html.escape(f" ({when}; {public})." if public else f" ({when}).")
+            + (" <strong>Found only in the claimant's own restatement.</strong>" if row.claimant_only else "")
+            + (f" {html.escape(row.first_printed_note)}" if row.first_printed_note else ""))
+
+
+def release_text(row) -> str:
+    if not row.release:
+        return ""
+    public = {"yes": "published before the claim was made", "no": "published after the claim was made",
+              "same day": "published the day the claim was made"}.get(row.release_public_when_said, "")
+    words = row.release + (f", published {row.release_published}" if row.release_published else "") + (f" ({public})" if public else "")
+    return _link(row.release_url, words) + html.escape(f" — file {row.source_file}" if row.source_file else "")
+
+
+def evidence_block(row, evidence, page: str, build_date: str, readings: list[dict] | None = None) -> str:
+    """One claim's evidence: quote, verdict, cited vs official, every reading, provenance, and JSON-LD ClaimReview."""
     from .register import claim_review
 
-    facts = [("Cited", cited_text(row)), ("Official", official_text(row)),
-             ("Official measure", row.official_measure), ("Official year", row.official_year),
-             ("Why this verdict", row.reason), ("What differs from the claim's words", row.caveat),
+    plain = [("Cited", cited_text(row)), ("Official", official_text(row)),
+             ("Official measure", row.official_measure if row.comparable else ""), ("Official year", row.official_year if row.comparable else ""),
+             ("Why this verdict", row.reason), ("Reading used for the verdict", f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else ""),
+             ("What differs from the claim's words", row.caveat),
+             ("Experimental statistics", row.experimental),
              # For "cannot be checked" the reason already is what the files lack: say it once.
              ("What the official files lack", row.missing if row.verdict.startswith("cannot") and row.missing != row.reason else ""),
-             ("Consistency with the official record", row.consistency), ("The claim's own arithmetic", row.arithmetic),
-             ("Under other definitions or releases", row.robustness),
-             ("Was the claim's source public when said", row.source_public_when_said),
-             ("Source", f"{row.release} ({row.source_file})" if row.release else ""), ("Filters", row.filters),
-             ("Rounding", row.rounding)]
-    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts if v)
+             ("Nearest official figures (context)", row.consistency), ("The claim's own arithmetic", row.arithmetic),
+             ("Releases in the files", row.revisions),
+             ("Filters", row.filters), ("Rounding", row.rounding)]
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in plain if v)
+    for label, markup in (("Official source", release_text(row)), ("Where the cited figure was first printed", provenance_text(row))):
+        if markup:
+            items += f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>"
     data = {**row._asdict(), "build_date": build_date}
-    return (f'<section class="sa-claim" id="claim-{row.claim_id}" aria-labelledby="claim-{row.claim_id}-title">'
-            f'<h3 id="claim-{row.claim_id}-title"><a href="#claim-{row.claim_id}" class="sa-anchor">{html.escape(row.claim_id)}</a> '
+    return (f'<section class="sa-claim" id="claim-{html.escape(row.claim_id)}" aria-labelledby="claim-{html.escape(row.claim_id)}-title">'
+            f'<h3 id="claim-{html.escape(row.claim_id)}-title"><a href="#claim-{html.escape(row.claim_id)}" class="sa-anchor">{html.escape(row.claim_id)}</a> '
             f"{badge(row.verdict)}</h3>"
-            f"<blockquote>“{html.escape(row.quote)}”<footer>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</footer></blockquote>"
-            f'<dl class="sa-facts">{items}</dl><p class="sa-cite">{html.escape(cite_line(row, page))}</p>'
+            f"<blockquote>“{html.escape(row.quote)}”<footer>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {html.escape(row.date)}</footer></blockquote>"
+            f'<dl class="sa-facts">{items}</dl>'
+            + (readings_table(readings) if readings else "")
+            + f'<p class="sa-cite">{html.escape(cite_line(row, page))}</p>'
             f'<script type="application/ld+json">{claim_review(data, f"{page}.html#claim-{row.claim_id}")}</script>'
             "</section>")
 
@@ -142,7 +236,7 @@ def family_page(families: list[str], first_year: int, last_year: int) -> None:
 
     from IPython.display import HTML, display
 
-    from .register import build
+    from .register import build, readings_of
 
     if last_year - first_year < 1:
         raise ValueError(f"the window {first_year}-{last_year} must span at least two years")
@@ -154,7 +248,7 @@ def family_page(families: list[str], first_year: int, last_year: int) -> None:
     display(HTML(register_table(rows, on_family_page=True)))
     today = dt.date.today().isoformat()
     for row in rows.itertuples():
-        display(HTML(evidence_block(row, evidence.get(row.claim_id), page, today)))
+        display(HTML(evidence_block(row, evidence.get(row.claim_id), page, today, readings_of(row.claim_id))))
         if row.claim_id in evidence:
             figure = claim_chart(row, evidence[row.claim_id], first_year, last_year)
             if figure:

@@ -8,7 +8,9 @@ from .paths import data_file
 
 TEXT = {"release": str, "source_file": str, "area_code": str, "old_la_code": str, "area_name": str,
         "placement": str, "placement_label": str, "locality": str, "provider": str, "status": str,
-        "rounding": str, "geographic_level": str}
+        "rounding": str, "geographic_level": str, "table": str, "row_label": str, "parent_label": str,
+        "measure": str, "status_meaning": str, "unit": str, "table_footnotes": str, "row_footnotes": str,
+        "experimental": str, "published": str}
 
 
 @lru_cache(maxsize=None)
@@ -55,6 +57,18 @@ def one(frame: pd.DataFrame, **filters) -> pd.Series:
     return row
 
 
+def national_tables() -> pd.DataFrame:
+    """SFR50/2017 national tables A2 and G1 (sfr50_national_tables.csv); experimental as a bool."""
+    frame = _read("sfr50_national_tables.csv").copy()
+    frame["value"] = frame["value"].astype("Int64")
+    frame["experimental"] = frame["experimental"] == "true"
+    return frame
+
+
+def release_dates() -> pd.DataFrame:
+    return _read("release_dates.csv").copy()
+
+
 def providers() -> pd.DataFrame:
     frame = _read("ofsted_providers.csv").copy()
     frame["value"] = pd.to_numeric(frame["value"])
@@ -65,6 +79,12 @@ def spend() -> pd.DataFrame:
     frame = _read("s251_spend.csv").copy()
     frame["value"] = pd.to_numeric(frame["value"])
     return frame
+
+
+def release_date(release: str) -> str:
+    """ISO publication date of a release ('' where data/release_dates.csv does not list it)."""
+    table = release_dates().set_index("release")
+    return table.published.get(release, "")
 
 
 def distance() -> pd.DataFrame:

@@ -53,10 +53,18 @@ def summary(table: pd.DataFrame) -> dict:
 
 
 def verdicts_by_release(register: pd.DataFrame) -> pd.DataFrame:
-    """Claims whose robustness check recomputed them under another release or definition, and whether the verdict moved."""
-    rows = register[register.robustness != ""]
-    return pd.DataFrame({"claim": rows.claim_id, "verdict": rows.verdict, "under other releases or definitions": rows.robustness,
-                         "verdict depends on the choice": rows.robustness.str.contains("verdict changes")})
+    """Claims with more than one reading that gives a judgement (another list, year, release or definition), and
+    whether the judgement moves with the choice."""
+    rows = []
+    for row in register.itertuples():
+        judged = [r for r in register.attrs.get("readings", {}).get(row.claim_id, [])
+                  if r["relation"] != "context" and r["official_value"] is not None]
+        if len(judged) < 2:
+            continue
+        rows.append({"claim": row.claim_id, "verdict": row.verdict,
+                     "under each reading": "; ".join(f"{r['rank']}. {r['official_measure']}: {r['verdict']}" for r in judged),
+                     "verdict depends on the choice": "yes" if len({r["verdict"] for r in judged}) > 1 else "no"})
+    return pd.DataFrame(rows, columns=["claim", "verdict", "under each reading", "verdict depends on the choice"])
 
 
 def revision_chart(table: pd.DataFrame) -> str:

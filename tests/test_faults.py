@@ -21,11 +21,15 @@ def test_a_suppressed_cell_a_claim_needs_makes_it_not_computable(monkeypatch):
         return frame
 
     monkeypatch.setattr(extracts, "placements", suppressed)
-    evidence = register.evidence_for(claims.get("inquiry-children-in-homes-2012-cunningham"))
-    verdict, reason = verdicts.judge(claims.get("inquiry-children-in-homes-2012-cunningham"), evidence)
-    assert verdict == verdicts.UNCHECKABLE
-    assert "suppressed (x)" in reason and "year=2011" in reason
+    claim = claims.get("inquiry-children-in-homes-2012-cunningham")
+    judged = register.judge_all(claim)
+    reading, evidence, judgement = next(j for j in judged if "year=2011" in j[0]["params"])
+    assert judgement.verdict == verdicts.UNCHECKABLE
+    assert "suppressed (x)" in judgement.reason and "year=2011" in judgement.reason
     assert evidence.official_value is None  # never 0
+    # The headline moves to the next reading that has a figure (the 2010 count), never to a zero.
+    chosen = verdicts.headline(judged)
+    assert "year=2010" in judged[chosen][0]["params"]
 
 
 def test_a_sum_over_suppressed_cells_is_reported_with_bounds():

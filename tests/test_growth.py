@@ -12,8 +12,9 @@ from sentaway.paths import DATA
 
 
 def _outside_all_children(first, last):
-    """National 'all children placed outside', one value a year: SFR / national locality table where it exists,
-    else the LA net-gain file (2018); the latest release wins, as in the chapter."""
+    """National 'all children placed outside', one value a year: SFR / national locality table where it exists
+    (2018: the release to 2022's provider x locality file), else the LA net-gain file; the latest release wins,
+    as in the chapter."""
     best = {}
     with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
@@ -58,9 +59,10 @@ def test_growth_rate_and_interval_match_closed_form_ols(first, last):
 
 def test_default_window_growth_is_pinned():
     years, counts = _outside_all_children(2012, 2018)
-    assert list(years) == list(range(2012, 2019)), "2018 must come from the LA net-gain file"
+    assert list(years) == list(range(2012, 2019))
+    assert counts[-1] == 30830, "2018 comes from the release to 2022's national locality table"
     rate, lo, hi = _closed_form_growth(years, counts)
-    assert (round(rate, 2), round(lo, 2), round(hi, 2)) == (4.55, 3.90, 5.21)
+    assert (round(rate, 2), round(lo, 2), round(hi, 2)) == (4.53, 3.88, 5.18)
 
 
 def test_cited_series_comes_from_the_claims_file():
@@ -80,13 +82,13 @@ def test_decomposition_adds_up_to_the_observed_change(series):
     assert d["sum_of_parts"] == pytest.approx(d["outside_end"] - d["outside_start"], abs=1e-9)
 
 
-def test_decomposition_by_hand_for_all_children_2012_2017():
+def test_decomposition_by_hand_for_all_children_2012_2018():
     t = growth.all_children().set_index("year")
     d = growth.decomposition(growth.all_children(), 2012, 2018)
-    assert (d["start"], d["end"]) == (2012, 2017)  # 2018 has no total in the files
-    more = (t.total[2017] - t.total[2012]) * (t.share[2012] + t.share[2017]) / 2
+    assert (d["start"], d["end"]) == (2012, 2018)  # 2018: the release to 2022's national locality table
+    more = (t.total[2018] - t.total[2012]) * (t.share[2012] + t.share[2018]) / 2
     assert d["more_children"] == pytest.approx(more)
-    assert d["observed_change"] == t.outside[2017] - t.outside[2012]
+    assert d["observed_change"] == t.outside[2018] - t.outside[2012]
 
 
 def test_changing_the_window_changes_the_fit():
@@ -214,13 +216,3 @@ def test_panel_runs_with_other_windows(first, last):
 def test_panel_window_outside_the_sfr_years_stops(first, last):
     with pytest.raises(ValueError, match="council panel needs 2011 <= first_year < last_year <= 2017"):
         growth.la_panel(first, last)
-
-
-def test_register_and_growth_chapter_use_the_same_consistency_test():
-    from sentaway import claims, register
-
-    facts = growth.cited_vs_official()["facts"]
-    table, _ = register.build()
-    row = table.set_index("claim_id").loc["ooa-number-2018-localgov"]
-    low, high = facts["pred_2018_lo"], facts["pred_2018_hi"]
-    assert f"{low:,.0f} to {high:,.0f}" in row.consistency

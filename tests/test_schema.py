@@ -66,3 +66,30 @@ def test_parts_add_up_to_their_totals_within_rounding():
     assert groups
     for key, (total, parts, n) in groups.items():
         assert abs(total - parts) <= 5 * n + 5, (key, total, parts)
+
+
+def test_frictionless_validates_the_data_package_and_every_resource():
+    """The ecosystem's own validator (types, formats, primary keys) agrees with the project's."""
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(DATA / "datapackage.json")).validate()
+    problems = [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors][:5]
+    assert report.valid, problems
+    assert {task.name for task in report.tasks} == {r["name"] for r in json.loads((DATA / "datapackage.json").read_text())["resources"]}
+
+
+def test_frictionless_catches_a_broken_primary_key(tmp_path):
+    from frictionless import Package, system
+
+    for name in ("datapackage.json", "release_dates.csv"):
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    package["resources"] = [r for r in package["resources"] if r["name"] == "release_dates"]
+    (tmp_path / "datapackage.json").write_text(json.dumps(package))
+    lines = (tmp_path / "release_dates.csv").read_text().splitlines()
+    (tmp_path / "release_dates.csv").write_text("\n".join(lines + [lines[1]]) + "\n")
+    with system.use_context(trusted=True):
+        report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert not report.valid
+    assert any(error.type == "primary-key" for task in report.tasks for error in task.errors)

@@ -1,40 +1,38 @@
-"""One module per family of claims. Each registers, for the claims it checks, a function that states the
-official measure closest to the claim's words and computes it from data/ (never typed in)."""
+"""Official measures the claims are read against. Each module registers, under a name, a function that
+computes one official measure from data/ (never typed in) for the parameters a reading gives it.
 
-from ..verdicts import Evidence
+Which measure, year, list or release a claim is read against is data, not code: data/readings.csv names the
+measure and its parameters for every reading of every claim (see sentaway/readings.py).
+"""
 
-CHECKS = {}
-# Other reasonable definitions or releases to recompute each claim under (robustness).
-VARIANTS = {}
+MEASURES = {}
 
 
-def check(*claim_ids, variants: dict | None = None):
+def measure(name: str):
     def register(function):
-        for claim_id in claim_ids:
-            CHECKS[claim_id] = function
-            if variants:
-                VARIANTS[claim_id] = variants
+        MEASURES[name] = function
         return function
     return register
 
 
-def count_interval(value: float, step: float = 10) -> tuple[float, float]:
-    """The range a count published to the nearest `step` can have come from."""
-    return value - step / 2, value + step / 2
+def count_interval(value: float, step: float = 10, slack: float = 0) -> tuple[float, float]:
+    """The range a count published to the nearest `step` can have come from (widened by `slack` units)."""
+    return value - step / 2 - slack, value + step / 2 + slack
 
 
-def share_interval(part: float, rest: float, step: float = 10) -> tuple[float, float]:
-    """Share part / (part + rest) at the extremes of two counts rounded to `step`."""
-    h = step / 2
+def share_interval(part: float, rest: float, step: float = 10, slack: float = 0) -> tuple[float, float]:
+    """Share part / (part + rest) at the extremes of two counts rounded to `step` (each widened by `slack`)."""
+    h = step / 2 + slack
     return 100 * (part - h) / (part - h + rest + h), 100 * (part + h) / (part + h + rest - h)
 
 
-def change_interval(start: float, end: float, step: float = 10) -> tuple[float, float]:
-    h = step / 2
+def change_interval(start: float, end: float, step: float = 10, slack: float = 0) -> tuple[float, float]:
+    h = step / 2 + slack
     return 100 * ((end - h) / (start + h) - 1), 100 * ((end + h) / (start - h) - 1)
 
 
 def load_all() -> dict:
-    from . import cost, missing, other, out_of_area, regional  # noqa: F401  (registers their checks)
+    # Imported here, not at the top: each module imports this one to register its measures.
+    from . import cost, missing, other, out_of_area, regional  # noqa: F401
 
-    return CHECKS
+    return MEASURES

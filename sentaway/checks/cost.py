@@ -1,81 +1,90 @@
 """The 2012 inquiry's figures on children in children's homes and what they cost."""
 
-from .. import extracts
+from .. import extracts, homes_series
 from ..verdicts import Evidence
-from . import check, count_interval
+from . import count_interval, measure
+from .out_of_area import release_year
 
-SFR_LABEL = "Secure units, children's homes and hostels"
+DEFINITIONS = {
+    "secure_homes_hostels": ("secure_childrens_homes_hostels", "secure units, children's homes and hostels", 10),
+    "homes_and_hostels_2010": ("childrens_homes_hostels", "children's homes and hostels (SSDA903 code K2, secure units "
+                               "excluded)", 100),
+}
 
 
 def _homes_count(year: int, definition: str):
-    frame = extracts.placements()
-    if definition == "homes_and_hostels_2010":
-        row = extracts.one(frame, year=2010, geographic_level="national", placement="childrens_homes_hostels")
-        return row, "Children's homes and hostels (SSDA903 code K2, excluding secure units), 31 March 2010", 100
-    row = extracts.one(frame, year=year, geographic_level="national", placement="secure_childrens_homes_hostels",
-                       locality="all")
-    return row, f"{SFR_LABEL}, 31 March {year}", 10
+    placement, words, step = DEFINITIONS[definition]
+    row = extracts.one(extracts.placements(), year=year, geographic_level="national", placement=placement,
+                       locality="all", provider="all")
+    return row, words, step
 
 
-@check("inquiry-children-in-homes-2012-cunningham",
-       variants={"2010, homes and hostels without secure units": {"definition": "homes_and_hostels_2010"},
-                 "2012, secure units, children's homes and hostels": {"year": 2012}})
-def children_in_homes(claim, variant=None) -> Evidence:
-    variant = variant or {}
-    # Said in mid-2012: the latest published count was at 31 March 2011.
-    year = variant.get("year", 2011)
-    row, label, step = _homes_count(year, variant.get("definition", "secure_homes_hostels"))
-    low, high = count_interval(float(row.value), step)
-    return Evidence(claim.claim_id, official_measure=f"Children looked after in {label}", comparable=True,
-                    official_value=float(row.value), official_low=low, official_high=high, unit="children",
-                    official_year=str(row.year),
-                    caveat=("the official category also counts children in secure units and hostels, not only children's homes"
-                            if "K2" not in label else "the 2010 category counts homes and hostels, and is rounded to the nearest 100"),
-                    source_file=row.source_file, release=row.release, filters=f"national; placement = {row.placement}",
-                    rounding=row.rounding)
+@measure("homes_count")
+def homes_count(claim, year: str, definition: str) -> Evidence:
+    """Children looked after in a children's-homes group at 31 March, as the SFR of that year printed it."""
+    year = int(year)
+    if definition == "childrens_homes":
+        rows = homes_series.by_release()
+        rows = rows[rows.year == year].sort_values("published")
+        if rows.empty:
+            raise extracts.NotComputable(f"no official figure for {homes_series.DEFINITION} at 31 March {year}")
+        row = rows.iloc[-1]
+        value, words, source, release, rounding = float(row["all"]), homes_series.DEFINITION, row.source_file, row.release, "nearest 10"
+        step = 10
+    else:
+        found, words, step = _homes_count(year, definition)
+        value, source, release, rounding = float(found.value), found.source_file, found.release, found.rounding
+    low, high = count_interval(value, step)
+    low_1, high_1 = count_interval(value, step, slack=1)
+    return Evidence(claim.claim_id, official_measure=f"Children looked after in {words}, 31 March {year}", comparable=True,
+                    official_value=value, official_low=low, official_high=high, official_low_1=low_1,
+                    official_high_1=high_1, unit="children", official_year=str(year), source_file=source,
+                    release=release, first_published_in_files=release_year(release) == year,
+                    filters=f"national; {words}", rounding=rounding)
 
 
-def _residential_spend(financial_year: str, measure: str):
+def _residential_spend(financial_year: str, measure_name: str):
     frame = extracts.spend()
-    row = extracts.one(frame, financial_year=financial_year, geographic_level="national", line="residential_care", measure=measure)
+    row = extracts.one(frame, financial_year=financial_year, geographic_level="national", line="residential_care",
+                       measure=measure_name)
     unknown = extracts.one(frame, financial_year=financial_year, geographic_level="national", line="residential_care",
-                           measure=f"{measure}_las_unknown")
+                           measure=f"{measure_name}_las_unknown")
     if unknown.value:
-        raise extracts.NotComputable(f"{int(unknown.value)} councils' {measure} unknown in {financial_year}")
+        raise extracts.NotComputable(f"{int(unknown.value)} councils' {measure_name} unknown in {financial_year}")
     return row
 
 
-SPEND_VARIANTS = {"2011-12 gross expenditure": {"financial_year": "2011-12"},
-                  "2010-11 net current expenditure": {"measure": "net_current_expenditure"}}
-SPEND_CAVEAT = ("the section 251 'residential care' line covers all of councils' residential placements for looked-after "
-                "children, not only children's homes, and is a year's spending set against a count on one day")
+SPEND_WORDS = ("councils' {m} on residential care for looked-after children (all residential placements, not only "
+               "children's homes), England, {y}")
 
 
-@check("cost-annual-spend-2012-cunningham", variants=SPEND_VARIANTS)
-def annual_spend(claim, variant=None) -> Evidence:
-    v = {"financial_year": "2010-11", "measure": "total_expenditure", **(variant or {})}
-    row = _residential_spend(v["financial_year"], v["measure"])
-    return Evidence(claim.claim_id, official_measure=f"Councils' {v['measure'].replace('_', ' ')} on residential care for looked-after children, England, {v['financial_year']}",
-                    comparable=True, official_value=float(row.value), unit="gbp", official_year=v["financial_year"],
-                    caveat=SPEND_CAVEAT + "; said in 2012, the latest outturn published then was 2010-11.",
-                    source_file=row.source_file, release=row.release, filters=f"sum of councils; line = {row.line_label}",
+@measure("residential_spend")
+def residential_spend(claim, financial_year: str, measure_name: str = "total_expenditure") -> Evidence:
+    row = _residential_spend(financial_year, measure_name)
+    value = float(row.value)
+    return Evidence(claim.claim_id, official_measure=SPEND_WORDS.format(m=measure_name.replace("_", " "), y=financial_year),
+                    comparable=True, official_value=value, official_low=value, official_high=value, unit="gbp",
+                    official_year=financial_year, source_file=row.source_file, release=row.release,
+                    first_published_in_files=True, filters=f"sum of councils; line = {row.line_label}",
                     rounding="pounds, summed from council returns (not rounded)",
                     nearest=[{"measure": "Residential care, total expenditure (GBP)", "year": int(r.year_ending_march),
                               "value": float(r.value), "unit": "gbp", "release": r.release}
-                             for r in extracts.spend().query("geographic_level == 'national' and line == 'residential_care' and measure == 'total_expenditure'").itertuples()])
+                             for r in extracts.spend().query("geographic_level == 'national' and line == 'residential_care' "
+                                                             "and measure == 'total_expenditure'").itertuples()])
 
 
-@check("cost-per-child-2012-cunningham", variants=SPEND_VARIANTS)
-def spend_per_child(claim, variant=None) -> Evidence:
-    v = {"financial_year": "2010-11", "measure": "total_expenditure", **(variant or {})}
-    spend = _residential_spend(v["financial_year"], v["measure"])
-    year = int(v["financial_year"][:4]) + 1
-    children, label, step = _homes_count(year, "secure_homes_hostels")
+@measure("spend_per_child")
+def spend_per_child(claim, financial_year: str, measure_name: str = "total_expenditure") -> Evidence:
+    """Residential-care spend over children in secure units, children's homes and hostels: two wider groups, so
+    context, never a bound."""
+    spend = _residential_spend(financial_year, measure_name)
+    year = int(financial_year[:4]) + 1
+    children, words, step = _homes_count(year, "secure_homes_hostels")
     value = float(spend.value) / float(children.value)
-    return Evidence(claim.claim_id, official_measure=(f"Residential care {v['measure'].replace('_', ' ')} {v['financial_year']} per child "
-                    f"in {label.lower()}"), comparable=True, official_value=value,
+    return Evidence(claim.claim_id, official_measure=(f"Residential-care {measure_name.replace('_', ' ')} {financial_year} "
+                    f"per child in {words} at 31 March {year}"), comparable=True, official_value=value,
                     official_low=float(spend.value) / (float(children.value) + step / 2),
                     official_high=float(spend.value) / (float(children.value) - step / 2), unit="gbp",
-                    official_year=v["financial_year"], caveat=SPEND_CAVEAT + ".",
-                    source_file=f"{spend.source_file}; {children.source_file}", release=f"{spend.release}; {children.release}",
+                    official_year=financial_year, source_file=f"{spend.source_file}; {children.source_file}",
+                    release=f"{spend.release}; {children.release}",
                     rounding="spend in pounds; children rounded to the nearest 10")

@@ -1,124 +1,125 @@
 """Claims about children who went missing, and missing incidents ("reports")."""
 
+import pandas as pd
+
 from .. import extracts
-from ..verdicts import Evidence
-from . import check, count_interval
+from ..extracts import NotComputable
+from ..verdicts import Evidence, Vintage
+from . import count_interval, measure
+from .out_of_area import release_year
 
-NO_LOCALITY = ("no raw official file splits {what} by placement locality (inside / outside the council boundary) "
-               "before 2019, nor by placement type before 2019; children (as opposed to incidents) are never split by "
-               "locality. The claim's figure was described as DfE figures released to the APPG, not a published table")
-NO_DISTANCE = ("no raw official file splits missing incidents by the distance between home and placement in any year")
-
-
-def _national(measure: str, **filters):
-    frame = extracts.missing()
-    frame = frame[(frame.geographic_level == "national") & (frame.measure == measure)]
-    for column, wanted in {"placement": "all", "locality": "all", "distance": "all", **filters}.items():
-        frame = frame[frame[column] == wanted]
-    return frame[frame.status == ""]
-
-
-def _latest(frame):
-    """One value per year, from the latest release that gives it."""
-    return frame.sort_values("release").groupby("year", as_index=False).last().sort_values("year")
+LABELS = {"children_missing": ("Children looked after who went missing at least once during the year", "children"),
+          "missing_incidents": ("Missing incidents of children looked after during the year", "incidents")}
+PLACEMENTS = {"all": "all placements",
+              "secure_childrens_homes_semi_independent": "secure units, children's homes and semi-independent living",
+              "secure_childrens_homes": "secure homes and children's homes"}
+# The publisher's own words (SFR50/2017 national tables, Table G1) for the years it called experimental.
+EXPERIMENTAL = ("DfE called these statistics experimental (\"based on data collected for the first time in 2015, "
+                "and should be treated with caution\"; \"figures are not comparable between years\", SFR50/2017 "
+                "Table G1)")
 
 
-def _points(measure: str, label: str, unit: str, **filters) -> list[dict]:
-    return [{"measure": label, "year": int(r.year), "value": float(r.value), "unit": unit, "release": r.release}
-            for r in _latest(_national(measure, **filters)).itertuples()]
+def _experimental(year: int) -> str:
+    """The publisher's label where SFR50/2017 Table G1 marks the year's figures experimental ('' otherwise)."""
+    tables = extracts.national_tables()
+    rows = tables[(tables.table == "G1") & (tables.year == year)]
+    return EXPERIMENTAL if rows.experimental.any() else ""
 
 
-def _context() -> list[dict]:
-    return (_points("children_missing", "All children who went missing (all placements)", "children")
-            + _points("missing_incidents", "All missing incidents (all placements)", "incidents")
-            + _points("missing_incidents", "Missing incidents, placed outside the council boundary (all placement types)", "incidents", locality="outside")
-            + _points("missing_incidents", "Missing incidents, placed inside the council boundary (all placement types)", "incidents", locality="inside"))
+def _national(measure_name: str, placement: str) -> pd.DataFrame:
+    frames = [extracts.missing()]
+    tables = extracts.national_tables()
+    frames.append(tables[tables.table == "G1"].assign(geographic_level="national", distance="all"))
+    rows = []
+    for frame in frames:
+        frame = frame[(frame.geographic_level == "national") & (frame.measure == measure_name)
+                      & (frame.placement == placement) & (frame.locality == "all")]
+        if "distance" in frame:
+            frame = frame[frame.distance == "all"]
+        rows.append(frame[["year", "release", "source_file", "value", "status"]])
+    return pd.concat(rows, ignore_index=True)
 
 
-def _total(claim, measure: str, label: str, unit: str) -> Evidence:
-    year = int(claim.year)
-    rows = _national(measure)
-    releases = sorted(rows[rows.year == year].release)
-    if not releases:
-        raise extracts.NotComputable(f"no official national {measure} for {year}")
-    row = extracts.one(rows, year=year, release=releases[-1])
-    low, high = count_interval(float(row.value))
+def _vintages(measure_name: str, placement: str, year: int) -> list[Vintage]:
+    rows = _national(measure_name, placement)
+    rows = rows[rows.year == year]
+    if rows.empty:
+        raise NotComputable(f"no official national figure for {LABELS[measure_name][0].lower()} from "
+                            f"{PLACEMENTS[placement]} in the year ending 31 March {year}")
+    vintages = {}
+    for row in rows.itertuples():
+        if row.status:
+            continue
+        value = float(row.value)
+        low, high = count_interval(value)
+        low_1, high_1 = count_interval(value, slack=1)
+        key = (row.release, value)
+        if key not in vintages:  # a release's underlying data and its national table can print the same figure
+            vintages[key] = Vintage(row.release, published=extracts.release_date(row.release), value=value, low=low,
+                                    high=high, low_1=low_1, high_1=high_1, source_file=row.source_file,
+                                    first_publication=release_year(row.release) == year)
+    if not vintages:
+        raise NotComputable(f"every release withholds {LABELS[measure_name][0].lower()} for {year}")
+    return sorted(vintages.values(), key=lambda v: (v.published, v.release))
+
+
+@measure("missing_count")
+def missing_count(claim, measure_name: str, year: str, placement: str = "all") -> Evidence:
+    year = int(year)
+    label, unit = LABELS[measure_name]
+    vintages = _vintages(measure_name, placement, year)
+    latest = vintages[-1]
     return Evidence(
-        claim.claim_id, official_measure=label, comparable=True, official_value=float(row.value), official_low=low,
-        official_high=high, unit=unit, official_year=f"year ending 31 March {year}", source_file=row.source_file,
-        release=row.release, filters=f"national; measure = {measure}", rounding=row.rounding,
-        nearest=_points(measure, label, unit))
+        claim.claim_id, official_measure=f"{label} from {PLACEMENTS[placement]}, England, year ending 31 March {year}",
+        comparable=True, official_value=latest.value, official_low=latest.low, official_high=latest.high,
+        official_low_1=latest.low_1, official_high_1=latest.high_1, unit=unit, official_year=f"year ending 31 March {year}",
+        vintages=vintages, source_file=latest.source_file, release=latest.release,
+        first_published_in_files=any(v.first_publication for v in vintages),
+        experimental=_experimental(year),
+        filters=f"national; measure = {measure_name}; placement = {placement}", rounding="nearest 10",
+        nearest=_points(measure_name, placement))
 
 
-@check("missing-all-children-2017-pa")
-def children_missing_total(claim, variant=None) -> Evidence:
-    return _total(claim, "children_missing", "Children looked after who went missing at least once during the year (all placements)", "children")
+@measure("missing_change")
+def missing_change(claim, measure_name: str, start: str, end: str, placement: str = "all") -> Evidence:
+    """Change in a missing measure between two years (latest release of each): context for change claims."""
+    start, end = int(start), int(end)
+    a, b = (_vintages(measure_name, placement, y)[-1] for y in (start, end))
+    label, _ = LABELS[measure_name]
+    return Evidence(
+        claim.claim_id, official_measure=f"Change in {label.lower()} from {PLACEMENTS[placement]}, {start} to {end}",
+        comparable=True, official_value=100 * (b.value / a.value - 1), unit="percent", official_year=f"{start}-{end}",
+        release=a.release if a.release == b.release else f"{a.release}; {b.release}",
+        source_file=a.source_file, experimental=_experimental(start),
+        rounding="change of counts rounded to the nearest 10")
 
 
-@check("missing-all-reports-2017-pa")
-def incidents_total(claim, variant=None) -> Evidence:
-    return _total(claim, "missing_incidents", "Missing incidents of children looked after during the year (all placements)", "incidents")
+def _points(measure_name: str, placement: str) -> list[dict]:
+    rows = _national(measure_name, placement)
+    rows = rows[rows.status == ""].sort_values("release").groupby("year", as_index=False).last()
+    label, unit = LABELS[measure_name]
+    return [{"measure": f"{label} ({PLACEMENTS[placement]})", "year": int(r.year), "value": float(r.value),
+             "unit": unit, "release": r.release} for r in rows.itertuples()]
 
 
-@check("missing-20miles-reports-2017-pa", "missing-20miles-share-2017-pa")
-def incidents_by_distance(claim, variant=None) -> Evidence:
-    return Evidence(claim.claim_id, official_measure="Missing incidents from placements 20 miles or more from home",
-                    comparable=False, unit="incidents" if claim.quantity == "count" else "percent",
-                    official_year=claim.year, missing=NO_DISTANCE + ". The nearest official figure is the share of "
-                    "all looked-after children placed over 20 miles from home at 31 March (a count of children on one day, "
-                    "not of missing incidents).",
-                    nearest=_points("missing_incidents", "All missing incidents (all placements)", "incidents")
-                    + _over_20_miles(), source_file="data/cla_missing.csv; data/cla_distance.csv", release="SFR50/2017")
-
-
-def _over_20_miles() -> list[dict]:
-    """Share of all looked-after children placed over 20 miles from home, 31 March, latest release per year."""
+@measure("over_20_miles_share")
+def over_20_miles_share(claim, year: str) -> Evidence:
+    """Share of ALL looked-after children placed over 20 miles from home at 31 March: children on one day, not
+    missing incidents (context)."""
+    year = int(year)
     frame = extracts.distance()
-    frame = frame[(frame.geographic_level == "national") & (frame.placement == "all") & (frame.unit == "children")
-                  & (frame.status == "")]
-    points = []
-    for year, rows in frame.groupby("year"):
-        rows = rows[rows.release == rows.release.max()]
-        over = rows[(rows.distance == "over_20_miles") & (rows.locality == "all")].value.sum()
-        if not over:
-            over = rows[(rows.distance == "over_20_miles")].value.sum()
-        total = rows[(rows.distance == "all") & (rows.locality == "all")].value
-        if len(total) == 1 and over:
-            points.append({"measure": "All looked-after children placed over 20 miles from home (share)", "year": int(year),
-                           "value": 100 * over / total.iloc[0], "unit": "percent", "release": rows.release.iloc[0]})
-    return points
-
-
-@check("missing-ooa-children-2015-localgov", "missing-ooa-children-2018-localgov",
-       "missing-inarea-children-change-2015-2018-localgov", "missing-ooa-change-2015-2017-pa",
-       "missing-inarea-change-2015-2017-pa")
-def children_by_locality(claim, variant=None) -> Evidence:
-    return Evidence(claim.claim_id, official_measure="Children who went missing from children's homes, by placement locality",
-                    comparable=False, unit="children" if claim.quantity == "count" else "percent", official_year=claim.year,
-                    missing=NO_LOCALITY.format(what="children who went missing") + ".", nearest=_context(),
-                    consistency=_total_growth(claim), source_file="data/cla_missing.csv", release="SFR; CLA 2022-2024 (EES)")
-
-
-@check("missing-ooa-incidents-2015-huffpost", "missing-ooa-incidents-2017-huffpost", "missing-ooa-incidents-annual-huffpost",
-       "missing-ooa-incidents-change-2015-2017-huffpost", "missing-ooa-incidents-doubling-huffpost",
-       "missing-inarea-incidents-change-2015-2017-huffpost")
-def incidents_by_locality(claim, variant=None) -> Evidence:
-    return Evidence(claim.claim_id, official_measure="Missing incidents from children's homes, by placement locality",
-                    comparable=False, unit="incidents" if claim.quantity == "count" else "percent", official_year=claim.year,
-                    missing=NO_LOCALITY.format(what="missing incidents") + ".", nearest=_context(),
-                    consistency=_total_growth(claim), source_file="data/cla_missing.csv", release="SFR; CLA 2022-2024 (EES)")
-
-
-def _total_growth(claim) -> str:
-    """For a change claim: the change in the all-placements totals over the same years, for scale."""
-    if "-" not in claim.year:
-        return ""
-    start, end = claim.year.split("-")
-    parts = []
-    for measure, label in (("children_missing", "children who went missing"), ("missing_incidents", "missing incidents")):
-        values = {p["year"]: p["value"] for p in _points(measure, label, "")}
-        if int(start) in values and int(end) in values:
-            rise = 100 * (values[int(end)] / values[int(start)] - 1)
-            parts.append(f"all {label} rose {rise:.0f}% ({values[int(start)]:,.0f} to {values[int(end)]:,.0f})")
-    return ("Over the same years, across all placements and localities, " + " and ".join(parts) + "."
-            if parts else "")
+    rows = frame[(frame.geographic_level == "national") & (frame.placement == "all") & (frame.unit == "children")
+                 & (frame.status == "") & (frame.year == year)]
+    if rows.empty:
+        raise NotComputable(f"no national distance figures for 31 March {year}")
+    rows = rows[rows.release == rows.release.max()]
+    over = rows[(rows.distance == "over_20_miles") & (rows.locality == "all")].value.sum()
+    if not over:
+        over = rows[rows.distance == "over_20_miles"].value.sum()
+    total = rows[(rows.distance == "all") & (rows.locality == "all")].value
+    if len(total) != 1 or not over:
+        raise NotComputable(f"no national total or over-20-miles count for 31 March {year}")
+    return Evidence(claim.claim_id, official_measure=f"Share of all looked-after children placed over 20 miles from home, 31 March {year}",
+                    comparable=True, official_value=100 * over / float(total.iloc[0]), unit="percent",
+                    official_year=str(year), release=rows.release.iloc[0], source_file=rows.source_file.iloc[0],
+                    rounding="share of counts rounded to the nearest 10")

@@ -1,94 +1,90 @@
 """Claims about where children's homes are: Ofsted's lists of registered providers, by region."""
 
 from .. import extracts
+from ..out_of_area import HOMES_SERIES
 from ..verdicts import Evidence
-from . import check
+from . import measure, share_interval
 
-# The claims give no date; said in May 2018, the latest Ofsted list in the raw files before then is March 2016.
-DEFAULT = {"snapshot": "2016-03-31", "types": ["childrens_home"]}
-VARIANTS = {
-    "30 September 2014 list": {"snapshot": "2014-09-30"},
-    "31 March 2023 list (after the claim)": {"snapshot": "2023-03-31"},
-    "also secure homes and residential special schools registered as children's homes":
-        {"types": ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]},
-}
 UNDERCOUNT = ("Ofsted's provider lists in the raw files give each home at its latest full inspection, so homes registered "
-              "but not yet inspected are missing; the claim gives no date, and the latest list before it was made is "
-              "used")
+              "but not yet inspected are missing")
+TYPES = {"homes": ["childrens_home"],
+         "all_types": ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]}
+TYPE_WORDS = {"homes": "registered children's homes",
+              "all_types": "children's homes of all types (also secure homes and residential special schools registered as children's homes)"}
 
 
-def regional_counts(snapshot: str, types: list[str], measure: str = "homes"):
+def regional_counts(snapshot: str, types: list[str], measure_name: str = "homes"):
     frame = extracts.providers()
     rows = frame[(frame.snapshot_date == snapshot) & (frame.geographic_level == "regional") & frame.provider_type.isin(types)
-                 & (frame.sector == "all") & (frame.measure == measure)]
+                 & (frame.sector == "all") & (frame.measure == measure_name)]
     if rows.empty or (rows.status != "").any():
-        raise extracts.NotComputable(f"no complete {measure} by region in the Ofsted list of {snapshot}")
-    if rows.area_name.str.contains(",").any():
-        raise extracts.NotComputable(f"the Ofsted list of {snapshot} merges regions ({', '.join(rows.area_name[rows.area_name.str.contains(',')].unique())})")
+        raise extracts.NotComputable(f"no complete {measure_name} by region in the Ofsted list of {snapshot}")
+    merged = rows.area_name[rows.area_name.str.contains(",")]
+    if not merged.empty:
+        raise extracts.NotComputable(f"the Ofsted list of {snapshot} merges regions ({', '.join(merged.unique())})")
     counts = rows.groupby("area_name").value.sum().sort_values(ascending=False)
     return counts, rows.release.iloc[0], rows.source_file.iloc[0]
 
 
-def _points(types, measure="homes", region="North West") -> list[dict]:
+def _one_more_or_less(part: float, total: float) -> tuple[float, float]:
+    """The share if one home more or less were counted, in the part or elsewhere."""
+    shares = [100 * (part + dp) / (total + dp + dr) for dp in (-1, 0, 1) for dr in (-1, 0, 1) if total + dp + dr > 0]
+    return min(shares), max(shares)
+
+
+@measure("region_share")
+def region_share(claim, snapshot: str, region: str, types: str = "homes", counted: str = "homes") -> Evidence:
+    """Share of homes (or places) in one region, or in the three regions with most ('top3')."""
+    counts, release, source = regional_counts(snapshot, TYPES[types], counted)
+    if region == "top3":
+        part, where = float(counts.iloc[:3].sum()), f"the three regions with most ({', '.join(counts.index[:3])})"
+    else:
+        part, where = float(counts[region]), region
+    total = float(counts.sum())
+    share = 100 * part / total
+    low_1, high_1 = _one_more_or_less(part, total)
+    return Evidence(claim.claim_id, official_measure=(f"Share of {TYPE_WORDS[types]}" if counted == "homes" else
+                                      f"Share of the places in {TYPE_WORDS[types]}") + f" in {where}, Ofsted list of {snapshot}",
+                    comparable=True, official_value=share, official_low=share, official_high=share,
+                    official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=snapshot,
+                    caveat=UNDERCOUNT + ".", source_file=source, release=release,
+                    first_published_in_files=True,
+                    filters=f"provider types {', '.join(TYPES[types])}; all sectors; {counted}",
+                    rounding=f"computed from provider-level counts ({int(part):,} of {int(total):,} {counted}; not rounded)",
+                    nearest=_points(TYPES[types], counted))
+
+
+def _points(types, counted="homes") -> list[dict]:
     points = []
     for snapshot in sorted(extracts.providers().snapshot_date.unique()):
         try:
-            counts, release, _ = regional_counts(snapshot, types, measure)
+            counts, release, _ = regional_counts(snapshot, types, counted)
         except extracts.NotComputable:
             continue
-        points.append({"measure": f"{region} share of children's homes ({measure})", "year": int(snapshot[:4]),
-                       "value": 100 * counts[region] / counts.sum(), "unit": "percent", "release": release})
-        points.append({"measure": f"Share of children's homes ({measure}) in the three regions with most",
+        points.append({"measure": f"North West share of children's homes ({counted})", "year": int(snapshot[:4]),
+                       "value": 100 * counts["North West"] / counts.sum(), "unit": "percent", "release": release})
+        points.append({"measure": f"Share of children's homes ({counted}) in the three regions with most",
                        "year": int(snapshot[:4]), "value": 100 * counts.iloc[:3].sum() / counts.sum(), "unit": "percent",
                        "release": release})
     return points
 
 
-@check("region-three-regions-share-pa", "region-three-regions-share-huffpost", variants=VARIANTS)
-def three_regions(claim, variant=None) -> Evidence:
-    v = {**DEFAULT, **(variant or {})}
-    counts, release, source = regional_counts(v["snapshot"], v["types"])
-    share = 100 * counts.iloc[:3].sum() / counts.sum()
-    return Evidence(claim.claim_id, official_measure=(f"Share of registered children's homes in the three regions with most "
-                    f"({', '.join(counts.index[:3])}), Ofsted list of {v['snapshot']}"), comparable=True,
-                    official_value=share, unit="percent", official_year=v["snapshot"], caveat=UNDERCOUNT + ".",
-                    source_file=source, release=release, filters=f"provider types {', '.join(v['types'])}; all sectors",
-                    rounding="computed from provider-level counts (not rounded)", nearest=_points(v["types"]))
-
-
-@check("region-north-west-share-pa", "region-north-west-share-huffpost", variants=VARIANTS)
-def north_west(claim, variant=None) -> Evidence:
-    v = {**DEFAULT, **(variant or {})}
-    counts, release, source = regional_counts(v["snapshot"], v["types"])
-    return Evidence(claim.claim_id, official_measure=f"North West's share of registered children's homes, Ofsted list of {v['snapshot']}",
-                    comparable=True, official_value=100 * counts["North West"] / counts.sum(), unit="percent",
-                    official_year=v["snapshot"], caveat=UNDERCOUNT + ".", source_file=source, release=release,
-                    filters=f"provider types {', '.join(v['types'])}; all sectors",
-                    rounding="computed from provider-level counts (not rounded)", nearest=_points(v["types"]))
-
-
-@check("region-north-west-population-pa", variants={
-    "North West share of children's-home places (Ofsted, March 2016)": {"places": True}})
-def north_west_population(claim, variant=None) -> Evidence:
-    if variant and variant.get("places"):
-        counts, release, source = regional_counts(DEFAULT["snapshot"], DEFAULT["types"], "places")
-        return Evidence(claim.claim_id, official_measure="North West's share of places in registered children's homes",
-                        comparable=True, official_value=100 * counts["North West"] / counts.sum(), unit="percent",
-                        official_year=DEFAULT["snapshot"], caveat="places, not children; " + UNDERCOUNT + ".",
-                        source_file=source, release=release, rounding="computed from provider-level places")
+@measure("cla_region_share")
+def cla_region_share(claim, year: str, region: str, placement: str) -> Evidence:
+    """A region's councils' share of the children looked after in a placement group, by the council responsible."""
+    year = int(year)
     frame = extracts.placements()
-    year = 2017  # the latest year published before May 2018
-    rows = frame[(frame.year == year) & (frame.geographic_level == "regional") & (frame.placement == "secure_childrens_homes_hostels")
-                 & ~frame.area_name.str.upper().str.contains("LONDON") | (frame.area_name.str.upper() == "LONDON")]
-    rows = rows[(rows.year == year) & (rows.geographic_level == "regional") & (rows.placement == "secure_childrens_homes_hostels")]
-    total = extracts.one(frame, year=year, geographic_level="national", placement="secure_childrens_homes_hostels", locality="all")
-    north_west = rows[rows.area_name.str.upper() == "NORTH WEST"].iloc[0]
-    share = 100 * north_west.value / total.value
-    low, high = 100 * (north_west.value - 5) / (total.value + 5), 100 * (north_west.value + 5) / (total.value - 5)
-    return Evidence(claim.claim_id, official_measure=("North West councils' share of children looked after in secure units, "
-                    f"children's homes and hostels, 31 March {year}"), comparable=True, official_value=share,
-                    official_low=low, official_high=high, unit="percent", official_year=str(year),
-                    caveat=("the printed phrase 'the children's homes population' is ambiguous; read here as children living in "
-                            "children's homes, counted by the region of the council responsible for them, not where the home is"),
-                    source_file=total.source_file, release=total.release, filters="regional / national; placement = secure_childrens_homes_hostels",
-                    rounding=total.rounding)
+    rows = frame[(frame.year == year) & (frame.geographic_level == "regional") & (frame.placement == placement)
+                 & (frame.locality == "all") & (frame.provider == "all")]
+    total = extracts.one(frame, year=year, geographic_level="national", placement=placement, locality="all", provider="all")
+    found = rows[rows.area_name.str.upper() == region.upper()]
+    if found.empty:
+        raise extracts.NotComputable(f"no regional row for {region} in {year}")
+    part = float(found.iloc[0].value)
+    low, high = share_interval(part, float(total.value) - part)
+    group = HOMES_SERIES.get(placement, placement).lower()
+    return Evidence(claim.claim_id, official_measure=f"{region} councils' share of children looked after in {group}, 31 March {year}",
+                    comparable=True, official_value=100 * part / float(total.value), official_low=low, official_high=high,
+                    unit="percent", official_year=str(year), source_file=total.source_file, release=total.release,
+                    filters=f"regional / national; placement = {placement}", rounding=total.rounding,
+                    caveat="counted by the region of the council responsible for the child, not where the home is")

@@ -20,6 +20,7 @@ from .catalogue import EXTRACTORS
 from .write import csv_text, placements_csv
 
 TRANSCRIBED = "placement_location_2015_2016.csv"
+CLAIM_SOURCES = "claim_sources.csv"
 DATASET_URL = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/{}"
 
 
@@ -34,6 +35,22 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
         "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
         "release": "Children looked after: A focus on placement location, 2024 (transcribed)"}}
     return csv_text(columns, records), source
+
+
+def claim_sources_csv(folder: Path) -> tuple[str, dict]:
+    """The printed sources of the claims' figures, unchanged but for a fixed column order and line ends."""
+    path = folder / CLAIM_SOURCES
+    if not path.is_file():
+        raise RawDataError(f"{path}: transcribed claim sources missing")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    columns = catalogue.CLAIM_SOURCE_FIELDS
+    absent = [c for c in columns if rows and c not in rows[0]]
+    if absent:
+        raise RawDataError(f"{path}: column(s) {', '.join(absent)} missing")
+    source = {f"transcribed/{CLAIM_SOURCES}": {
+        "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
+        "release": "printed sources of the claims' figures (not official values)"}}
+    return csv_text(columns, [[row[c] for c in columns] for row in rows]), source
 
 
 def _sources(raw: RawFiles, rows) -> dict:
@@ -60,6 +77,7 @@ def build(out: Path, raw: RawFiles) -> list[str]:
         print(f"extract: {spec['name']}, {len(rows)} rows", flush=True)
     files["transcribed_placement_location.csv"], sources["transcribed_placement_location"] = \
         transcribed_csv(transcribed_dir())
+    files["claim_sources.csv"], sources["claim_sources"] = claim_sources_csv(transcribed_dir())
     files["datapackage.json"] = catalogue.datapackage(sources)
     files["README.md"] = catalogue.readme(sources, placements.SKIPPED)
     for name, text in files.items():
