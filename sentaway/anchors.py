@@ -22,8 +22,24 @@ def _opening_tag(text: str, position: int) -> tuple[int, int, str]:
     return start, end, name
 
 
+CLAIM_SECTION = re.compile(r'<section\b[^>]*\bid="claim-([^"]+)"[^>]*>')
+
+
+def chart_fallbacks(text: str) -> str:
+    """A claim's evidence section without a chart (a later release may have none, e.g. once the claim cannot be
+    checked) still answers to #chart-<id>: the address leads to the claim, which says why there is no chart."""
+    def fallback(match):
+        claim_id = match.group(1)
+        if f'id="chart-{claim_id}"' in text:
+            return match.group(0)
+        return match.group(0) + f'<span id="chart-{claim_id}" class="sa-chart-absent" data-claim="claim-{claim_id}"></span>'
+    return CLAIM_SECTION.sub(fallback, text)
+
+
 def add(text: str, pairs: dict[str, str]) -> str:
-    """The page with a redirect anchor for every renamed claim it shows under its new id."""
+    """The page with a redirect anchor for every renamed claim it shows under its new id, and a #chart-<id> for
+    every claim section that has no chart."""
+    text = chart_fallbacks(text)
     for old in sorted(pairs):
         new = store.final_id(old, pairs)
         # A claim id renames both its anchors; a row naming a whole anchor (chart-..., for a chapter's chart
@@ -47,9 +63,7 @@ def add(text: str, pairs: dict[str, str]) -> str:
 
 
 def add_to_site(outdir: Path, pairs: dict[str, str]) -> int:
-    """Add redirect anchors to every page of a built site; returns how many pages changed."""
-    if not pairs:
-        return 0
+    """Add the anchors of `add` to every page of a built site; returns how many pages changed."""
     changed = 0
     for path in outdir.rglob("*.html"):
         if "_static" in path.parts:

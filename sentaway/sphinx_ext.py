@@ -35,7 +35,7 @@ def _finish(app, exception):
 
         theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
         replace_in_site(Path(app.outdir), theme / "fontawesome.js")
-        anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims still land
+        anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
         add_to_site(Path(app.outdir))
 
 

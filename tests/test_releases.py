@@ -78,6 +78,14 @@ def test_a_renamed_claim_keeps_its_old_anchor_in_the_row_and_the_chart():
     assert '<span id="chart-growth-fit" class="sa-renamed"' in chapter and "claim-" not in chapter
 
 
+def test_a_claim_section_without_a_chart_still_answers_to_its_chart_address():
+    page = ('<section class="sa-claim" id="claim-a"><p>no chart</p></section>'
+            '<section class="sa-claim" id="claim-b"><figure class="sa-chart" id="chart-b"></figure></section>')
+    out = anchors.add(page, {})
+    assert '<section class="sa-claim" id="claim-a"><span id="chart-a"' in out and out.count('id="chart-b"') == 1
+    assert anchors.add(out, {}) == out
+
+
 def _files(tmp_path):
     for name, text in (("__init__.py", '"""Doc."""\n\n__version__ = "0.1.0"\n'),
                        ("CITATION.cff", "cff-version: 1.2.0\nversion: 0.1.0\ndate-released: 2026-11-23\n"),
