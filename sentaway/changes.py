@@ -23,10 +23,15 @@ GROUPS = {
     "verdict": ["verdict"],
     "value": ["official_value", "official_low", "official_high", "official_unit"],
     "reading": ["quote", "cited_value", "cited_value_2", "unit", "year", "measure", "quantity", "official_measure",
-                "official_year", "filters", "comparable"],
-    "provenance": ["release", "source_file", "rounding"],
+                "official_year", "filters", "comparable", "headline_reading", "relation"],
+    "provenance": ["release", "source_file", "rounding", "release_published", "release_url", "experimental",
+                   "first_printed_in", "first_printed_by", "first_printed_date", "first_printed_kind",
+                   "first_printed_url"],
 }
-TEXT_ONLY = ["reason", "caveat", "missing", "consistency", "arithmetic", "robustness"]
+TEXT_ONLY = ["reason", "caveat", "missing", "consistency", "arithmetic", "robustness", "readings", "reading_reason",
+             "revisions", "first_printed_note"]
+# Only the columns both registers have are compared (a column a release added is reported once, not as a change
+# of every claim).
 NUMERIC = {"official_value", "official_low", "official_high", "cited_value", "cited_value_2"}
 # Not compared: book_version (differs in every release by definition), and who/where/when said it.
 
@@ -69,6 +74,8 @@ class Comparison:
     text_only: list[str]
     unchanged: int
     figures: list[dict]
+    columns_added: list[str]
+    columns_removed: list[str]
 
 
 def causes(diff: set[str], old: dict, new: dict) -> list[str]:
@@ -80,6 +87,7 @@ def causes(diff: set[str], old: dict, new: dict) -> list[str]:
     value = bool(diff & set(GROUPS["value"]))
     if reading:
         found.append("new_reading")
+    other_provenance = diff & (set(GROUPS["provenance"]) - {"release"})
     if "release" in diff:
         if "official_year" in diff:
             found.append("new_data")
@@ -90,7 +98,7 @@ def causes(diff: set[str], old: dict, new: dict) -> list[str]:
     else:
         if value and not reading:
             found.append("rule_value")
-        if diff & {"source_file", "rounding"}:
+        if other_provenance:
             found.append("provenance")
     if "verdict" in diff and not (reading or value or "release" in diff):
         found.append("rule_verdict")
@@ -107,23 +115,26 @@ def compare_registers(old_rows: list[dict], new_rows: list[dict], renames: dict[
             renamed.append((row["claim_id"], now))
         old_by_id[now] = row
     new_by_id = {row["claim_id"]: row for row in new_rows}
+    shared = set(old_rows[0] if old_rows else {}) & set(new_rows[0] if new_rows else {})
+    groups = {g: [c for c in cols if c in shared] for g, cols in GROUPS.items()}
+    text_columns = [c for c in TEXT_ONLY if c in shared]
     changed, text_only, unchanged = [], [], 0
     renamed = [(a, b) for a, b in renamed if b in new_by_id]
     for claim_id, new in new_by_id.items():
         old = old_by_id.get(claim_id)
         if old is None:
             continue
-        diff = {c for cols in GROUPS.values() for c in cols if not same(c, old.get(c, ""), new.get(c, ""))}
+        diff = {c for cols in groups.values() for c in cols if not same(c, old.get(c, ""), new.get(c, ""))}
         if diff:
             change = ClaimChange(claim_id, old["claim_id"], old, new)
-            for group, columns in GROUPS.items():
+            for group, columns in groups.items():
                 for column in columns:
                     if column in diff:
                         change.fields.append({"group": group, "column": column,
                                               "old": old.get(column, ""), "new": new.get(column, "")})
             change.causes = causes(diff, old, new)
             changed.append(change)
-        elif any(not same(c, old.get(c, ""), new.get(c, "")) for c in TEXT_ONLY):
+        elif any(not same(c, old.get(c, ""), new.get(c, "")) for c in text_columns):
             text_only.append(claim_id)
         else:
             unchanged += 1
@@ -137,6 +148,12 @@ def _shown(value: dict | None) -> str | None:
     if value is None:
         return None
     return value.get("text/markdown", value.get("text/plain"))
+
+
+def compare_columns(old_rows: list[dict], new_rows: list[dict]) -> tuple[list[str], list[str]]:
+    """(columns the newer register added, columns it dropped), ignoring the order of columns."""
+    old, new = list(old_rows[0]) if old_rows else [], list(new_rows[0]) if new_rows else []
+    return [c for c in new if c not in old], [c for c in old if c not in new]
 
 
 def compare_figures(old: dict, new: dict) -> list[dict]:
@@ -157,8 +174,11 @@ def _figures(version: str, root: Path) -> dict:
 
 
 def compare(old: store.Release, new: store.Release, root: Path = store.RELEASES) -> Comparison:
-    parts = compare_registers(store.register(old.version, root), store.register(new.version, root), store.renames(root))
-    return Comparison(old, new, *parts, figures=compare_figures(_figures(old.version, root), _figures(new.version, root)))
+    before, after = store.register(old.version, root), store.register(new.version, root)
+    parts = compare_registers(before, after, store.renames(root))
+    added, removed = compare_columns(before, after)
+    return Comparison(old, new, *parts, figures=compare_figures(_figures(old.version, root), _figures(new.version, root)),
+                      columns_added=added, columns_removed=removed)
 
 
 def all_pairs(recorded: list[store.Release], root: Path = store.RELEASES) -> list[Comparison]:
