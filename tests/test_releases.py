@@ -183,3 +183,11 @@ def test_the_recorded_releases_are_complete():
         rows = store.register(item.version)
         assert rows and all(r["book_version"] == item.version for r in rows)
         assert json.loads((folder / store.GLUE_FILE).read_text())
+
+
+def test_a_column_one_release_added_is_reported_once_not_as_a_change_of_every_claim():
+    old = [{k: v for k, v in row("a").items() if k != "rounding"}]
+    new = [{**row("a"), "headline_reading": "children's homes only"}]
+    changed, *_ = changes.compare_registers(old, new, {})
+    assert changed == []
+    assert changes.compare_columns(old, new) == (["rounding", "headline_reading"], [])
