@@ -10,7 +10,7 @@ version = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>
 PYTHON_VERSION := $(call version,$(PYTHON))
 VENV_VERSION := $(if $(wildcard $(PY)),$(call version,$(PY)))
 
-.PHONY: book test data dist bench vendor clean check-python FORCE
+.PHONY: book test data dist release site bench vendor clean check-python FORCE
 
 check-python:
 	@case " $(SUPPORTED) " in *" $(PYTHON_VERSION) "*) ;; *) echo "setup: $(PYTHON) is $(if $(PYTHON_VERSION),Python $(PYTHON_VERSION),not a working Python); Sent Away needs Python 3.11 or 3.12 (e.g. make PYTHON=python3.12)" >&2; exit 1;; esac
@@ -45,6 +45,15 @@ test: $(TEST_STAMP) book
 # The citable archive of this version: dist/sent-away-<version>.zip and its sha256.
 dist: book
 	$(PY) -m sentaway.dist
+
+# Publish a version: make release VERSION=x.y.z (see sentaway/release.py). For a version already in releases/,
+# rebuilds its missing archive from the recorded commit; SKIP_TESTS=1 skips that commit's tests (only there).
+release: $(STAMP)
+	$(PY) -m sentaway.release $(VERSION) $(if $(COMMIT),--commit $(COMMIT)) $(if $(SKIP_TESTS),--skip-tests)
+
+# Every release in one offline site, _build/site/: the latest at the root, each under v<version>/.
+site: $(STAMP)
+	$(PY) -m sentaway.site
 
 # Speed and memory figures (a script that prints, not a test); deletes and rebuilds _build and book/executed.
 bench: $(STAMP)

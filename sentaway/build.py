@@ -94,6 +94,7 @@ def notebook_key(notebook: Path, parameters: dict, reads: list[str]) -> str:
 
 def site_key() -> str:
     inputs = [REPO / "_config.yml", REPO / "_toc.yml"]
+    inputs += [p for p in [REPO / "releases" / "renames.csv"] if p.is_file()]  # redirect anchors of renamed claims
     inputs += [p for p in (REPO / "book").rglob("*") if p.is_file()]
     inputs += list((REPO / "sentaway").rglob("*.py"))
     return _hash_files(inputs)

@@ -29,11 +29,13 @@ def _finish(app, exception):
 
         import pydata_sphinx_theme
 
+        from . import anchors, releases
         from .csp import add_to_site
         from .icons import replace_in_site
 
         theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
         replace_in_site(Path(app.outdir), theme / "fontawesome.js")
+        anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
         add_to_site(Path(app.outdir), app.env.found_docs)
 
 

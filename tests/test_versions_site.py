@@ -1,0 +1,188 @@
+"""The assembled site of two releases: the recorded ones in releases/ and this build as the newest.
+
+Built once per session in a temporary folder (about 2 s). The recorded archives come from dist/; one that is
+missing there (a fresh clone) is rebuilt from its recorded commit in a temporary worktree first, which takes about
+a minute per release and is kept in dist/ for the next run.
+"""
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+
+import pytest
+from markupsafe import escape
+
+from sentaway import dist as archive_maker
+from sentaway import releases as store
+from sentaway.paths import REPO
+from sentaway.site import ensure_archives, assemble
+
+from test_site import ABSOLUTE, LOADS
+
+ID = re.compile(r'\bid="((?:claim|chart)-[^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def versions(site, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("versions")
+    root, dist = tmp / "releases", tmp / "dist"
+    shutil.copytree(store.RELEASES, root)
+    recorded = store.load_all(root)
+    try:
+        ensure_archives(recorded, store.DIST, REPO)
+    except store.ReleaseError as error:  # e.g. a shallow clone without the recorded commit and no archive
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"cannot restore a recorded release: {error}")
+    dist.mkdir()
+    for release in recorded:
+        for path in store.DIST.glob(release.archive + "*"):
+            shutil.copyfile(path, dist / path.name)
+    newest = f"{recorded[-1].version}+build"
+    built = archive_maker.make(tmp / "built")
+    archive = dist / store.archive_name(newest)
+    built.rename(archive)
+    executed = REPO / "book" / "executed"
+    store.record(newest, dt.date.today().isoformat(), store.git("rev-parse", "HEAD"), archive,
+                 executed / "downloads", executed, root)
+    out = assemble(root=root, dist=dist, out=tmp / "site", log=lambda _: None)
+    return {"site": out, "root": root, "releases": store.load_all(root)}
+
+
+def _pages(folder, skip_versions=False):
+    for path in sorted(folder.rglob("*.html")):
+        relative = path.relative_to(folder)
+        if "_static" in relative.parts or (skip_versions and relative.parts[0].startswith("v")):
+            continue
+        if relative.parts[0] == "changes.html":
+            continue
+        yield relative.as_posix(), path
+
+
+def _is_redirect(text):
+    return text.lstrip().startswith('<meta http-equiv="Refresh"')
+
+
+def test_every_release_is_complete_under_its_own_folder_and_the_latest_at_the_root(versions):
+    site = versions["site"]
+    latest = versions["releases"][-1]
+    for release in versions["releases"]:
+        assert (site / f"v{release.version}" / "book/executed/register.html").is_file(), release.version
+    assert (site / "book/executed/register.html").read_text(encoding="utf-8").count(f"version {latest.version} (") >= 1
+    switcher = json.loads((site / "switcher.json").read_text())
+    assert [e["version"] for e in switcher] == [r.version for r in reversed(versions["releases"])]
+    assert all(not ABSOLUTE.match(e["url"]) for e in switcher) and sum(e["preferred"] for e in switcher) == 1
+
+
+def test_every_page_has_the_switcher_and_old_versions_carry_the_banner(versions):
+    site, recorded = versions["site"], versions["releases"]
+    latest = recorded[-1]
+    for release in recorded:
+        folder = site / f"v{release.version}"
+        for name, path in _pages(folder):
+            text = path.read_text(encoding="utf-8")
+            if _is_redirect(text):
+                continue
+            assert text.count('<details class="sa-switcher">') == 1, (release.version, name)
+            assert f"Cite this version: Sent Away, version {release.version} ({release.date}), " in text
+            assert f"https://sent-away.github.io/sent-away/v{release.version}/{name}" in text, (release.version, name)
+            banner = (f"You are reading version {release.version} of {release.date}; the latest is {latest.version} "
+                      f"of {latest.date}")
+            assert (banner in text) == (release is not latest), (release.version, name)
+    for name, path in _pages(site, skip_versions=True):
+        text = path.read_text(encoding="utf-8")
+        assert _is_redirect(text) or ("sa-switcher" in text and "You are reading version" not in text), name
+
+
+def test_the_banner_links_to_the_same_page_in_the_latest_version(versions):
+    site, old = versions["site"], versions["releases"][0]
+    page = site / f"v{old.version}" / "book/executed/register.html"
+    link = re.search(r'<p class="sa-versions-banner"[^>]*>.*?<a href="([^"]+)"', page.read_text(encoding="utf-8"), re.S)
+    assert (page.parent / link.group(1)).resolve() == (site / "book/executed/register.html").resolve()
+
+
+def test_every_claim_and_chart_anchor_of_the_older_release_resolves_in_the_newer(versions):
+    site, recorded = versions["site"], versions["releases"]
+    for older, newer in zip(recorded, recorded[1:]):
+        broken = []
+        for name, path in _pages(site / f"v{older.version}"):
+            ids = set(ID.findall(path.read_text(encoding="utf-8")))
+            target = site / f"v{newer.version}" / name
+            present = set(ID.findall(target.read_text(encoding="utf-8"))) if target.is_file() else set()
+            broken += [f"{name}#{i}" for i in sorted(ids - present)]
+        assert not broken, f"anchors of {older.version} missing in {newer.version} (add releases/renames.csv rows): {broken}"
+        register = {r["claim_id"] for r in store.register(older.version, versions["root"])}
+        text = (site / f"v{newer.version}" / "book/executed/register.html").read_text(encoding="utf-8")
+        assert all(f'id="claim-{store.final_id(c, store.renames(versions["root"]))}"' in text or f'id="claim-{c}"' in text
+                   for c in register)
+
+
+def test_the_assembled_site_loads_nothing_from_outside_and_keeps_its_security_policy(versions):
+    offenders, unprotected = [], []
+    site = versions["site"]
+    for path in list(site.rglob("*.html")) + list(site.rglob("*.css")):
+        if "_static" in path.parts and path.suffix == ".html":
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in LOADS.finditer(text):
+            url = next(g for g in match.groups() if g)
+            if ABSOLUTE.match(url.strip()):
+                offenders.append(f"{path.relative_to(site)}: {url}")
+        if path.suffix == ".html" and not _is_redirect(text) and 'http-equiv="Content-Security-Policy"' not in text:
+            unprotected.append(str(path.relative_to(site)))
+    assert not offenders and not unprotected, (offenders[:5], unprotected[:5])
+
+
+def test_the_changes_page_lists_every_changed_claim_with_old_and_new_values(versions):
+    from sentaway import changes
+
+    text = (versions["site"] / "changes.html").read_text(encoding="utf-8")
+    pairs = changes.all_pairs(versions["releases"], versions["root"])
+    assert len(pairs) == len(versions["releases"]) - 1
+    for pair in pairs:
+        assert f"From {pair.old.version} ({pair.old.date}) to {pair.new.version} ({pair.new.date})" in text
+        section = text.split(f'<section id="changes-{pair.old.version}-{pair.new.version}">')[1].split("</section>")[0]
+        assert f"{len(pair.changed)} claim" in section
+        for change in pair.changed:
+            assert f"#claim-{change.claim_id}" in section
+            for f in change.fields:
+                old, new = escape(f["old"] or "none"), escape(f["new"] or "none")
+                assert f'<td class="sa-old">{old}</td><td class="sa-new">{new}</td>' in section
+
+
+def _clear(browser):
+    browser.get_log("browser")
+    browser.get_log("performance")
+
+
+def _switch(browser, version):
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.CSS_SELECTOR, "#sa-versions details.sa-switcher summary").click()
+    browser.find_element(By.CSS_SELECTOR, f'#sa-versions .sa-switcher-menu a[data-version="{version}"]').click()
+
+
+def test_the_switcher_moves_between_versions_on_the_same_page_in_chromium(versions, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site, recorded = versions["site"], versions["releases"]
+    old, latest = recorded[0], recorded[-1]
+    old_page = (site / f"v{old.version}" / "book/executed/register.html").as_uri()
+    new_page = (site / "book/executed/register.html").as_uri()
+    claim = store.register(old.version, versions["root"])[0]["claim_id"]
+    _clear(browser)
+    browser.get(old_page + f"#claim-{claim}")
+    assert "You are reading version" in browser.find_element("id", "sa-versions").text
+    _switch(browser, latest.version)
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == new_page + f"#claim-{claim}")  # the same claim
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    assert browser.title.startswith("The claims register") and browser.find_elements("id", f"claim-{claim}")
+    assert "You are reading version" not in browser.find_element("id", "sa-versions").text
+    _switch(browser, old.version)
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == old_page + f"#claim-{claim}")
+    assert "You are reading version" in browser.find_element("id", "sa-versions").text
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+    messages = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
+    urls = {m["params"]["request"]["url"] for m in messages if m["method"] == "Network.requestWillBeSent"}
+    assert not [u for u in urls if not u.startswith(("file://", "data:", "blob:", "about:"))], urls
