@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from . import anchors, changes
 from . import releases as store
-from .csp import add_policy
+from .csp import add_policy, known_scripts
 from .paths import BUILD, REPO
 from .releases import Release, ReleaseError
 
@@ -223,7 +223,7 @@ def write_changes(site: Assembly, path: Path, root: Path) -> None:
         pairs=changes.all_pairs(site.recorded, root), releases=releases, latest=site.latest,
         latest_home=_home(site.pages[site.latest.version]), link=link)
     path.write_text(html, encoding="utf-8")
-    add_policy(path)
+    add_policy(path, known_scripts(()), "changes.html")  # the page holds no inline script of its own
 
 
 def main() -> int:
