@@ -82,12 +82,13 @@ def _data_hash(names: list[str]) -> str:
 
 def notebook_key(notebook: Path, parameters: dict, reads: list[str]) -> str:
     """What a notebook's output depends on: itself, its parameters, the data files it read (as recorded by
-    sentaway.paths.data_file during its last run) and the package source."""
+    sentaway.paths.data_file during its last run), the package source and the book's words files."""
     parts = {
         "notebook": _hash_files([notebook]),
         "parameters": json.dumps(parameters, sort_keys=True),
         "data": _data_hash(reads),
         "package": _hash_files((REPO / "sentaway").rglob("*.py")),
+        "words": _hash_files((REPO / "book" / "words").glob("*.yml")),  # sentences code fills in (sentaway.words)
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

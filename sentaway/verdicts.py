@@ -30,6 +30,8 @@ A claim's own arithmetic (2,250 -> 3,990 = +77%) is checked separately by `arith
 import math
 from dataclasses import dataclass, field
 
+from . import words
+
 REPRODUCES = "reproduces"
 CAVEAT = "reproduces with a caveat"
 BORDERLINE = "borderline"
@@ -40,41 +42,17 @@ INCONSISTENT = "inconsistent with an official bound"
 UNCHECKABLE = "cannot be checked with official data"
 OUT_OF_SCOPE = "outside the official data's scope"
 
-SCALE = [
-    (REPRODUCES, "The official figure for the measure the claim names, within its published rounding, matches the "
-     "claim's figure at the precision it was stated.", "✔"),
-    (CAVEAT, "The figures match, but only within the declared tolerance, or only for one release of the data, or "
-     "the official measure differs from the claim's words in a way the row states.", "✔*"),
-    (BORDERLINE, "The figures do not match, but one child or one home more or less in the official count would make "
-     "them match: too close to call.", "≈"),
-    (REVISED, "The figure for the measure the claim names differs, but only a later revision is in the files; the "
-     "figure as first published, which the claimant may have used, is not.", "≠?"),
-    (NOT_REPRODUCED, "The official figure for the measure the claim names, in every release in the files, differs "
-     "from the claim by more than rounding and the declared tolerance allow.", "✘"),
-    (CONSISTENT, "No official figure measures exactly what the claim names, but an official figure for a wider (or "
-     "narrower) group bounds it, and the claim lies within that bound.", "≤"),
-    (INCONSISTENT, "An official figure for a wider (or narrower) group bounds the claim, and the claim lies outside "
-     "that bound.", "✘≤"),
-    (UNCHECKABLE, "No official file published the figure the claim names, nor a bound on it; the nearest official "
-     "figures are shown and what is missing is said.", "?"),
-    (OUT_OF_SCOPE, "Not a statistic about children (a policy threshold, a funding amount, a date): listed so nothing "
-     "is dropped, not checked.", "–"),
-]
+# The scale's words and symbols live in book/words/verdicts.yml; the order and names are the rule's.
+_NAMES = [REPRODUCES, CAVEAT, BORDERLINE, REVISED, NOT_REPRODUCED, CONSISTENT, INCONSISTENT, UNCHECKABLE, OUT_OF_SCOPE]
+SCALE = [(name, words.entry("verdicts", "scale")[name]["meaning"], words.entry("verdicts", "scale")[name]["symbol"])
+         for name in _NAMES]
 JUDGED = {REPRODUCES, CAVEAT, BORDERLINE, REVISED, NOT_REPRODUCED}
 
 # One tolerance per kind of quantity, applied to every claim of that kind: (kind of margin, size, why).
-TOLERANCE = {
-    "count": ("relative", 0.01, "1% of the official count: small revisions and differences of coverage between "
-              "releases move national counts by about this much"),
-    "share": ("points", 0.5, "half a percentage point: DfE prints percentages to the nearest whole number"),
-    "change_percent": ("points", 2.0, "two percentage points of growth: a change compounds the rounding of two counts"),
-    "change_points": ("points", 0.5, "half a percentage point"),
-    "money": ("relative", 0.02, "2% of the official amount: council returns are revised after publication"),
-    "ratio": ("relative", 0.05, "5% of the official ratio"),
-}
-RELATIONS = {"same": "the measure the claim names", "wider": "a wider group: an upper bound on the claim",
-             "narrower": "a narrower group: a lower bound on the claim",
-             "context": "another measure, date or group: context only, never a verdict"}
+_MARGINS = {"count": ("relative", 0.01), "share": ("points", 0.5), "change_percent": ("points", 2.0),
+            "change_points": ("points", 0.5), "money": ("relative", 0.02), "ratio": ("relative", 0.05)}
+TOLERANCE = {kind: (how, size, words.entry("verdicts", "tolerance")[kind]) for kind, (how, size) in _MARGINS.items()}
+RELATIONS = {name: words.entry("verdicts", "relations")[name] for name in ("same", "wider", "narrower", "context")}
 
 
 @dataclass
@@ -186,71 +164,63 @@ def _vintages(evidence: Evidence) -> list[Vintage]:
                     source_file=evidence.source_file, first_publication=bool(evidence.first_published_in_files))]
 
 
+def _say(key: str, **values) -> str:
+    return words.say("verdicts", f"reasons.{key}", **values)
+
+
 def judge_reading(claim, evidence: Evidence | None, relation: str) -> Judgement:
     """The verdict of one reading (see the module's rule)."""
     if evidence is None or evidence.official_value is None or not evidence.comparable:
-        why = evidence.missing if evidence is not None else "no official measure is defined for this reading"
+        why = evidence.missing if evidence is not None else _say("no_measure")
         return Judgement(UNCHECKABLE, why)
     cited = cited_interval(claim.cited_value, claim.cited_bound)
-    shown = format_value(evidence.official_value, evidence.unit)
+    unit = evidence.unit
+    shown = format_value(evidence.official_value, unit)
     if relation in ("wider", "narrower"):
         official = widen(_interval(evidence.official_low, evidence.official_high, evidence.official_value),
                          claim.quantity)
-        if relation == "wider":
-            inside, words = cited[0] <= official[1], "at most"
-        else:
-            inside, words = cited[1] >= official[0], "at least"
+        inside = cited[0] <= official[1] if relation == "wider" else cited[1] >= official[0]
+        measure = evidence.official_measure[:1].lower() + evidence.official_measure[1:]
         return Judgement(CONSISTENT if inside else INCONSISTENT,
-                         f"The official figure for {evidence.official_measure[:1].lower()}{evidence.official_measure[1:]} "
-                         f"is {shown}, so the figure the claim names is {words} about that: the claim "
-                         + ("lies within this bound." if inside else "lies outside this bound."), evidence.release)
+                         _say("bound", measure=measure, shown=shown, wider=relation == "wider", inside=inside),
+                         evidence.release)
     if relation != "same":
-        return Judgement(UNCHECKABLE, f"The nearest official figure is {shown} for another measure ({evidence.official_measure}).")
+        return Judgement(UNCHECKABLE, _say("context", shown=shown, measure=evidence.official_measure))
     vintages = _vintages(evidence)
     latest = vintages[-1]
     results = [(v, _match(cited, v, claim.quantity)) for v in vintages]
     latest_match = results[-1][1]
     caveat = f" {evidence.caveat[:1].upper()}{evidence.caveat[1:]}" if evidence.caveat else ""
-    tolerance = TOLERANCE[claim.quantity]
-    tol_words = (f"{tolerance[1]:g} percentage points" if tolerance[0] == "points" else f"{100 * tolerance[1]:g}%")
+    how, size, _ = TOLERANCE[claim.quantity]
+    tolerance = f"{size:g} percentage points" if how == "points" else f"{100 * size:g}%"
     earlier = [(v, m) for v, m in results[:-1] if m in ("exact", "tolerance")]
-    revision = ""
-    if len(vintages) > 1:
-        others = "; ".join(f"{v.release}: {format_value(v.value, evidence.unit)}" for v in vintages[:-1])
-        revision = f" Earlier release(s) in the files: {others}."
+    revision = (_say("earlier_releases", others="; ".join(f"{v.release}: {format_value(v.value, unit)}" for v in vintages[:-1]))
+                if len(vintages) > 1 else "")
     first_missing = not any(v.first_publication for v in vintages)
-    first_note = (" The figure as first published is not in the files." if first_missing else "")
+    common = {"shown": shown, "release": latest.release, "caveat": caveat, "revision": revision}
     if latest_match == "exact":
         if len(vintages) > 1 and results[0][1] not in ("exact", "tolerance") and vintages[0].first_publication:
-            return Judgement(CAVEAT, f"The official figure is {shown} ({latest.release}), matching the claim within "
-                             f"rounding; but the figure first published ({vintages[0].release}) was "
-                             f"{format_value(vintages[0].value, evidence.unit)}.{caveat}", latest.release)
+            return Judgement(CAVEAT, _say("matches_latest_not_first", first_release=vintages[0].release,
+                                          first_value=format_value(vintages[0].value, unit), **common), latest.release)
         if caveat:
-            return Judgement(CAVEAT, f"The official figure is {shown} ({latest.release}), matching the claim within "
-                             f"rounding; but {evidence.caveat}", latest.release)
-        return Judgement(REPRODUCES, f"The official figure is {shown} ({latest.release}), matching the claim within "
-                         f"rounding.{revision}", latest.release)
+            return Judgement(CAVEAT, _say("matches_with_caveat", caveat_text=evidence.caveat, **common), latest.release)
+        return Judgement(REPRODUCES, _say("matches", **common), latest.release)
     if latest_match == "tolerance":
-        return Judgement(CAVEAT, f"The official figure is {shown} ({latest.release}): it differs from the claim by "
-                         f"more than rounding, but within the declared tolerance for {claim.quantity.replace('_', ' ')}s "
-                         f"({tol_words}).{revision}{first_note}{caveat}", latest.release)
+        return Judgement(CAVEAT, _say("within_tolerance", kind=claim.quantity.replace("_", " "), tolerance=tolerance,
+                                      first_note=_say("first_missing") if first_missing else "", **common), latest.release)
     if earlier:
         v = earlier[0][0]
-        return Judgement(CAVEAT, f"The claim matches the figure in {v.release} ({format_value(v.value, evidence.unit)}), "
-                         f"since revised to {shown} in {latest.release}.{caveat}", v.release)
-    if latest_match == "borderline" or any(m == "borderline" for _, m in results):
-        return Judgement(BORDERLINE, f"The official figure is {shown} ({latest.release}); one child or home more or "
-                         f"less in the official count would make it match the claim, so this is too close to call."
-                         f"{revision}{caveat}", latest.release)
+        return Judgement(CAVEAT, _say("matches_earlier_release", release=v.release, value=format_value(v.value, unit),
+                                      shown=shown, latest=latest.release, caveat=caveat), v.release)
+    if any(m == "borderline" for _, m in results):
+        return Judgement(BORDERLINE, _say("borderline", **common), latest.release)
     if first_missing:
-        return Judgement(REVISED, f"The official figure is {shown} in {latest.release}, the earliest release in the "
-                         f"files that gives it; the figure as first published is not in the files, so whether the "
-                         f"claim matched it when it was made cannot be said.{revision}{caveat}", latest.release)
-    allows = ("" if format_value(latest.low, evidence.unit) == format_value(latest.high, evidence.unit) or latest.low is None
-              else f" (rounding allows {format_value(latest.low, evidence.unit)} to {format_value(latest.high, evidence.unit)})")
-    return Judgement(NOT_REPRODUCED, f"The official figure is {shown}{allows} in {latest.release}, not "
-                     f"{claim.cited_value}{'%' if evidence.unit == 'percent' else ''} as cited, even within the "
-                     f"declared tolerance ({tol_words}).{revision}{caveat}", latest.release)
+        return Judgement(REVISED, _say("revised", **common), latest.release)
+    low, high = format_value(latest.low, unit), format_value(latest.high, unit)
+    allows = "" if latest.low is None or low == high else _say("rounding_allows", low=low, high=high)
+    cited_words = f"{claim.cited_value}{'%' if unit == 'percent' else ''}"
+    return Judgement(NOT_REPRODUCED, _say("not_reproduced", allows=allows, cited=cited_words, tolerance=tolerance,
+                                          **common), latest.release)
 
 
 def headline(judged: list[tuple[dict, Evidence | None, Judgement]]) -> int | None:
@@ -285,16 +255,15 @@ def arithmetic(claim, claims) -> dict | None:
     first, second = (claims.set_index("claim_id").loc[c] for c in claim.endpoint_claims.split(";"))
     a, b = float(first.cited_value), float(second.cited_value)
     if claim.quantity == "change_percent":
-        implied, words = 100 * (b - a) / a, f"{first.cited_value} -> {second.cited_value}"
+        implied, said = 100 * (b - a) / a, f"{first.cited_value} -> {second.cited_value}"
     elif claim.quantity == "share":
-        implied, words = 100 * b / a, f"{second.cited_value} / {first.cited_value}"
+        implied, said = 100 * b / a, f"{second.cited_value} / {first.cited_value}"
     elif claim.quantity == "money":
-        implied, words = b / a, f"{second.cited_value} / {first.cited_value}"
+        implied, said = b / a, f"{second.cited_value} / {first.cited_value}"
     else:
         return None
     consistent = overlaps(cited_interval(claim.cited_value, claim.cited_bound), (implied, implied))
     unit = "percent" if claim.quantity != "money" else "gbp"
+    key = "arithmetic_consistent" if consistent else "arithmetic_inconsistent"
     return {"implied": implied, "consistent": consistent,
-            "finding": f"{words} gives {format_value(implied, unit)}: "
-                       + ("consistent with the claim's own figures." if consistent else
-                          f"the claim says {claim.cited_value}, so its own figures do not add up.")}
+            "finding": _say(key, words=said, implied=format_value(implied, unit), cited=claim.cited_value)}
