@@ -229,7 +229,8 @@ def prune_side_files() -> list[str]:
     stray copy): the site publishes those folders whole."""
     claimed = set()
     for path in KEYS.glob("*.json"):
-        claimed.update(_record(path).get("side", {}))
+        if (NOTEBOOKS / f"{path.stem}.ipynb").is_file():  # a removed notebook's charts are not published
+            claimed.update(_record(path).get("side", {}))
     removed = []
     for area in sidefiles.AREAS:
         for path in sorted((EXECUTED / area).rglob("*")) if (EXECUTED / area).is_dir() else []:

@@ -25,9 +25,9 @@ YEARS_FROM = {
     "claims_cost": (["s251_spend.csv", "cla_placements.csv"], 2),
     "growth": (["cla_placements.csv"], 3),
 }
-# A window's ends may lie anywhere in the years data/ holds (a typo such as 20224 is refused), except for
-# chapters whose models need every year of the window in their own files (growth.check_parameters).
-OWN_YEARS_ONLY = {"growth"}
+# Files a chapter also reads (checks/regional.py reads placements): their years widen the range a window's
+# ends may lie in, not what the chapter needs inside the window.
+ALSO_READS = {"claims_regional": ["cla_placements.csv"]}
 # The column holding the year (at 31 March, or the March a financial year ends) where it is not "year".
 YEAR_COLUMN = {"s251_spend.csv": "year_ending_march", "transcribed_placement_location.csv": "time_period"}
 WINDOW = {"first_year": int, "last_year": int}
@@ -69,27 +69,24 @@ def _file_years(folder: Path, name: str) -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-def data_years(chapter: str, note: bool = True) -> list[int]:
-    """The years with data for a chapter (from the files in YEARS_FROM), noted as read by the build (unless
-    `note` is False) so a new year in a file re-runs the chapter."""
+def data_years(chapter: str) -> list[int]:
+    """The years with data for a chapter (from the files in YEARS_FROM), noted as read by the build so a
+    new year in a file re-runs the chapter."""
     files, _ = YEARS_FROM[chapter]
     years = set()
     for name in files:
-        if note:
-            data_file(name)
+        data_file(name)
         years.update(_file_years(DATA, name))
     return sorted(years)
 
 
 def year_range(chapter: str) -> tuple[int, int]:
-    """The bounds a chapter's window must lie within: the years of its own files for OWN_YEARS_ONLY, else
-    the years of any chapter's files (those others only decide what is accepted, never what the page
-    shows, so they are not noted as read)."""
-    if chapter in OWN_YEARS_ONLY:
-        years = data_years(chapter)
-    else:
-        years = sorted({y for c in YEARS_FROM for y in data_years(c, note=False)})
-    return years[0], years[-1]
+    """The bounds a chapter's window must lie within: the first and last year in the files it reads."""
+    years = set(data_years(chapter))
+    for name in ALSO_READS.get(chapter, []):
+        data_file(name)
+        years.update(_file_years(DATA, name))
+    return min(years), max(years)
 
 
 def _suggest(years: list[int], need: int) -> str:
@@ -107,7 +104,7 @@ def check_window(chapter: str, first_year: int, last_year: int) -> None:
     low, high = year_range(chapter)
     for name, value in (("first_year", first_year), ("last_year", last_year)):
         if not low <= value <= high:
-            where = ", ".join(files) if chapter in OWN_YEARS_ONLY else "data/"
+            where = ", ".join(files + ALSO_READS.get(chapter, []))
             raise ParameterError(f"{chapter}: {name}={value} is outside the data; allowed {low} to {high} "
                                  f"(the years in {where}); {_suggest(years, need)}")
     inside = [y for y in years if first_year <= y <= last_year]

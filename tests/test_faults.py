@@ -429,7 +429,9 @@ def test_a_window_that_leaves_a_chapter_nothing_to_show_is_refused_with_the_year
     years = ", ".join(map(str, chapter_params.data_years("claims_regional")))
     assert str(error.value).startswith("claims_regional: the window 2017-2022 holds 0 year(s) of data (none)")
     assert f"Years with data (ofsted_providers.csv): {years}" in str(error.value)
-    with pytest.raises(chapter_params.ParameterError, match="claims_missing: the window 2010-2014 holds 0 year"):
+    with pytest.raises(chapter_params.ParameterError, match=re.escape(
+            "claims_missing: first_year=2010 is outside the data; allowed 2015 to 2024 (the years in cla_missing.csv, "
+            "cla_distance.csv); e.g. first_year=2015, last_year=2024")):
         chapter_params.check("claims_missing", {"first_year": 2010, "last_year": 2014})
     with pytest.raises(chapter_params.ParameterError, match="growth: the window 2016-2017 holds 2 year.*at least 3"):
         chapter_params.check("growth", {"first_year": 2016, "last_year": 2017})
@@ -450,7 +452,7 @@ def test_a_new_year_in_the_data_is_usable_without_editing_code(tmp_path, monkeyp
         chapter_params.check("out_of_area", {"first_year": 2016, "last_year": 2025})
     monkeypatch.setattr(chapter_params, "DATA", folder)
     assert chapter_params.check("out_of_area", {"first_year": 2016, "last_year": 2025})
-    assert chapter_params.year_range("growth") == (2010, 2025)
+    assert chapter_params.year_range("out_of_area") == (2010, 2025)
     assert chapter_params.check("growth", {"first_year": 2020, "last_year": 2025})
 
 
@@ -643,9 +645,9 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
                                     "data/datapackage.json, line "),
         "duplicate key in params.yml": ("params.yml", lambda t: t.replace("growth:\n", "growth:\n  series: cited\n", 1),
                                         "params.yml, line "),
-        "window with nothing to show": ("params.yml", lambda t: t.replace("claims_missing:\n  first_year: 2015\n  last_year: 2024",
-                                                                          "claims_missing:\n  first_year: 2010\n  last_year: 2013"),
-                                        "params.yml: claims_missing: the window 2010-2013 holds 0 year(s) of data (none)"),
+        "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n  last_year: 2024",
+                                                                          "claims_regional:\n  first_year: 2017\n  last_year: 2022"),
+                                        "params.yml: claims_regional: the window 2017-2022 holds 0 year(s) of data (none)"),
     }
     name, change, expected = edits[fault]
     path = repo_copy / name
