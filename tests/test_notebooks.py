@@ -30,3 +30,23 @@ def test_a_year_outside_the_data_is_refused_before_any_work(tmp_path):
     result, _ = _papermill(tmp_path, "-p", "first_year", "2005")
     assert result.returncode != 0
     assert "first_year=2005 is outside the data; allowed 2010 to 2024" in result.stderr + result.stdout
+
+
+def test_every_parameters_cell_matches_params_yml():
+    """One source for the defaults: a notebook run by hand (plain papermill, no -p) uses what make book uses."""
+    import ast
+
+    import nbformat
+    import yaml
+
+    from sentaway.paths import REPO
+
+    declared = yaml.safe_load((REPO / "params.yml").read_text(encoding="utf-8"))
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        cells = [c for c in nbformat.read(path, as_version=4).cells
+                 if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+        values = {}
+        for cell in cells:
+            for node in ast.parse(cell.source).body:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+        assert values == declared.get(path.stem, {}), f"{path.name}: parameters cell {values} vs params.yml {declared.get(path.stem)}"
