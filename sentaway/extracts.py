@@ -8,7 +8,9 @@ from .paths import data_file
 
 TEXT = {"release": str, "source_file": str, "area_code": str, "old_la_code": str, "area_name": str,
         "placement": str, "placement_label": str, "locality": str, "provider": str, "status": str,
-        "rounding": str, "geographic_level": str}
+        "rounding": str, "geographic_level": str, "table": str, "row_label": str, "parent_label": str,
+        "measure": str, "status_meaning": str, "unit": str, "table_footnotes": str, "row_footnotes": str,
+        "experimental": str, "published": str}
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +55,18 @@ def one(frame: pd.DataFrame, **filters) -> pd.Series:
     if row.get("status"):
         raise NotComputable(f"the row with {described} is suppressed ({row.status})")
     return row
+
+
+def national_tables() -> pd.DataFrame:
+    """SFR50/2017 national tables A2 and G1 (sfr50_national_tables.csv); experimental as a bool."""
+    frame = _read("sfr50_national_tables.csv").copy()
+    frame["value"] = frame["value"].astype("Int64")
+    frame["experimental"] = frame["experimental"] == "true"
+    return frame
+
+
+def release_dates() -> pd.DataFrame:
+    return _read("release_dates.csv").copy()
 
 
 def providers() -> pd.DataFrame:

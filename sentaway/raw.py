@@ -107,3 +107,21 @@ class RawFiles:
                 f"{rel}: expected column(s) {', '.join(missing)} not found; the header has {', '.join(header)}"
             )
         return [dict(zip(header, row)) for row in rows]
+
+    def sheet(self, rel: str, name: str) -> list[list[object]]:
+        """One worksheet of a verified .xlsx workbook, as rows of cell values (None for an empty cell),
+        read with pandas and openpyxl. A missing sheet or an unreadable workbook stops naming the file."""
+        import zipfile
+
+        import pandas as pd
+
+        path = self.verified(rel)
+        try:
+            frame = pd.read_excel(path, sheet_name=name, header=None, dtype=object, engine="openpyxl")
+        except ValueError as error:
+            if "not found" in str(error).lower():
+                raise RawDataError(f"{rel}: no sheet {name!r} in the workbook") from None
+            raise RawDataError(f"{rel}: sheet {name!r} cannot be read ({error})") from None
+        except (zipfile.BadZipFile, OSError, KeyError) as error:
+            raise RawDataError(f"{rel}: not a readable .xlsx workbook ({error})") from None
+        return [[None if pd.isna(cell) else cell for cell in row] for row in frame.itertuples(index=False)]

@@ -13,6 +13,8 @@ SITE = BUILD / "html"
 def raw_root() -> Path:
     root = raw_dir()
     if not (root / "MANIFEST.csv").is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but the raw official files are not at {root}: the regeneration checks must run on CI")
         pytest.skip(f"the raw official files are not beside the repository ({root} is absent): "
                     "regeneration checks run where ../shared/raw exists, as on CI")
     return root

@@ -57,8 +57,8 @@ def test_ees_childrens_homes_over_20_miles(raw_root, table):
 
 def test_both_releases_kept_for_overlapping_years(table):
     releases = {r["release"] for r in table if r["year"] == "2022"}
-    assert releases == {"CLA 2023 (EES)", "CLA 2024 (EES)"}
-    assert {r["year"] for r in table} == {"2017", "2019", "2020", "2021", "2022", "2023", "2024"}
+    assert releases == {"CLA 2022 (EES)", "CLA 2023 (EES)", "CLA 2024 (EES)"}
+    assert {r["year"] for r in table} == {str(y) for y in range(2017, 2025)}
 
 
 def test_suppressed_cells_have_a_symbol_and_no_value(table):
@@ -147,3 +147,15 @@ def test_a_code_whose_definition_changed_stops(tmp_path, monkeypatch):
     monkeypatch.setattr(distance, "SFR_COLUMNS", {"CLA_OutLA_GT20": distance.SFR_COLUMNS["CLA_OutLA_GT20"]})
     with pytest.raises(RawDataError, match="column CLA_OutLA_GT20 is defined as .* expected it to mention 'over 20 miles'"):
         distance.sfr_rows(raw)
+
+
+def test_release_to_2022_all_new_placements_are_the_children_at_31_march(raw_root, table):
+    # The release to 2022 labels its group of all children 'All new placements'; its totals are the
+    # release's children looked after at 31 March (provider file, all children), year by year.
+    provider = "dfe-cla-ees-to-2022/data/national_cla_on_31_march_by_placement_provider_and_locality_.csv"
+    totals = {r["time_period"]: r["number"] for r in raw_dicts(raw_root, provider)
+              if r["placement_type"] == "1. All children looked after at 31 March" and r["placement_provider"] == "All children"}
+    for year in range(2018, 2023):
+        row = one(table, release="CLA 2022 (EES)", year=str(year), placement="all", distance="all", locality="all",
+                  unit="children")
+        assert row["value"] == totals[str(year)] and row["placement_label"] == "All new placements"

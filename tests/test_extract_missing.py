@@ -171,3 +171,16 @@ def test_a_renamed_sfr_code_stops_naming_it(tmp_path, monkeypatch):
     monkeypatch.setattr(missing, "SFR_MEASURES", [m for m in missing.SFR_MEASURES if m[0] == "missing_incidents"])
     with pytest.raises(RawDataError, match=r"m\.csv: expected column\(s\) Miss_Miss_Incs not found"):
         missing.sfr_rows(raw)
+
+
+def test_2018_incidents_by_placement_from_the_release_to_2022(raw_root, table):
+    rel = "dfe-cla-ees-to-2022/data/official_statistics_national_cla_missing.csv"
+    wanted = [r["number"] for r in raw_dicts(raw_root, rel) if r["time_period"] == "2018"
+              and r["missing_status"].strip() == "Placements from which children were missing"
+              and r["characteristic"] == "Secure units, children's homes and semi-independent living accommodation"]
+    assert len(wanted) == 1
+    row = one(table, source_file=rel, year="2018", measure="missing_incidents",
+              placement="secure_childrens_homes_semi_independent")
+    assert row["value"] == wanted[0] and row["release"] == "CLA 2022 (EES)"
+    # the release to 2022 has no locality table: nothing by locality for 2018
+    assert not [r for r in table if r["year"] == "2018" and r["locality"] != "all"]

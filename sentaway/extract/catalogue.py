@@ -27,8 +27,15 @@ RESOURCES = [
             "regions and local authorities, as each release published it. SFR underlying data for 2010-2017 "
             "(wide files with column codes defined in each year's metadata document) and explore-education-"
             "statistics files of the releases to 2022, 2023 and 2024 are brought to one shape. A year given "
-            "by two releases keeps both rows (column release), so revisions stay visible. Placement types are "
-            "not split by locality before 2019; locality is given for all children only, 2011-2017."
+            "by two releases keeps both rows (column release), so revisions stay visible, and a value a release "
+            "suppressed stays suppressed for that release. EES labels are recognised by their words (case, spacing "
+            "and numbering normalised) against a table of the labels each release uses; an unknown label stops the "
+            "extraction. From each release's national characteristics file: children in children's homes subject "
+            "to Children's Homes Regulations (secure units excluded, placement childrens_homes) inside and outside "
+            "the boundary, secure units inside and outside, semi-independent living not subject to the "
+            "Regulations, and the release's group total, 2018-2024. Children's homes by locality before 2018 are in "
+            "sfr50_national_tables.csv (Table A2, 2013-2017); the SFR underlying data split locality for all "
+            "children only, 2011-2017."
         ),
         "primaryKey": ["year", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
                        "placement", "locality", "provider"],
@@ -40,10 +47,10 @@ RESOURCES = [
             {"name": "area_code", "type": "string", "description": "ONS code (E92 England, E12/E13 region or London part, E06-E10 local authority); empty in the 2010 file, which has none."},
             {"name": "old_la_code", "type": "string", "description": "DfE three-digit local authority number, for local authority rows."},
             {"name": "area_name", "type": "string"},
-            {"name": "placement", "type": "string", "description": "Harmonised placement type. 'all' = all placements. secure_childrens_homes_hostels (SFR 2011-2017): secure units, children's homes and hostels; from 2016 it includes dual-registered residential schools. secure_childrens_homes_semi_independent (release to 2023): secure units, children's homes and semi-independent living. secure_childrens_homes (release to 2024): secure homes and children's homes only. 2010 uses SSDA903 codes: secure_units (K1), childrens_homes_hostels (K2), etc."},
+            {"name": "placement", "type": "string", "description": "Harmonised placement type. 'all' = all placements. secure_childrens_homes_hostels (SFR 2011-2017): secure units, children's homes and hostels; from 2016 it includes dual-registered residential schools. secure_childrens_homes_semi_independent (releases to 2022 and 2023): secure units, children's homes and semi-independent living. secure_childrens_homes (release to 2024): secure homes and children's homes only. childrens_homes (EES characteristics files, 2018-2024): children's homes subject to Children's Homes Regulations, secure units excluded. secure_units (EES characteristics files; 2010 SSDA903 code K1): secure units (the 2024 release: secure homes), inside / outside only. semi_independent_not_chr (releases to 2022 and 2023, and 2024 for 2020-2023): semi-independent living accommodation not subject to Children's Homes Regulations. 2010 uses SSDA903 codes: secure_units (K1), childrens_homes_hostels (K2), etc."},
             {"name": "placement_label", "type": "string", "description": "The release's own definition or label for the row, verbatim."},
             {"name": "locality", "type": "string", "constraints": {"enum": ["all", "inside", "outside"]}, "description": "Placed inside or outside the boundary of the responsible local authority; 'all' where not split."},
-            {"name": "provider", "type": "string", "description": "Placement provider (EES national file only); 'all' elsewhere."},
+            {"name": "provider", "type": "string", "description": "Placement provider (EES provider x placement x locality files only): own_provision_by_the_la, other_la_provision, other_public_provision (e.g. by a primary care trust), private_provision, voluntary_third_sector_provision, parents_or_other_person_with_parental_responsibility, placement_provider_not_reported; 'all' elsewhere."},
             {"name": "value", "type": "integer", "unit": "children", "description": "Number of children, as published (rounded as in column rounding). Empty when status is set.", "constraints": {"minimum": 0}},
             STATUS_FIELD,
             {"name": "rounding", "type": "string", "description": "Rounding the published numbers of this file, year and level show: read off the values themselves, since the stated rule is not always what was applied."},
@@ -82,9 +89,9 @@ def resource(name: str) -> dict:
 
 def EXTRACTORS() -> list:
     """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
-    from . import context, distance, missing, providers, spend
+    from . import context, distance, missing, national_notes, national_tables, providers, releases, spend
 
-    return [missing, distance, providers, spend, context]
+    return [missing, distance, providers, spend, context, national_tables, national_notes, releases]
 
 
 def all_resources() -> list[dict]:

@@ -10,17 +10,17 @@ Two formats are brought to one long shape (one published number per row):
   boundary) are kept too, so shares can be computed from this extract alone.
   The SFR files 2011-2016 carry no distance column and their metadata defines none (checked by
   `sfr_years_without_distance`): distance starts in 2017.
-- explore-education-statistics (EES) national files, releases to 2023 (2019-2023) and to 2024
-  (2020-2024): filters `cla_group` (placement group) x `characteristic` (distance x locality),
+- explore-education-statistics (EES) national files, releases to 2022 (2018-2022), 2023 (2019-2023)
+  and 2024 (2020-2024): filters `cla_group` (placement group) x `characteristic` (distance x locality),
   with a count and a percentage (of the group's total, distance not known included).
 
 What the files hold, and what they do not:
 - Placement groups are split by distance only in the EES files, only nationally, from 2019. The
   SFR 2017 split is of all children only, but for every local authority.
 - EES: 'not known' distance is not split by locality; SFR 2017 splits it.
-- The two EES releases group placements differently (see RESOURCE, field placement): the release
-  to 2023 puts semi-independent living with secure and children's homes; the release to 2024 does
-  not. Years 2020-2023 are in both releases and both are kept (column release).
+- The EES releases group placements differently (see RESOURCE, field placement): the releases
+  to 2022 and 2023 put semi-independent living with secure and children's homes; the release to 2024
+  does not. A year in several releases keeps each release's rows (column release).
 
 Every label of every filter is checked against the lists below: an unknown label or a missing
 column stops with the file and the label or column named.
@@ -82,6 +82,7 @@ _DISTANCE_CODE = re.compile(r"LTE\d|GT\d|NoInfo|dist|mile", re.I)
 # EES national files
 # ---------------------------------------------------------------------------------------------
 EES_FILES = {
+    "CLA 2022 (EES)": "dfe-cla-ees-to-2022/data/national_cla_on_31_march_by_placement_distance_and_locality_of_placement.csv",
     "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv",
     "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv",
 }
@@ -90,6 +91,12 @@ EES_COLUMNS = ["time_period", "geographic_level", "country_code", "country_name"
 # cla_group (whitespace collapsed, lower case) -> harmonised placement, as in placements.py.
 EES_GROUPS = {
     "all children": "all",
+    # Release to 2022: the group of all children is labelled 'All new placements', but this is the file of
+    # children looked after on 31 March (data guidance: "Children looked after on 31 March each year by
+    # distance ..."), and the group's totals are the release's children looked after at 31 March (82,170 in
+    # 2022; tested against cla_placements).
+    "all new placements": "all",
+    "secure units, childrens homes and semi-independent living accommodation": "secure_childrens_homes_semi_independent",
     "foster placements": "foster",
     "placed for adoption": "adoption",
     "placed with parents": "parents",
@@ -103,6 +110,20 @@ EES_GROUPS = {
     "independent and semi-independent living arrangements/supported accommodation": "independent_semi_independent",
     "other": "other",
     "other placements": "other",
+}
+# The cla_group labels each release uses (another label, even one known from another release, stops).
+EES_ACCEPTED_GROUPS = {
+    "CLA 2022 (EES)": {"all new placements", "foster placements", "placed for adoption", "placed with parents",
+                       "secure units, childrens homes and semi-independent living accommodation",
+                       "living independently", "other"},
+    "CLA 2023 (EES)": {"all children", "foster placements", "placed for adoption", "placed with parents",
+                       "secure units, children's homes and semi-independent living accommodation",
+                       "living independently", "other"},
+    "CLA 2024 (EES)": {"all children", "foster placements", "placed for adoption",
+                       "placed with parents or other person with parental responsibility",
+                       "secure homes and children's homes",
+                       "independent and semi-independent living arrangements/ supported accommodation",
+                       "other placements"},
 }
 # characteristic (numbering kept, whitespace collapsed, lower case) -> (distance, locality).
 EES_CHARACTERISTICS = {
@@ -210,7 +231,7 @@ def ees_rows(raw: RawFiles) -> list[DistanceRow]:
             if _norm(item["geographic_level"]) != "national":
                 raise RawDataError(f"{where}: unknown geographic_level {item['geographic_level']!r} in a national file")
             label = item["cla_group"].strip()
-            placement = EES_GROUPS.get(_norm(label))
+            placement = EES_GROUPS.get(_norm(label)) if _norm(label) in EES_ACCEPTED_GROUPS[release] else None
             if placement is None:
                 raise RawDataError(f"{where}: unknown cla_group {label!r}")
             characteristic = item["characteristic"].strip()
@@ -277,13 +298,14 @@ RESOURCE = {
         "2017 (all children, England, regions and local authorities; column codes checked against the "
         "year's metadata document; the file's totals of all children and of children inside / outside the "
         "boundary are kept alongside) and the explore-education-statistics national files of the releases "
-        "to 2023 (2019-2023) and 2024 (2020-2024), by placement group, with the release's percentages. "
+        "to 2022 (2018-2022), 2023 (2019-2023) and 2024 (2020-2024), by placement group, with the release's "
+        "percentages (the release to 2022 labels its group of all children 'All new placements', though its "
+        "totals are the children looked after at 31 March). "
         "A year given by two releases keeps both rows (column release), so revisions stay visible. "
         "What the files do NOT hold: no distance before 2017 (the SFR files 2011-2016 have no distance "
-        "column and their metadata defines none); nothing for 2018 (the release to 2022's distance file "
-        "is not among the raw files); no split by placement group before 2019 nor below national level; "
-        "in the EES files 'not known' distance is not split by locality. The placement groups of the two "
-        "EES releases are not comparable: the release to 2023's secure units, children's homes and "
+        "column and their metadata defines none); no split by placement group before 2018 nor below national "
+        "level; in the EES files 'not known' distance is not split by locality. The placement groups of the "
+        "EES releases are not comparable: the releases to 2022 and 2023's secure units, children's homes and "
         "semi-independent living group has a large share of distance not known (semi-independent "
         "placements), the release to 2024's secure and children's homes group almost none."
     ),
@@ -296,7 +318,7 @@ RESOURCE = {
         {"name": "area_code", "type": "string", "description": "ONS code (E92 England, E12/E13 region or London part, E06-E10 local authority)."},
         {"name": "old_la_code", "type": "string", "description": "DfE three-digit local authority number, for local authority rows."},
         {"name": "area_name", "type": "string"},
-        {"name": "placement", "type": "string", "description": "Harmonised placement group; 'all' = all children looked after (the only group in the SFR 2017 file). Release to 2023: foster, adoption, parents, secure_childrens_homes_semi_independent (secure units, children's homes and semi-independent living accommodation), independent_living (living independently), other. Release to 2024: foster, adoption, parents, secure_childrens_homes (secure homes and children's homes only), independent_semi_independent (independent and semi-independent living / supported accommodation), other."},
+        {"name": "placement", "type": "string", "description": "Harmonised placement group; 'all' = all children looked after (the only group in the SFR 2017 file). Releases to 2022 and 2023: foster, adoption, parents, secure_childrens_homes_semi_independent (secure units, children's homes and semi-independent living accommodation), independent_living (living independently), other. Release to 2024: foster, adoption, parents, secure_childrens_homes (secure homes and children's homes only), independent_semi_independent (independent and semi-independent living / supported accommodation), other."},
         {"name": "placement_label", "type": "string", "description": "The EES cla_group label, or for SFR 2017 the column code's definition in the metadata document, verbatim."},
         {"name": "distance", "type": "string", "constraints": {"enum": list(DISTANCES)}, "description": "Distance between the child's home and the placement: 20_miles_or_less (SFR: 'within 20 miles'), over_20_miles, not_known (not known or not recorded); 'all' for totals."},
         {"name": "locality", "type": "string", "constraints": {"enum": list(LOCALITIES)}, "description": "Placed inside or outside the boundary of the responsible local authority; 'all' where not split."},

@@ -5,17 +5,19 @@ Three formats are brought to one long shape (one published number per row):
 - SFR underlying data 2015-2017 (`*_Missing*` files): one wide row per area (national, regional,
   LA), eight column codes defined in that year's metadata document; each code's definition is
   checked for expected words, so a code that changed meaning stops the extraction.
-- explore-education-statistics (EES) national files, releases to 2023 (2019-2023) and to 2024
-  (2020-2024): one file for missing, one for away without authorisation, filters
+- explore-education-statistics (EES) national files, releases to 2022 (2018-2022), 2023 (2019-2023)
+  and 2024 (2020-2024): one file for missing, one for away without authorisation, filters
   `missing_status` x `characteristic`.
 - EES LA file, releases to 2022 (2018-2022), 2023 and 2024: national, regional and LA rows,
   filter `cla_group` (spelt `CLA_group` from the 2023 release).
 
 What the files hold, and what they do not:
 - Placement locality (inside / outside the responsible council's boundary) and placement type are
-  given only for INCIDENTS, only nationally, and only in the EES national files: 2019-2024. No raw
-  file splits CHILDREN who went missing by locality or placement type, and nothing before 2019 is
-  split at all (the SFR files 2015-2017 and the LA file hold totals only).
+  given only for INCIDENTS, only nationally, and only in the EES national files: placement type
+  2018-2024 (the release to 2022 has no locality table), locality 2019-2024. No raw file splits
+  CHILDREN who went missing by locality or placement type. Incidents by placement type 2015-2017
+  are in Table G1 of the SFR50/2017 national tables (sfr50_national_tables.csv, experimental
+  statistics); the SFR underlying files 2015-2017 and the LA file hold totals only.
 - No missing or away figure is split by distance between home and placement: `distance` is 'all'
   on every row (kept so the shape matches the other extracts).
 
@@ -84,6 +86,8 @@ SFR_GEOGRAPHY = ["New_geog_code", "geog_l", "geog_c", "geog_n"]
 # ---------------------------------------------------------------------------------------------
 EES_NATIONAL = {
     # (release, topic): file
+    ("CLA 2022 (EES)", "missing"): "dfe-cla-ees-to-2022/data/official_statistics_national_cla_missing.csv",
+    ("CLA 2022 (EES)", "away"): "dfe-cla-ees-to-2022/data/official_statistics_national_cla_away_without_authorisation.csv",
     ("CLA 2023 (EES)", "missing"): "dfe-cla-ees-to-2023/data/national_statistics_official_statistics_cla_who_were_missing.csv",
     ("CLA 2023 (EES)", "away"): "dfe-cla-ees-to-2023/data/national_statistics_official_statistics_cla_who_were_away_without_authorisation.csv",
     ("CLA 2024 (EES)", "missing"): "dfe-cla-ees-to-2024/data/official_statistics_cla_who_were_missing.csv",
@@ -108,6 +112,7 @@ GROUPS = {
         "children missing from placement by gender": "children",
         "children missing from placement by ethnic origin": "ethnicity",
         "age of children missing from placement": "incidents",
+        "age of child missing from placement": "incidents",  # release to 2022
         "durations of missing from placement periods": "incidents",
     },
     "away": {
@@ -129,6 +134,7 @@ CHARACTERISTICS = {
     "total number of missing incidents during the year": ("missing_incidents", "incidents"),
     "children missing more than once during the year": ("children_missing_more_than_once", "children"),
     "children missing on 31 march": ("children_missing_at_31_march", "children"),
+    "children missing at 31 march": ("children_missing_at_31_march", "children"),  # release to 2022
     "children missing on 31 march who were unaccompanied asylum-seeking children":
         ("children_missing_at_31_march_uasc", "children"),
     "average number of incidents per looked after child who was missing": ("missing_incidents_per_child", "incidents_per_child"),
@@ -137,9 +143,11 @@ CHARACTERISTICS = {
     "average (median) number of days per missing incident": ("missing_incident_median_days", "days"),
     # away
     "total number of away from placement without authorisation incidents during the year": ("away_incidents", "incidents"),
+    "total away from placement without authorisation incidents during the year": ("away_incidents", "incidents"),  # 2022
     "children away from placement without authorisation more than once during the year":
         ("children_away_more_than_once", "children"),
     "children away from placement without authorisation on 31 march": ("children_away_at_31_march", "children"),
+    "children away from placement without authorisation at 31 march": ("children_away_at_31_march", "children"),  # 2022
     "children away without authorisation from placement on 31 march who were unaccompanied asylum-seeking children":
         ("children_away_at_31_march_uasc", "children"),
     "average number of incidents per looked after child who was away from placement without authorisation":
@@ -157,7 +165,7 @@ LOCALITIES = {
     "away from placement without authorisation outside council boundary": "outside",
 }
 # Placement labels (numbering such as "4: " removed) -> harmonised placement, as in placements.py.
-# The release to 2023 groups semi-independent living with children's homes and shows living
+# The releases to 2022 and 2023 group semi-independent living with children's homes and show living
 # independently apart; the release to 2024 puts semi-independent living with independent living.
 PLACEMENTS = {
     "foster placements": "foster",
@@ -169,6 +177,17 @@ PLACEMENTS = {
     "secure homes and children's homes": "secure_childrens_homes",
     "independent and semi-independent living arrangements/supported accommodation": "independent_semi_independent",
     "other placements": "other",
+}
+# The placement labels each release uses (a label known only from another release stops).
+ACCEPTED_PLACEMENTS = {
+    "CLA 2022 (EES)": {"foster placements", "placed for adoption", "placed with parents", "living independently",
+                       "secure units, children's homes and semi-independent living accommodation", "other placements"},
+    "CLA 2023 (EES)": {"foster placements", "placed for adoption", "adoption", "placed with parents",
+                       "living independently",
+                       "secure units, children's homes and semi-independent living accommodation", "other placements"},
+    "CLA 2024 (EES)": {"foster placements", "placed for adoption", "adoption", "placed with parents",
+                       "secure homes and children's homes",
+                       "independent and semi-independent living arrangements/supported accommodation", "other placements"},
 }
 CHILDREN_TOTAL = {
     "missing": "total children who were missing during the year",
@@ -339,7 +358,7 @@ def ees_national_rows(raw: RawFiles) -> list[MissingRow]:
                     totals[(year, "incidents")].append((item["number"], value_where))
                 elif role == "locality" and key in LOCALITIES:
                     add(INCIDENT_MEASURE[topic], "incidents", locality=LOCALITIES[key])
-                elif role == "placement" and key in PLACEMENTS:
+                elif role == "placement" and key in PLACEMENTS and key in ACCEPTED_PLACEMENTS[release]:
                     add(INCIDENT_MEASURE[topic], "incidents", placement=PLACEMENTS[key])
                 else:
                     raise RawDataError(f"{where}: unknown characteristic {label!r} under {item['missing_status']!r}")
@@ -456,13 +475,14 @@ RESOURCE = {
         "their placement without authorisation, during the year ending 31 March, and the number of incidents, "
         "for England, regions and local authorities, as each release published it: SFR underlying data for "
         "2015-2017 (column codes checked against each year's metadata document) and explore-education-"
-        "statistics files of the releases to 2022 (2018-2022, LA file only), 2023 and 2024. A year given by "
+        "statistics files of the releases to 2022 (2018-2022), 2023 and 2024. A year given by "
         "two releases keeps both rows (column release), so revisions stay visible. "
         "What the files do NOT hold: no split by placement locality (inside or outside the council's "
-        "boundary) or by placement type before 2019; from 2019 the split is of INCIDENTS only and for England "
-        "only, never of children and never by local authority; no missing or away figure is split by distance "
-        "between home and placement (distance is 'all' throughout); no national locality or placement split "
-        "for 2018 (the release to 2022's national missing files are not among the raw files). "
+        "boundary) before 2019, nor by placement type before 2018 in this extract (2015-2017 by placement type: "
+        "Table G1 in sfr50_national_tables.csv); the splits are of INCIDENTS only and for England only, never "
+        "of children and never by local authority; no missing or away figure is split by distance between "
+        "home and placement (distance is 'all' throughout); no locality split for 2018 (the release to 2022's "
+        "national files have none). "
         "Left out to keep the extract small: breakdowns by age, duration, gender and ethnic origin "
         "(their totals are checked against the headline figures), and at local-authority level the averages "
         "and percentages (the counts and the number looked after during the year are kept). "
@@ -482,7 +502,7 @@ RESOURCE = {
         {"name": "area_name", "type": "string"},
         {"name": "measure", "type": "string", "description": "Harmonised measure: " + _MEASURES + "."},
         {"name": "measure_label", "type": "string", "description": "The release's own definition (SFR metadata) or filter label (EES characteristic / cla_group), verbatim."},
-        {"name": "placement", "type": "string", "description": "Placement the incidents were from (EES national files, incidents only, 2019-2024); 'all' where not split. Release to 2023: foster, adoption, parents, independent_living, secure_childrens_homes_semi_independent (secure units, children's homes and semi-independent living), other. Release to 2024: foster, adoption, parents, secure_childrens_homes (secure and children's homes only), independent_semi_independent (independent and semi-independent living / supported accommodation), other. The two releases' groups are not comparable."},
+        {"name": "placement", "type": "string", "description": "Placement the incidents were from (EES national files, incidents only, 2018-2024); 'all' where not split. Releases to 2022 and 2023: foster, adoption, parents, independent_living, secure_childrens_homes_semi_independent (secure units, children's homes and semi-independent living), other. Release to 2024: foster, adoption, parents, secure_childrens_homes (secure and children's homes only), independent_semi_independent (independent and semi-independent living / supported accommodation), other. The two releases' groups are not comparable."},
         {"name": "locality", "type": "string", "constraints": {"enum": ["all", "inside", "outside"]}, "description": "Placement inside or outside the boundary of the responsible council (EES national files, incidents only, 2019-2024); 'all' where not split."},
         {"name": "distance", "type": "string", "constraints": {"enum": ["all", "20_miles_or_less", "over_20_miles", "not_known"]}, "description": "Distance between home and placement: no file splits missing or away figures by it, so always 'all'."},
         {"name": "value", "type": "number", "description": "As published; counts (unit children or incidents) are whole numbers, rounded as column rounding says. Empty when status is set.", "constraints": {"minimum": 0}},

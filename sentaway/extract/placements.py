@@ -56,6 +56,7 @@ CODES_2010 = {
 }
 
 EES_PLACEMENT_FILES = {
+    "CLA 2022 (EES)": "dfe-cla-ees-to-2022/data/national_cla_on_31_march_by_placement_provider_and_locality_.csv",
     "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
     "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
 }
@@ -68,15 +69,33 @@ EES_TOTAL_FILES = {
     "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/cla_number_and_rate_per_10k_children.csv",
     "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/cla_number_and_rate_per_10k_children.csv",
 }
-# EES placement_type labels (after the "2a. " numbering) -> harmonised placement.
-# The 2023 release groups semi-independent living with children's homes; the 2024 release does not.
+EES_CHARACTERISTICS_FILES = {
+    "CLA 2022 (EES)": "dfe-cla-ees-to-2022/data/national_cla_on_31_march_by_characteristics.csv",
+    "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/national_cla_on_31_march_by_characteristics.csv",
+    "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_characteristics.csv",
+}
+
+# Labels are recognised by their words, never by their numbering or position: `_label_key` lowers the
+# case, collapses spaces, straightens apostrophes and drops a numbering prefix ("2a. ", "5c.1 ", "4b ").
+#
+# Provider x placement x locality files. A top-level row ("2. All children placed inside council
+# boundary") names a section by its words; its sub-rows ("2a. Foster placements") are the placement
+# types within it and take the section's locality. So a release that renumbered or reordered its
+# sections could not swap inside and outside.
+EES_SECTIONS = {
+    # section label -> (placement, locality)
+    "all children looked after at 31 march": ("all", "all"),
+    "all children placed inside council boundary": ("all", "inside"),
+    "all children placed outside council boundary": ("all", "outside"),
+    "other placement": ("other", "all"),
+}
+# placement type label (within a section) -> harmonised placement.
+# The releases to 2022 and 2023 group semi-independent living with children's homes; the 2024 release does not.
 EES_PLACEMENTS = {
-    "all children looked after at 31 march": "all",
-    "all children placed inside council boundary": "all",
-    "all children placed outside council boundary": "all",
     "foster placements": "foster",
     "other placement in the community": "other_community",
     "secure units, children's homes and semi-independent living accommodation": "secure_childrens_homes_semi_independent",
+    "secure units, childrens homes and semi-independent living accommodation": "secure_childrens_homes_semi_independent",
     "secure homes and children's homes": "secure_childrens_homes",
     "independent and semi-independent living arrangements/supported accommodation": "independent_semi_independent",
     "other residential settings": "other_residential",
@@ -84,9 +103,101 @@ EES_PLACEMENTS = {
     "placement with parents": "parents",
     "placed with parents or other person with parental responsibility": "parents",
     "placed for adoption": "adoption",
-    "other placement": "other",
 }
-EES_LOCALITY = {"1": "all", "2": "inside", "3": "outside", "4": "all"}
+# placement_provider label -> harmonised provider (the same provider keeps one code across releases).
+EES_PROVIDERS = {
+    "all children": "all",
+    "own provision (by the la)": "own_provision_by_the_la",
+    "other la provision": "other_la_provision",
+    "other public provision (eg by pct)": "other_public_provision",
+    "other public provision (e.g., pct)": "other_public_provision",
+    "private provision": "private_provision",
+    "voluntary/third sector provision": "voluntary_third_sector_provision",
+    "parents or other person with parental responsibility": "parents_or_other_person_with_parental_responsibility",
+    "placement provider not reported": "placement_provider_not_reported",
+}
+_SECTIONS_ALL = set(EES_SECTIONS)
+_PROVIDERS_2022 = set(EES_PROVIDERS) - {"other public provision (e.g., pct)"}
+_PROVIDERS_2024 = set(EES_PROVIDERS) - {"other public provision (eg by pct)"}
+# Labels each release may use (anything else stops, naming file, line and label).
+EES_ACCEPTED = {
+    "CLA 2022 (EES)": {
+        "sections": _SECTIONS_ALL, "providers": _PROVIDERS_2022,
+        "placements": {"foster placements", "other placement in the community",
+                       "secure units, childrens homes and semi-independent living accommodation",
+                       "other residential settings", "residential schools", "placement with parents",
+                       "placed for adoption"},
+    },
+    "CLA 2023 (EES)": {
+        "sections": _SECTIONS_ALL, "providers": _PROVIDERS_2022,
+        "placements": {"foster placements", "other placement in the community",
+                       "secure units, children's homes and semi-independent living accommodation",
+                       "other residential settings", "residential schools", "placement with parents",
+                       "placed for adoption"},
+    },
+    "CLA 2024 (EES)": {
+        "sections": _SECTIONS_ALL, "providers": _PROVIDERS_2024,
+        "placements": {"foster placements", "secure homes and children's homes",
+                       "independent and semi-independent living arrangements/supported accommodation",
+                       "other residential settings", "residential schools",
+                       "placed with parents or other person with parental responsibility", "placed for adoption"},
+    },
+}
+
+# National characteristics files, cla_group 'Placement': the children's homes rows, which split children
+# in children's homes subject to Children's Homes Regulations (secure units excluded) by locality.
+# label -> (placement, locality), or None for a label of the group that is recognised but not kept.
+_CHARACTERISTICS_NOT_KEPT = {
+    "total foster placements", "total foster placements inside council boundary",
+    "total foster placements inside council boundary with relative or friend",
+    "with relative or friend who is also approved adopter (ffa) or concurrent planning",
+    "with relative or friend not ffa/concurrent planning",
+    "total foster placements inside council boundary with other foster carer",
+    "with other foster carer who is also approved adopter (ffa) or concurrent planning",
+    "with other foster carer not ffa/concurrent planning",
+    "total foster placements outside council boundary",
+    "total foster placements outside council boundary with relative or friend",
+    "total foster placements outside council boundary with other foster carer",
+    "total placed for adoption",
+    "placed for adoption with consent with current foster carer",
+    "placed for adoption with placement order with current foster carer",
+    "placed for adoption with consent not with current foster carer",
+    "placed for adoption with placement order not with current foster carer",
+    "total placed with parents or other person with parental responsibility",
+    "total other residential settings", "residential care homes", "nhs trust providing medical or nursing care",
+    "family centre or mother and baby unit", "young offenders institution or prison",
+    "total residential schools", "total other placements", "total children", "living independently",
+    "residential employment",
+}
+_HOMES = {
+    "total children's homes subject to children's homes regulations": ("childrens_homes", "all"),
+    "children's home placement inside the council boundary": ("childrens_homes", "inside"),
+    "children's home placement outside the council boundary": ("childrens_homes", "outside"),
+    "semi-independent living accommodation not subject to children's homes regulations": ("semi_independent_not_chr", "all"),
+}
+_CHARACTERISTICS_2022 = {
+    **{label: None for label in _CHARACTERISTICS_NOT_KEPT},
+    "total other placements in the community": None,
+    "total secure units, children's homes and semi-independent living accommodation":
+        ("secure_childrens_homes_semi_independent", "all"),
+    "secure unit placement inside the council boundary": ("secure_units", "inside"),
+    "secure unit placement outside the council boundary": ("secure_units", "outside"),
+    **_HOMES,
+}
+EES_CHARACTERISTICS = {
+    "CLA 2022 (EES)": _CHARACTERISTICS_2022,
+    "CLA 2023 (EES)": _CHARACTERISTICS_2022,
+    "CLA 2024 (EES)": {
+        **{label: None for label in _CHARACTERISTICS_NOT_KEPT},
+        "total independent and semi-independent living arrangements/ supported accommodation": None,
+        "supported accommodation": None,
+        "total secure homes and children's homes": ("secure_childrens_homes", "all"),
+        "secure home placement inside the council boundary": ("secure_units", "inside"),
+        "secure home placement outside the council boundary": ("secure_units", "outside"),
+        **_HOMES,
+    },
+}
+PLACEMENT_GROUP = "placement"
 NET_GAIN_OUTSIDE = "2. Children who are the responsibility of this LA placed outside the LA boundary"
 TOTAL_AT_MARCH = "Children looked after at 31 March each year"
 EES_GEOGRAPHY = ["time_period", "geographic_level", "country_code"]
@@ -95,9 +206,6 @@ EES_LA = ["region_code", "region_name", "old_la_code", "la_name", "new_la_code"]
 
 SKIPPED: list[str] = []
 
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 
@@ -177,22 +285,98 @@ def _ees_area(item: dict[str, str], where: str) -> tuple[str, str, str, str]:
     return level, item["new_la_code"], item["old_la_code"], item["la_name"]
 
 
+def _label_key(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = " ".join(text.split()).lower()
+    return re.sub(r"^\d+[a-z]?(?:\.\d+)?[a-z]*\.?\s+", "", text)
+
+
+def _numbering(text: str) -> tuple[str, str]:
+    """'2a. Foster placements' -> ('2', 'a'); '4. Other placement' -> ('4', '')."""
+    match = re.match(r"^\s*(\d+)([a-z]?)[.:]?\s", text)
+    return (match.group(1), match.group(2)) if match else ("", "")
+
+
 def ees_placement_rows(raw: RawFiles) -> list[Row]:
     rows: list[Row] = []
     for release, data_file in EES_PLACEMENT_FILES.items():
         source = Source(data_file, release)
+        accepted = EES_ACCEPTED[release]
         records = raw.records(data_file, EES_GEOGRAPHY + ["placement_type", "placement_provider", "number"])
+        # First the sections, by their words: number -> (placement, locality, line).
+        sections: dict[str, tuple[str, str, int]] = {}
+        for line, item in enumerate(records, start=2):
+            number, letter = _numbering(item["placement_type"])
+            key = _label_key(item["placement_type"])
+            if letter or key not in accepted["sections"]:
+                continue
+            found = sections.setdefault(number, (*EES_SECTIONS[key], line))
+            if found[:2] != EES_SECTIONS[key]:
+                raise RawDataError(f"{data_file}, line {line}: ambiguous placement_type {item['placement_type']!r}: "
+                                   f"section {number} is also labelled otherwise (line {found[2]})")
         for line, item in enumerate(records, start=2):
             where = f"{data_file}, line {line}"
-            number, _, label = item["placement_type"].partition(". ")
-            placement = EES_PLACEMENTS.get(label.strip().lower())
-            locality = EES_LOCALITY.get(number[:1])
-            if placement is None or locality is None:
-                raise RawDataError(f"{where}: unknown placement_type {item['placement_type']!r}")
-            provider = "all" if item["placement_provider"] == "All children" else _slug(item["placement_provider"])
+            label = item["placement_type"]
+            number, letter = _numbering(label)
+            key = _label_key(label)
+            if not letter and key in accepted["sections"]:
+                placement, locality = EES_SECTIONS[key]
+            elif letter and key in accepted["placements"] and number in sections:
+                section_placement, locality, _ = sections[number]
+                if section_placement != "all":
+                    raise RawDataError(f"{where}: placement_type {label!r} sits in section {number}, which is not "
+                                       "a section of all children")
+                placement = EES_PLACEMENTS[key]
+            else:
+                raise RawDataError(f"{where}: unknown placement_type {label!r}")
+            provider_key = _label_key(item["placement_provider"])
+            if provider_key not in accepted["providers"]:
+                raise RawDataError(f"{where}: unknown placement_provider {item['placement_provider']!r}")
             level, code, old, name = _ees_area(item, where)
-            rows.append(Row(int(item["time_period"]), source, level, code, old, name, placement, label.strip(),
-                            locality, provider, item["number"], f"{where}, column number"))
+            text = label.strip().partition(". ")[2] or label.strip()
+            rows.append(Row(int(item["time_period"]), source, level, code, old, name, placement, text,
+                            locality, EES_PROVIDERS[provider_key], item["number"], f"{where}, column number"))
+    return rows
+
+
+def ees_characteristics_rows(raw: RawFiles) -> list[Row]:
+    """Children's homes (subject to Children's Homes Regulations, secure units excluded) inside / outside
+    the boundary, secure units, and the group totals, from each release's national characteristics file."""
+    rows: list[Row] = []
+    for release, data_file in EES_CHARACTERISTICS_FILES.items():
+        source = Source(data_file, release)
+        header, _ = raw.rows(data_file)
+        group_column = next((name for name in header if name.lower() == "cla_group"), "cla_group")
+        records = raw.records(data_file, EES_GEOGRAPHY + ["country_name", group_column, "characteristic", "number"])
+        accepted = EES_CHARACTERISTICS[release]
+        seen: dict[tuple[int, str], int] = {}
+        kept = 0
+        for line, item in enumerate(records, start=2):
+            if _label_key(item[group_column]) != PLACEMENT_GROUP:
+                continue
+            where = f"{data_file}, line {line}"
+            label = item["characteristic"].strip()
+            key = _label_key(label)
+            if key not in accepted:
+                raise RawDataError(f"{where}: unknown characteristic {label!r} in cla_group {item[group_column]!r}")
+            year = int(item["time_period"])
+            if accepted[key] is None:  # (labels not kept may repeat: the foster breakdown does, inside and outside)
+                continue
+            if (year, key) in seen:
+                raise RawDataError(f"{where}: ambiguous characteristic {label!r}: the same words as line "
+                                   f"{seen[(year, key)]} for {year}")
+            seen[(year, key)] = line
+            placement, locality = accepted[key]
+            level, code, old, name = _ees_area(item, where)
+            if level != "national":
+                raise RawDataError(f"{where}: geographic_level {item['geographic_level']!r} in a national file")
+            rows.append(Row(year, source, level, code, old, name, placement, label, locality, "all",
+                            item["number"], f"{where}, column number"))
+            kept += 1
+        wanted = {spec for spec in accepted.values() if spec}
+        found = {(r.placement, r.locality) for r in rows if r.source.file == data_file}
+        if not kept or wanted - found:
+            raise RawDataError(f"{data_file}: expected cla_group 'Placement' rows for {sorted(wanted - found)} not found")
     return rows
 
 
@@ -223,4 +407,5 @@ def ees_la_rows(raw: RawFiles) -> list[Row]:
 
 def extract(raw: RawFiles) -> list[Row]:
     SKIPPED.clear()
-    return sfr_2010_rows(raw) + sfr_rows(raw) + ees_placement_rows(raw) + ees_la_rows(raw)
+    return (sfr_2010_rows(raw) + sfr_rows(raw) + ees_placement_rows(raw) + ees_characteristics_rows(raw)
+            + ees_la_rows(raw))

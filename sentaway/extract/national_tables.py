@@ -1,0 +1,486 @@
+"""SFR50/2017 national tables (the workbook DfE published on 28 September 2017): Tables A2 and G1.
+
+- Table A2: children looked after at 31 March 2013-2017 by placement. It is the only official table
+  in the raw files that splits children in children's homes subject to Children's Homes Regulations
+  (secure units excluded) by placement locality, inside / outside the council boundary, before 2018.
+  Only its numbers block is read; the percentages block beside it is left out (it is the numbers
+  over the total, rounded).
+- Table G1: children looked after who went missing or were away from placement without
+  authorisation, 2015-2017, and the incidents by the placement they were from. The table says it
+  holds experimental statistics; every G1 row carries that flag.
+
+The workbook is read as the publisher laid it out, never by fixed cell positions:
+- rows are found by their printed labels (columns A-C, at varying indent). A label printed over
+  two lines (a first line with no numbers, continued in the same column on the next line) is one
+  label; a row belongs under the nearest row above it that is less indented (first by column,
+  then by leading spaces), so "inside Council boundary" is read as a child of "Children's homes
+  subject to Children's Homes regulations". A row is identified by its path of labels from the top.
+- labels carry footnote numbers as trailing digits ("Secure unit inside Council boundary7"); they
+  are split off and recorded, as are the table's own (from its title and its units line).
+- the year columns come from the header row of years; in A2 only the years under "numbers".
+- the symbols in cells (x, .., -) are kept as the status, with the meaning the sheet's own legend
+  gives them. A symbol the legend does not define, or that it defines only for percentages found in
+  a numbers cell, stops the extraction.
+
+Every expected row must be found exactly once with the expected label: otherwise the extraction
+stops with one line naming the sheet, the label expected and the labels found.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..raw import RawDataError, RawFiles
+from .tidy import Source, format_count
+from .write import csv_text, observed_rounding, unique
+
+WORKBOOK = "dfe-cla-sfr/2017/SFR50_2017_National_tables.xlsx"
+RELEASE = "SFR50/2017"
+LABEL_COLUMNS = 3  # labels sit in columns A-C
+
+COLUMNS = [
+    "table", "year", "release", "source_file", "row_label", "parent_label", "measure", "placement", "locality",
+    "value", "status", "status_meaning", "unit", "table_footnotes", "row_footnotes", "experimental", "rounding",
+]
+KEY = ["table", "year", "measure", "placement", "locality"]
+NOTE_COLUMNS = ["table", "release", "source_file", "kind", "note", "text"]
+NOTE_KEY = ["table", "kind", "note"]
+
+A2_MEASURE = ("children_looked_after_at_31_march", "children")
+_SECURE_GROUP = "secure units, children's homes and semi-independent living accommodation"
+_HOMES = "children's homes subject to children's homes regulations"
+# Path of normalised labels (footnote digits removed, spacing and case normalised) -> (placement, locality).
+A2_ROWS = {
+    ("all children looked after at 31 march",): ("all", "all"),
+    ("foster placements",): ("foster", "all"),
+    ("foster placements", "foster placement inside council boundary"): ("foster", "inside"),
+    ("foster placements", "foster placement outside council boundary"): ("foster", "outside"),
+    ("placed for adoption",): ("adoption", "all"),
+    ("placement with parents",): ("parents", "all"),
+    ("other placement in the community",): ("other_community", "all"),
+    ("other placement in the community", "living independently"): ("independent_living", "all"),
+    ("other placement in the community", "residential employment"): ("residential_employment", "all"),
+    (_SECURE_GROUP,): ("secure_childrens_homes_semi_independent", "all"),
+    (_SECURE_GROUP, "secure unit inside council boundary"): ("secure_units", "inside"),
+    (_SECURE_GROUP, "secure unit outside council boundary"): ("secure_units", "outside"),
+    (_SECURE_GROUP, _HOMES): ("childrens_homes", "all"),
+    (_SECURE_GROUP, _HOMES, "inside council boundary"): ("childrens_homes", "inside"),
+    (_SECURE_GROUP, _HOMES, "outside council boundary"): ("childrens_homes", "outside"),
+    (_SECURE_GROUP, "semi-independent living accommodation not subject to children's homes regulations"):
+        ("semi_independent_not_chr", "all"),
+    ("other residential settings",): ("other_residential", "all"),
+    ("residential schools",): ("residential_schools", "all"),
+    ("other placement",): ("other", "all"),
+}
+
+_MISSING = "missing"
+_AWAY = "away from placement without authorisation"
+_MISSING_FROM = "placements from which children went missing"
+_AWAY_FROM = "placements from which children were away from without authorisation"
+# G1 placement labels (under the "Placements from which ..." rows) -> harmonised placement.
+G1_PLACEMENTS = {
+    "foster placements": "foster",
+    "placed for adoption": "adoption",
+    "placed with parents": "parents",
+    "living independently": "independent_living",
+    _SECURE_GROUP: "secure_childrens_homes_semi_independent",
+    "other": "other",
+}
+# Path -> (measure, unit, placement)
+G1_ROWS = {
+    (_MISSING, "children who had a missing incident during the year"): ("children_missing", "children", "all"),
+    (_MISSING, "children looked after during the year"): ("children_looked_after_during_year", "children", "all"),
+    (_MISSING, "missing incidents during the year"): ("missing_incidents", "incidents", "all"),
+    (_MISSING, "children who went missing more than once during the year"):
+        ("children_missing_more_than_once", "children", "all"),
+    (_MISSING, "children missing at 31 march"): ("children_missing_at_31_march", "children", "all"),
+    (_AWAY, "children who were away from placement without authorisation during the year"):
+        ("children_away", "children", "all"),
+    (_AWAY, "away from placement without authorisation incidents during the year"):
+        ("away_incidents", "incidents", "all"),
+    (_AWAY, "children who were away from placement without authorisation more than once during the year"):
+        ("children_away_more_than_once", "children", "all"),
+    (_AWAY, "children away from placement without authorisation at 31 march"):
+        ("children_away_at_31_march", "children", "all"),
+}
+for _label, _code in G1_PLACEMENTS.items():
+    G1_ROWS[(_MISSING, _MISSING_FROM, _label)] = ("missing_incidents", "incidents", _code)
+    G1_ROWS[(_AWAY, _AWAY_FROM, _label)] = ("away_incidents", "incidents", _code)
+# The "Placements from which ..." rows are the incidents total again: checked equal, not kept twice.
+G1_CHECKS = {(_MISSING, _MISSING_FROM): "missing_incidents", (_AWAY, _AWAY_FROM): "away_incidents"}
+
+TABLES = {
+    # sheet: (expected rows, block of year columns to read, kind of expected row)
+    "A2": (A2_ROWS, "numbers", "a2"),
+    "G1": (G1_ROWS, None, "g1"),
+}
+
+_FOOTNOTE = re.compile(r"(?<=[a-z])(\d{1,2}(?:,\d{1,2})*)$")
+_INLINE_FOOTNOTE = re.compile(r"(?<=[a-z])(\d{1,2}(?:,\d{1,2})*)(?=\s|$)")
+_NOTE_LINE = re.compile(r"^\s*(\d{1,2})\.\s+(.*)$")
+_SYMBOL_LINE = re.compile(r"^\s*(x|-|\.\.)\s{2,}(.*)$")
+
+
+def _norm(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.split()).lower()
+
+
+def split_footnotes(label: str) -> tuple[str, list[int]]:
+    """'Secure unit inside Council boundary7' -> ('Secure unit inside Council boundary', [7])."""
+    stripped = label.rstrip()
+    match = _FOOTNOTE.search(stripped)
+    if not match:
+        return stripped, []
+    return stripped[:match.start()], [int(n) for n in match.group(1).split(",")]
+
+
+def _column_letter(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else "A" + chr(ord("A") + index - 26)
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+@dataclass
+class Label:
+    text: str           # verbatim (lines of a two-line label joined by one space)
+    key: str            # normalised, footnote digits removed
+    footnotes: list[int]
+    indent: tuple[int, int]
+    row: int            # 0-based sheet row of the line that carries the numbers
+    parent: "Label | None"
+
+    def path(self) -> tuple[str, ...]:
+        return (self.parent.path() if self.parent else ()) + (self.key,)
+
+    def all_footnotes(self) -> list[int]:
+        return sorted(set(self.footnotes) | set(self.parent.all_footnotes() if self.parent else ()))
+
+
+@dataclass
+class Sheet:
+    """What a table sheet says about itself: title, year columns, labelled rows, footnotes and legend."""
+
+    name: str
+    title: str
+    table_footnotes: list[int]
+    years: dict[int, int]         # column index -> year
+    labels: list[Label]
+    notes: dict[str, str]         # footnote number -> text
+    symbols: dict[str, str]       # symbol -> the legend's meaning
+    remarks: list[str]            # other text of the sheet (above the years, below the footnotes)
+    cells: list[list[object]]
+
+    @property
+    def experimental(self) -> bool:
+        return any("experimental statistics" in remark.lower() for remark in self.remarks)
+
+
+def read_sheet(raw: RawFiles, name: str, block: str | None) -> Sheet:
+    cells = raw.sheet(WORKBOOK, name)
+    where = f"{WORKBOOK}, sheet {name}"
+    title_row = next((i for i, row in enumerate(cells) if _text(row[0]).startswith(f"Table {name}:")), None)
+    if title_row is None:
+        raise RawDataError(f"{where}: no title 'Table {name}: ...' in column A")
+    title = _text(cells[title_row][0]).strip()
+    year_row = next((i for i in range(title_row + 1, len(cells)) if _is_year_row(cells[i])), None)
+    if year_row is None:
+        raise RawDataError(f"{where}: no header row of years below the title")
+    years = {j: int(cell) for j, cell in enumerate(cells[year_row]) if cell is not None}
+    header_text = [(j, _text(cell)) for i in range(title_row + 1, year_row) for j, cell in enumerate(cells[i])
+                   if _text(cell).strip()]
+    table_footnotes = sorted({int(n) for text in [title] + [t for _, t in header_text]
+                              for group in _INLINE_FOOTNOTE.findall(text) for n in group.split(",")})
+    if block is not None:
+        starts = {_norm(split_footnotes(t)[0]): j for j, t in header_text if j >= LABEL_COLUMNS}
+        if block not in starts:
+            raise RawDataError(f"{where}: no '{block}' heading above the years; headings found: "
+                               f"{sorted(starts)}")
+        start = starts[block]
+        end = min([j for j in starts.values() if j > start], default=len(cells[year_row]))
+        years = {j: y for j, y in years.items() if start <= j < end}
+    if len(set(years.values())) != len(years):
+        raise RawDataError(f"{where}: a year repeats in the header row {year_row + 1}: {sorted(years.values())}")
+    remarks = [t.strip() for i in range(title_row + 1, year_row) for j, t in
+               [(j, _text(c)) for j, c in enumerate(cells[i])] if j < LABEL_COLUMNS and t.strip()]
+
+    end_row = next((i for i in range(year_row + 1, len(cells))
+                    if any(_text(c).strip().lower().startswith("source:") for c in cells[i])), None)
+    if end_row is None:
+        raise RawDataError(f"{where}: no 'Source:' line below the table")
+    labels = _labels(cells, year_row + 1, end_row, list(years), where)
+    notes, symbols, after = _footnotes(cells, end_row + 1)
+    for label in labels:
+        for number in label.footnotes:
+            if str(number) not in notes:
+                raise RawDataError(f"{where}, row {label.row + 1}: label {label.text!r} cites footnote {number}, "
+                                   f"which the sheet does not give (footnotes: {', '.join(notes)})")
+    for number in table_footnotes:
+        if str(number) not in notes:
+            raise RawDataError(f"{where}: the title cites footnote {number}, which the sheet does not give")
+    return Sheet(name, title, table_footnotes, years, labels, notes, symbols, remarks + after, cells)
+
+
+def _is_year_row(row: list[object]) -> bool:
+    values = [c for c in row if c is not None and _text(c).strip()]
+    if len(values) < 2 or any(_text(c).strip() for c in row[:LABEL_COLUMNS]):
+        return False
+    return all(re.fullmatch(r"(19|20)\d\d", _text(c).strip()) for c in values)
+
+
+def _labels(cells, first: int, end: int, value_columns: list[int], where: str) -> list[Label]:
+    """The labelled rows between the header of years and the 'Source:' line, each under its parent."""
+    labels: list[Label] = []
+    stack: list[Label] = []
+    pending: Label | None = None  # the last label line if it had no numbers (a heading, or a first line)
+    for i in range(first, end):
+        row = cells[i]
+        found = [(j, _text(row[j])) for j in range(min(LABEL_COLUMNS, len(row))) if _text(row[j]).strip()]
+        has_values = any(_text(row[j]).strip() for j in value_columns if j < len(row))
+        if not found:
+            if has_values:
+                raise RawDataError(f"{where}, row {i + 1}: numbers without a label in columns A-C")
+            pending = None
+            continue
+        if len(found) > 1:
+            raise RawDataError(f"{where}, row {i + 1}: two labels in one row: {[t for _, t in found]}")
+        column, line = found[0]
+        if pending is not None and pending.indent[0] == column and pending.row == i - 1:
+            # The second line of a label printed over two lines: one label, at the first line's indent.
+            labels.pop()
+            stack.remove(pending)
+            text, indent = pending.text + " " + line.strip(), pending.indent
+        else:
+            text, indent = line.strip(), (column, len(line) - len(line.lstrip(" ")))
+        while stack and stack[-1].indent >= indent:
+            stack.pop()
+        key, footnotes = split_footnotes(text)
+        label = Label(text, _norm(key), footnotes, indent, i, stack[-1] if stack else None)
+        labels.append(label)
+        stack.append(label)
+        pending = None if has_values else label
+    return labels
+
+
+def _footnotes(cells, first: int) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    notes: dict[str, str] = {}
+    symbols: dict[str, str] = {}
+    remarks: list[str] = []
+    current: str | None = None
+    for row in cells[first:]:
+        text = _text(row[0]) if row else ""
+        if not text.strip():
+            current = None
+            continue
+        note = _NOTE_LINE.match(text)
+        symbol = _SYMBOL_LINE.match(text)
+        if note:
+            current = note.group(1)
+            notes[current] = note.group(2).strip()
+        elif symbol:
+            symbols[symbol.group(1)] = symbol.group(2).strip()
+            current = None
+        elif current is not None and text.startswith(" "):
+            notes[current] += " " + text.strip()
+        elif remarks and current == "remark":
+            remarks[-1] += " " + text.strip()
+        else:
+            remarks.append(text.strip())
+            current = "remark"
+    return notes, symbols, remarks
+
+
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class NationalRow:
+    table: str
+    year: int
+    source: Source
+    row_label: str
+    parent_label: str
+    measure: str
+    placement: str
+    locality: str
+    value: float | None
+    status: str
+    status_meaning: str
+    unit: str
+    table_footnotes: str
+    row_footnotes: str
+    experimental: bool
+    where: str
+
+    def key(self) -> tuple:
+        return (self.table, self.year, self.measure, self.placement, self.locality)
+
+
+def _find(sheet: Sheet, path: tuple[str, ...]) -> Label:
+    """The one label with this path; else stop naming the sheet, the label expected and the labels found."""
+    for depth in range(1, len(path) + 1):
+        matches = [label for label in sheet.labels if label.path() == path[:depth]]
+        if len(matches) == 1:
+            continue
+        parent = path[:depth - 1]
+        siblings = [label.text for label in sheet.labels if label.path()[:-1] == parent]
+        under = f" under {sheet_label(sheet, parent)!r}" if parent else ""
+        problem = "not found" if not matches else f"found {len(matches)} times (rows {', '.join(str(m.row + 1) for m in matches)})"
+        raise RawDataError(f"{WORKBOOK}, sheet {sheet.name}: expected label {path[depth - 1]!r}{under} {problem}; "
+                           f"labels found there: {siblings}")
+    return matches[0]
+
+
+def sheet_label(sheet: Sheet, path: tuple[str, ...]) -> str:
+    return next((label.text for label in sheet.labels if label.path() == path), " > ".join(path))
+
+
+def _cell(sheet: Sheet, label: Label, column: int, unit: str) -> tuple[float | None, str, str, str]:
+    """(value, status, status meaning, where) of one cell of a labelled row."""
+    row = sheet.cells[label.row]
+    where = f"{WORKBOOK}, sheet {sheet.name}, cell {_column_letter(column)}{label.row + 1} ({label.text!r})"
+    cell = row[column] if column < len(row) else None
+    if isinstance(cell, bool):
+        raise RawDataError(f"{where}: {cell!r} is not a number")
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+        if value != value or value < 0:
+            raise RawDataError(f"{where}: {cell!r} is not a published count")
+        return value, "", "", where
+    text = _text(cell).strip()
+    if re.fullmatch(r"\d+", text):
+        return float(text), "", "", where
+    if text in sheet.symbols:
+        meaning = sheet.symbols[text]
+        if unit in ("children", "incidents") and "percentage" in meaning.lower():
+            raise RawDataError(f"{where}: symbol {text!r} in a count, but the sheet's legend defines it only for "
+                               f"percentages ({meaning!r})")
+        return None, text, meaning, where
+    shown = "an empty cell" if not text else repr(text)
+    raise RawDataError(f"{where}: {shown} is neither a number nor a symbol the sheet's legend defines "
+                       f"({', '.join(repr(s) for s in sheet.symbols)})")
+
+
+def _table_rows(sheet: Sheet, source: Source, expected: dict, kind: str) -> list[NationalRow]:
+    rows: list[NationalRow] = []
+    for path, spec in expected.items():
+        if kind == "a2":
+            (measure, unit), (placement, locality) = A2_MEASURE, spec
+        else:
+            (measure, unit, placement), locality = spec, "all"
+        label = _find(sheet, path)
+        for column, year in sorted(sheet.years.items(), key=lambda item: item[1]):
+            value, status, meaning, where = _cell(sheet, label, column, unit)
+            rows.append(NationalRow(
+                sheet.name, year, source, label.text, label.parent.text if label.parent else "", measure,
+                placement, locality, value, status, meaning, unit,
+                ",".join(str(n) for n in sheet.table_footnotes), ",".join(str(n) for n in label.all_footnotes()),
+                sheet.experimental, where,
+            ))
+    return rows
+
+
+def _check_totals(sheet: Sheet, rows: list[NationalRow]) -> None:
+    """The 'Placements from which ...' rows repeat the incidents total: a different figure would mean the
+    breakdown below it is of something else."""
+    for path, measure in G1_CHECKS.items():
+        label = _find(sheet, path)
+        for column, year in sheet.years.items():
+            value, status, _, where = _cell(sheet, label, column, "incidents")
+            total = next(r for r in rows if r.year == year and r.measure == measure and r.placement == "all")
+            if (value, status) != (total.value, total.status):
+                raise RawDataError(f"{where}: {value if value is not None else status} differs from the incidents "
+                                   f"total {total.value if total.value is not None else total.status} ({total.where})")
+
+
+def extract(raw: RawFiles) -> list[NationalRow]:
+    source = Source(WORKBOOK, RELEASE)
+    rows: list[NationalRow] = []
+    for name, (expected, block, kind) in TABLES.items():
+        sheet = read_sheet(raw, name, block)
+        table_rows = _table_rows(sheet, source, expected, kind)
+        if kind == "g1":
+            _check_totals(sheet, table_rows)
+        rows += table_rows
+    return rows
+
+
+def to_csv(rows: list[NationalRow]) -> str:
+    groups = defaultdict(list)
+    for row in rows:
+        groups[(row.table, row.year)].append(row.value)
+    rounding = {key: observed_rounding(values) for key, values in groups.items()}
+    ordered = sorted(rows, key=lambda r: (r.table, r.year, r.measure, r.placement, r.locality))
+    records = []
+    for r in unique(ordered, lambda r: r.key()):
+        records.append([
+            r.table, str(r.year), r.source.release, r.source.file, r.row_label, r.parent_label, r.measure,
+            r.placement, r.locality, format_count(r.value, r.where), r.status, r.status_meaning, r.unit,
+            r.table_footnotes, r.row_footnotes, "true" if r.experimental else "false",
+            rounding[(r.table, r.year)],
+        ])
+    return csv_text(COLUMNS, records)
+
+
+# ---------------------------------------------------------------------------------------------
+
+_PLACEMENTS = (
+    "Harmonised placement. Table A2: all (all children looked after), foster, adoption, parents, other_community "
+    "(other placement in the community), independent_living, residential_employment, "
+    "secure_childrens_homes_semi_independent (the wider group: secure units, children's homes and semi-independent "
+    "living accommodation), secure_units (secure units; inside / outside only), childrens_homes (children's homes "
+    "subject to Children's Homes Regulations, secure units excluded; all / inside / outside), "
+    "semi_independent_not_chr (semi-independent living accommodation not subject to Children's Homes Regulations), "
+    "other_residential, residential_schools, other. Table G1 (incidents by the placement they were from): foster, "
+    "adoption, parents, independent_living (includes residential employment, G1 footnote 10), "
+    "secure_childrens_homes_semi_independent (secure units, homes and semi-independent living accommodation, "
+    "residential schools excluded, G1 footnote 11), other (residential schools and other placements, G1 footnote "
+    "12); 'all' for the totals."
+)
+
+RESOURCE = {
+    "name": "sfr50_national_tables",
+    "path": "sfr50_national_tables.csv",
+    "title": "SFR50/2017 national tables A2 (placement at 31 March, 2013-2017) and G1 (missing and away, 2015-2017), England",
+    "description": (
+        "One published number per row from the national tables workbook of SFR50/2017 (DfE, Children looked after "
+        "in England including adoption, year ending 31 March 2017, published 28 September 2017). Table A2: children "
+        "looked after at 31 March 2013-2017 by placement, the only official table in the raw files that splits "
+        "children in children's homes subject to Children's Homes Regulations (secure units excluded) by placement "
+        "locality before 2018; its numbers block only (the percentages beside it are left out). Table G1: children "
+        "who went missing or were away from placement without authorisation, 2015-2017, and the incidents by "
+        "placement type; the table calls these experimental statistics (column experimental), not comparable "
+        "between years. Rows are found by their printed labels, the years by the header row, never by cell "
+        "positions. A2's footnote 4 warns that additional validation added in 2016 (each placement's unique "
+        "reference number checked against its placement type) corrected earlier years' data, so changes over time "
+        "should be treated with caution; its footnote 3 that historical data may differ from older publications "
+        "(amendments sent by local authorities). All footnotes, the symbol legends and the sheets' other notes are "
+        "in sfr50_national_notes.csv. These values are from the 2017 release: the same years in SFR36/2013 to "
+        "SFR41/2016 (cla_placements.csv) were published before those corrections."
+    ),
+    "primaryKey": KEY,
+    "fields": [
+        {"name": "table", "type": "string", "constraints": {"enum": list(TABLES)}, "description": "Table (and sheet) of the workbook."},
+        {"name": "year", "type": "integer", "description": "Year ending 31 March (A2: count at 31 March of this year; G1: during the year, or at 31 March where the measure says so)."},
+        {"name": "release", "type": "string", "description": "SFR50/2017."},
+        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder (see MANIFEST.csv for its sha256 and origin)."},
+        {"name": "row_label", "type": "string", "description": "The row's label as printed (indentation removed; a label printed over two lines joined by one space; trailing footnote numbers kept)."},
+        {"name": "parent_label", "type": "string", "description": "The label of the row it is printed under (empty for a top-level row)."},
+        {"name": "measure", "type": "string", "description": "A2: children_looked_after_at_31_march. G1: children_missing, missing_incidents, children_missing_more_than_once, children_missing_at_31_march, children_away, away_incidents, children_away_more_than_once, children_away_at_31_march, children_looked_after_during_year (as in cla_missing.csv)."},
+        {"name": "placement", "type": "string", "description": _PLACEMENTS},
+        {"name": "locality", "type": "string", "constraints": {"enum": ["all", "inside", "outside"]}, "description": "Placed inside or outside the boundary of the responsible council (A2 only); 'all' where not split."},
+        {"name": "value", "type": "integer", "description": "As published (rounded to the nearest 10, footnote 1 of A2, 3 of G1). Empty when status is set.", "constraints": {"minimum": 0}},
+        {"name": "status", "type": "string", "constraints": {"enum": ["", "x", "..", "-"]}, "description": "Empty where a number was published; otherwise the symbol the table printed, with its meaning from the sheet's own legend in status_meaning. The value is then empty, never 0."},
+        {"name": "status_meaning", "type": "string", "description": "The sheet's legend for the symbol in status, verbatim."},
+        {"name": "unit", "type": "string", "constraints": {"enum": ["children", "incidents"]}},
+        {"name": "table_footnotes", "type": "string", "description": "Footnote numbers the table's title and units line cite (they apply to every row), comma-separated; texts in sfr50_national_notes.csv."},
+        {"name": "row_footnotes", "type": "string", "description": "Footnote numbers printed after this row's label or after the labels it is printed under, comma-separated."},
+        {"name": "experimental", "type": "boolean", "description": "true where the sheet says its figures are experimental statistics (Table G1)."},
+        {"name": "rounding", "type": "string", "description": "The rounding the table's published counts for the year show, read off the values themselves."},
+    ],
+}

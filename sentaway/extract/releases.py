@@ -1,0 +1,71 @@
+"""The releases the children's-homes series reads, with their publication dates.
+
+The raw files do not carry their own publication dates: the EES data guidance files name the
+reporting year but no date, and the SFR50/2017 workbook none. The dates below are those the
+project records for each release (SFR50/2017: ../shared/raw/README.md, "published 28 September
+2017"; the three EES releases: the date of first publication on explore-education-statistics as
+recorded by the project lead). They are metadata, written to data/release_dates.csv so that code
+reads them from data/ like every other fact.
+"""
+
+from dataclasses import dataclass
+
+from .write import csv_text, unique
+
+COLUMNS = ["release", "publisher", "title", "published", "years", "date_source"]
+KEY = ["release"]
+
+_PROJECT = "project record of the release's first publication on explore-education-statistics; not stated in the raw files (the data guidance names the reporting year only)"
+RELEASES = [
+    ("SFR50/2017", "Department for Education",
+     "Children looked after in England (including adoption), year ending 31 March 2017 (SFR50/2017), national tables",
+     "2017-09-28", "2013-2017", "../shared/raw/README.md: 'published 28 September 2017'"),
+    ("CLA 2022 (EES)", "Department for Education",
+     "Children looked after in England including adoptions, reporting year 2022", "2022-11-17", "2018-2022", _PROJECT),
+    ("CLA 2023 (EES)", "Department for Education",
+     "Children looked after in England including adoptions, reporting year 2023", "2023-12-14", "2019-2023", _PROJECT),
+    ("CLA 2024 (EES)", "Department for Education",
+     "Children looked after in England including adoptions, reporting year 2024", "2024-11-14", "2020-2024", _PROJECT),
+]
+
+
+@dataclass
+class ReleaseRow:
+    values: tuple[str, ...]
+    sources: tuple = ()  # read from no raw file
+    source: None = None
+
+    @property
+    def where(self) -> str:
+        return f"releases.RELEASES, {self.values[0]}"
+
+
+def extract(raw) -> list[ReleaseRow]:
+    return [ReleaseRow(values) for values in RELEASES]
+
+
+def to_csv(rows: list[ReleaseRow]) -> str:
+    ordered = sorted(rows, key=lambda r: (r.values[3], r.values[0]))
+    return csv_text(COLUMNS, [list(r.values) for r in unique(ordered, lambda r: r.values[0])])
+
+
+RESOURCE = {
+    "name": "release_dates",
+    "path": "release_dates.csv",
+    "title": "Publication dates of the releases the children's-homes series reads",
+    "description": (
+        "One row per release: its label as used in the column release of the other extracts, its title, the date "
+        "it was first published and the years it covers. The raw files do not state these dates: see column "
+        "date_source for where each comes from. Later releases include local authorities' amendments to earlier "
+        "years (each release's data guidance), so the latest release that gives a year is taken as the headline."
+    ),
+    "primaryKey": KEY,
+    "fields": [
+        {"name": "release", "type": "string"},
+        {"name": "publisher", "type": "string"},
+        {"name": "title", "type": "string"},
+        {"name": "published", "type": "date", "description": "Date of first publication (ISO 8601)."},
+        {"name": "years", "type": "string", "description": "Years ending 31 March the release covers."},
+        {"name": "date_source", "type": "string", "description": "Where the date comes from."},
+    ],
+}
