@@ -16,7 +16,7 @@ SCHEMA = {
     "claims_missing": YEARS,
     "claims_regional": YEARS,
     "claims_cost": YEARS,
-    "growth": {**YEARS, "series": (str, ["all_children", "homes_official", "homes_wider", "homes_total"])},
+    "growth": {**YEARS, "series": (str, ["childrens_homes", "all_children", "homes_total"])},
     "register": {},
     "methods": {},
     "revisions": {},

@@ -9,11 +9,12 @@ import pytest
 from scipy import stats
 
 from sentaway import params
-from sentaway.growth import breaks, cited, decomposition, page, series, trend_at
+from sentaway.growth import breaks, claims_period, decomposition, page, series, trend_at
 from sentaway.growth import panel as councils
 from sentaway.paths import DATA
 
 Z975 = stats.norm.ppf(0.975)
+PINNED_ADJUSTED = (3.59, 3.09, 4.09)  # all looked-after children outside, adjusted, 2012-2018 (quasi-Poisson)
 
 
 def pct(b):
@@ -54,6 +55,53 @@ def _adjusted_outside(first, last):
     return np.array(years, dtype=float), np.array(counts)
 
 
+def _published():
+    with open(DATA / "release_dates.csv", newline="", encoding="utf-8") as handle:
+        return {r["release"]: r["published"] for r in csv.DictReader(handle)}
+
+
+def _childrens_homes():
+    """year -> (inside, outside, release): Table A2 of SFR50/2017 (data/sfr50_national_tables.csv) for 2013-2017,
+    the national characteristics rows (data/cla_placements.csv, placement childrens_homes) after; where several
+    releases give a year, the one published last."""
+    published = _published()
+    found = {}
+    with open(DATA / "sfr50_national_tables.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if r["table"] == "A2" and r["placement"] == "childrens_homes" and r["locality"] in ("inside", "outside"):
+                found.setdefault((int(r["year"]), r["release"]), {})[r["locality"]] = float(r["value"])
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["placement"], r["geographic_level"], r["provider"]) == ("childrens_homes", "national", "all") \
+                    and r["locality"] in ("inside", "outside"):
+                found.setdefault((int(r["year"]), r["release"]), {})[r["locality"]] = float(r["value"])
+    out = {}
+    for (year, release), values in sorted(found.items(), key=lambda kv: published[kv[0][1]]):
+        out[year] = (values["inside"], values["outside"], release)
+    return dict(sorted(out.items()))
+
+
+def _homes_outside(first, last):
+    data = _childrens_homes()
+    years = [y for y in data if first <= y <= last]
+    return np.array(years, dtype=float), np.array([data[y][1] for y in years])
+
+
+def _validation_year():
+    import re
+
+    with open(DATA / "sfr50_national_notes.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            found = re.search(r"validation was added to the data collection in (\d{4})", r["text"])
+            if r["table"] == "A2" and found:
+                return int(found.group(1))
+
+
+def _claims():
+    with open(DATA / "claims.csv", newline="", encoding="utf-8") as handle:
+        return {r["claim_id"]: float(r["cited_value"]) for r in csv.DictReader(handle)}
+
+
 # ---------------------------------------------------------------- independent models
 
 def _ols(years, counts):
@@ -92,7 +140,169 @@ def _quasi_poisson(years, counts, extra=()):
             beta, se, max(1.0, phi) * cov)
 
 
-# ---------------------------------------------------------------- the default series and its growth
+def _negative_binomial(years, counts):
+    """NB2 by maximising the log-likelihood with scipy (beta, log alpha); Wald interval from a finite-difference
+    Hessian. Returns rate, lo, hi."""
+    from scipy import optimize
+    from scipy.special import gammaln
+
+    X = np.column_stack([np.ones_like(years), years - years[0]])
+
+    def nll(theta):
+        beta, alpha = theta[:-1], np.exp(theta[-1])
+        mu = np.exp(X @ beta)
+        r = 1 / alpha
+        return -np.sum(gammaln(counts + r) - gammaln(r) - gammaln(counts + 1) + r * np.log(r / (r + mu))
+                       + counts * np.log(mu / (r + mu)))
+    start = np.append(np.linalg.lstsq(X, np.log(counts), rcond=None)[0], np.log(1e-3))
+    theta = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-12,
+                                                                          "maxiter": 40000, "maxfev": 40000}).x
+    h = 1e-4
+    k = len(theta)
+    H = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            e_i, e_j = np.eye(k)[i] * h, np.eye(k)[j] * h
+            H[i, j] = (nll(theta + e_i + e_j) - nll(theta + e_i - e_j) - nll(theta - e_i + e_j)
+                       + nll(theta - e_i - e_j)) / (4 * h * h)
+    se = np.sqrt(np.linalg.inv(H)[1, 1])
+    return pct(theta[1]), pct(theta[1] - Z975 * se), pct(theta[1] + Z975 * se)
+
+
+# ---------------------------------------------------------------- the children's-homes series: the default
+
+def test_the_series_is_table_a2_then_the_latest_release():
+    data = _childrens_homes()
+    table = series.childrens_homes().set_index("year")
+    assert list(table.index) == list(data)
+    assert list(table.index) == list(range(2013, 2025))
+    for year, (inside, outside, release) in data.items():
+        assert (table.inside[year], table.outside[year], table.release[year]) == (inside, outside, release)
+    assert {data[y][2] for y in range(2013, 2018)} == {"SFR50/2017"}
+    assert data[2018][2] != "SFR50/2017"  # the last year of the claims' period comes from another release
+
+
+def test_default_page_models_the_childrens_homes_series_over_the_claims_period():
+    defaults = params.load()["growth"]
+    assert defaults == {"first_year": 2013, "last_year": 2018, "series": "childrens_homes"}
+    assert (series.DEFAULTS["first_year"], series.DEFAULTS["last_year"]) == claims_period.claims_window()
+    cited_years = [2012, 2017, 2018]  # data/claims.csv: the out-of-area number claims
+    assert claims_period.claims_window() == (min(_childrens_homes()), max(cited_years))
+
+
+def test_headline_growth_rate_and_interval_match_an_independent_quasi_poisson_fit():
+    years, counts = _homes_outside(2013, 2018)
+    rate, lo, hi, phi, over_p, *_ = _quasi_poisson(years, counts)
+    fit = claims_period.homes_growth()
+    assert (fit.first, fit.last, fit.n) == (2013, 2018, 6)
+    assert (fit.quasi.rate, fit.quasi.lo, fit.quasi.hi) == pytest.approx((rate, lo, hi), rel=1e-5)
+    assert fit.dispersion == pytest.approx(phi, rel=1e-5) and fit.overdispersion_p == pytest.approx(over_p, rel=1e-6)
+    assert (fit.ols.rate, fit.ols.lo, fit.ols.hi) == pytest.approx(_ols(years, counts), rel=1e-9)
+    # Pinned: the page's headline, rounded as the page shows it.
+    assert (round(rate, 1), round(lo, 1), round(hi, 1)) == (7.0, 5.0, 8.9)
+    assert phi > 1 and over_p < 0.05, "the counts are overdispersed: the plain Poisson interval is too narrow"
+    page_fit = page.build(2013, 2018, "childrens_homes").fit
+    assert page_fit.quasi == fit.quasi
+
+
+def test_negative_binomial_check_matches_an_independent_maximum_likelihood_fit():
+    years, counts = _homes_outside(2013, 2018)
+    rate, lo, hi = _negative_binomial(years, counts)
+    nb = claims_period.homes_growth().negbin
+    assert nb.rate == pytest.approx(rate, rel=1e-4)
+    assert (nb.lo, nb.hi) == pytest.approx((lo, hi), rel=2e-3)
+
+
+def test_sensitivity_to_the_2018_release_and_the_validation_change():
+    years, counts = _homes_outside(2013, 2018)
+    shift_year = _validation_year()
+    assert shift_year == series.validation_change()["year"]
+    s = claims_period.homes_sensitivity()
+    assert (s.last_year, s.shift_year, s.last_release) == (2018, shift_year, _childrens_homes()[2018][2])
+    assert s.last_differs
+    rate, lo, hi, *_ = _quasi_poisson(years[:-1], counts[:-1])
+    assert (s.without_last.rate.rate, s.without_last.rate.lo, s.without_last.rate.hi) == pytest.approx((rate, lo, hi), rel=1e-5)
+    step = (years >= shift_year).astype(float)
+    rate, lo, hi, _, _, beta, se, _ = _quasi_poisson(years, counts, extra=(step,))
+    assert (s.shift.rate.rate, s.shift.rate.lo, s.shift.rate.hi) == pytest.approx((rate, lo, hi), rel=1e-5)
+    t = stats.t.ppf(0.975, len(years) - 3)
+    assert (s.shift.shift.rate, s.shift.shift.lo, s.shift.shift.hi) == pytest.approx(
+        (pct(beta[2]), pct(beta[2] - t * se[2]), pct(beta[2] + t * se[2])), rel=1e-5)
+    rate, lo, hi, *_ = _quasi_poisson(years[:-1], counts[:-1], extra=(step[:-1],))
+    assert (s.both.rate.rate, s.both.rate.lo, s.both.rate.hi) == pytest.approx((rate, lo, hi), rel=1e-5)
+    headline = _quasi_poisson(years, counts)[0]
+    moved = any(not (v.rate.lo <= headline <= v.rate.hi) for v in (s.without_last, s.shift, s.both))
+    assert s.moved == moved
+
+
+def test_cited_figures_against_the_official_series():
+    claimed = _claims()
+    c = page.build(2013, 2018, "childrens_homes").cited
+    n2012, n2018 = claimed["ooa-number-2012-localgov"], claimed["ooa-number-2018-localgov"]
+    assert (c.n_first, c.n_last) == (n2012, n2018)
+    assert c.stated_change_pct == claimed["ooa-number-change-2012-2018-localgov"]
+    assert c.change_pct == pytest.approx(100 * (n2018 / n2012 - 1))
+    cited_rate = 100 * ((n2018 / n2012) ** (1 / 6) - 1)
+    assert c.rate == pytest.approx(cited_rate)
+    years, counts = _homes_outside(2013, 2018)
+    rate, lo, hi, *_ = _quasi_poisson(years, counts)
+    assert c.rate_in_interval == (lo <= cited_rate <= hi) and not c.rate_in_interval
+    data = _childrens_homes()
+    for year in (2017, 2018):
+        cited_number = claimed[{2017: "ooa-number-2017-huffpost", 2018: "ooa-number-2018-localgov"}[year]]
+        assert c.years[year].official == data[year][1]
+        assert c.years[year].difference == cited_number - data[year][1]
+        assert c.years[year].official_release == data[year][2]
+    assert np.isnan(c.years[2012].official)  # no official figure for 2012: none invented
+    assert not c.years[2012].in_fit
+
+
+def test_forecast_of_the_later_years_matches_an_independent_calculation():
+    result = page.build(2013, 2018, "childrens_homes").forecast
+    assert result == claims_period.homes_forecast()
+    years, counts = _homes_outside(2013, 2018)
+    _, _, _, phi, _, beta, _, cov = _quasi_poisson(years, counts)
+    later, observed = _homes_outside(2019, 2024)
+    X0 = np.column_stack([np.ones_like(later), later - years[0]])
+    mean = np.exp(X0 @ beta)
+    half = stats.t.ppf(0.975, len(years) - 2) * np.sqrt(max(1.0, phi) * mean
+                                                        + mean ** 2 * np.einsum("ij,jk,ik->i", X0, cov, X0))
+    fc = result.frame.set_index("year").loc[[int(y) for y in later]]
+    assert fc.fitted.to_numpy() == pytest.approx(mean, rel=1e-5)
+    assert fc.lo.to_numpy() == pytest.approx(mean - half, rel=1e-5)
+    assert fc.hi.to_numpy() == pytest.approx(mean + half, rel=1e-5)
+    assert fc.official.to_numpy() == pytest.approx(observed)  # the same series, from the later releases
+    assert result.above == int((observed > mean + half).sum()) and result.below == int((observed < mean - half).sum())
+    assert (result.test_first, result.test_last) == (2019, 2024)
+
+
+def test_breaks_of_the_childrens_homes_series_are_corrected_for_trying_every_year():
+    years, counts = _homes_outside(2013, 2024)
+    result = breaks.trend_breaks(series.childrens_homes())
+    candidates = [int(y) for y in years[1:-2]]
+    assert list(result.table["break"]) == candidates
+    y = np.log(counts)
+    ps = []
+    for k in candidates:
+        X = np.column_stack([np.ones_like(years), years - years[0], np.maximum(0, years - k)])
+        beta = np.linalg.solve(X.T @ X, X.T @ y)
+        resid = y - X @ beta
+        se = np.sqrt(resid @ resid / (len(y) - 3) * np.linalg.inv(X.T @ X)[2, 2])
+        ps.append(2 * stats.t.sf(abs(beta[2] / se), len(y) - 3))
+    assert result.table.p.to_numpy() == pytest.approx(ps, rel=1e-6)
+    assert result.best_p_adjusted == pytest.approx(min(1.0, min(ps) * len(candidates)), rel=1e-6)
+    assert result.any_significant == (min(ps) * len(candidates) < 0.05)
+
+
+def test_page_figures_are_a_structured_object_named_for_the_glue():
+    p = page.build(2013, 2018, "childrens_homes")
+    values = page.glue_values(p)
+    assert values["fit_quasi_rate"] == p.fit.quasi.rate
+    assert values["cited_years_2018_official"] == _childrens_homes()[2018][1]
+    assert all(not isinstance(v, (dict, list)) for v in values.values())
+
+
+# ---------------------------------------------------------------- all looked-after children (a proxy)
 
 def test_all_children_count_is_adjusted_for_unrecorded_locality():
     table = series.all_children().set_index("year")
@@ -101,42 +311,31 @@ def test_all_children_count_is_adjusted_for_unrecorded_locality():
     assert table["count"].dropna().to_numpy() == pytest.approx(counts, rel=1e-12)
     data = _national_all_children()
     assert data[2013]["all"] - data[2013]["inside"] - data[2013]["outside"] > 0  # the early years' unrecorded share
-    assert np.isnan(table.loc[2018, "count"])  # 'outside' only in 2018: no adjustment possible, none guessed
+    for year, values in data.items():  # a year with 'outside' only (LA net-gain file): no adjustment, none guessed
+        if values.get("net_gain_only") and year in table.index:
+            assert np.isnan(table.loc[year, "count"])
 
 
 @pytest.mark.parametrize("first, last", [(2012, 2018), (2011, 2017), (2019, 2024)])
 def test_growth_rates_and_intervals_match_independent_fits(first, last):
     years, counts = _adjusted_outside(first, last)
-    fit = page.build(first, last, "all_children").fit
+    fit = page.fit_series("all_children", first, last)[1]
     assert fit.n == len(years)
     rate, lo, hi, phi, over_p, *_ = _quasi_poisson(years, counts)
-    assert (fit.quasi.rate, fit.quasi.lo, fit.quasi.hi) == pytest.approx((rate, lo, hi), rel=1e-7)
-    assert fit.dispersion == pytest.approx(phi, rel=1e-7) and fit.overdispersion_p == pytest.approx(over_p, rel=1e-6)
+    assert (fit.quasi.rate, fit.quasi.lo, fit.quasi.hi) == pytest.approx((rate, lo, hi), rel=1e-5)
+    assert fit.dispersion == pytest.approx(phi, rel=1e-5) and fit.overdispersion_p == pytest.approx(over_p, rel=1e-6)
     assert (fit.ols.rate, fit.ols.lo, fit.ols.hi) == pytest.approx(_ols(years, counts), rel=1e-9)
     assert fit.quasi.lo < fit.quasi.rate < fit.quasi.hi
 
 
-def test_default_page_growth_is_pinned():
-    assert params.load()["growth"]["series"] == "all_children"
+def test_all_children_growth_is_quoted_adjusted():
     years, counts = _adjusted_outside(2012, 2018)
-    assert [int(y) for y in years] == list(range(2012, 2018)), "2018 has no total: it cannot be adjusted"
+    assert [int(y) for y in years] == list(range(2012, 2019))
     rate, lo, hi, *_ = _quasi_poisson(years, counts)
-    assert (round(rate, 2), round(lo, 2), round(hi, 2)) == (3.30, 2.88, 3.73)
+    assert (round(rate, 2), round(lo, 2), round(hi, 2)) == PINNED_ADJUSTED
     unadjusted = _national_all_children()
     raw = np.array([unadjusted[int(y)]["outside"] for y in years])
-    assert _quasi_poisson(years, raw)[0] > rate + 1, "without the adjustment the rate is inflated"
-
-
-def test_cited_figures_come_from_the_claims_file():
-    with open(DATA / "claims.csv", newline="", encoding="utf-8") as handle:
-        claimed = {r["claim_id"]: float(r["cited_value"]) for r in csv.DictReader(handle)}
-    c = cited.compare(series.homes_official(), 2015, 2024)
-    assert (c.n_first, c.n_last) == (claimed["ooa-number-2012-localgov"], claimed["ooa-number-2018-localgov"])
-    assert c.stated_change_pct == claimed["ooa-number-change-2012-2018-localgov"]
-    assert c.change_pct == pytest.approx(100 * (c.n_last / c.n_first - 1))
-    assert c.rate == pytest.approx(100 * ((c.n_last / c.n_first) ** (1 / 6) - 1))
-    assert c.years[2017].number == claimed["ooa-number-2017-huffpost"]
-    assert c.years[2018].share == claimed["ooa-share-2018-localgov"]
+    assert _quasi_poisson(years, raw)[0] > rate + 0.5, "without the adjustment the rate is inflated"
 
 
 def test_the_cited_figures_are_never_a_series_to_model():
@@ -160,11 +359,11 @@ def test_decomposition_adds_up_to_the_observed_change(name):
     assert d.sum_of_parts == pytest.approx(d.outside_end - d.outside_start, abs=1e-9)
 
 
-def test_decomposition_by_hand_for_all_children_2012_2017():
+def test_decomposition_by_hand_for_all_children_2012_2018():
     data = _national_all_children()
     d = decomposition.decomposition(series.all_children(), 2012, 2018)
-    assert (d.start, d.end) == (2012, 2017)  # 2018 has no total in the files
-    a, b = data[2012], data[2017]
+    assert (d.start, d.end) == (2012, 2018)
+    a, b = data[2012], data[2018]
     sa, sb = a["outside"] / (a["inside"] + a["outside"]), b["outside"] / (b["inside"] + b["outside"])
     assert d.more_children == pytest.approx((b["all"] - a["all"]) * (sa + sb) / 2)
     assert d.observed_change == pytest.approx(sb * b["all"] - sa * a["all"])
@@ -174,7 +373,7 @@ def test_changing_the_window_changes_the_fit():
     a = page.fit_series("all_children", 2012, 2018)[1]
     b = page.fit_series("all_children", 2011, 2017)[1]
     c = page.fit_series("all_children", 2014, 2020)[1]
-    assert (a.first, a.last, b.first, b.last) == (2012, 2017, 2011, 2017)
+    assert (a.first, a.last, b.first, b.last) == (2012, 2018, 2011, 2017)
     assert len({round(a.quasi.rate, 6), round(b.quasi.rate, 6), round(c.quasi.rate, 6)}) == 3
 
 
@@ -185,12 +384,12 @@ def test_a_window_under_three_years_stops_with_a_clear_message(first, last):
 
 
 def test_a_series_with_too_few_years_in_the_window_names_its_years():
-    with pytest.raises(ValueError, match=r"'homes_wider' has 0 year\(s\).*Years it has: 2019"):
-        page.build(2012, 2018, "homes_wider")
+    with pytest.raises(ValueError, match=r"'homes_total' has 0 year\(s\).*Years it has: 2010, 2011"):
+        page.build(2018, 2024, "homes_total")
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"series": "homes"}, "allowed: all_children, homes_official, homes_wider, homes_total"),
+    ({"series": "homes"}, "allowed: childrens_homes, all_children, homes_total"),
     ({"first_year": 2009}, "outside the data; allowed 2010 to 2024"),
     ({"last_year": "2018"}, "must be int"),
     ({"first_year": 2018, "last_year": 2012}, "is after last_year"),
@@ -209,14 +408,14 @@ def test_level_shift_sits_at_the_break_found_in_the_data():
     years = rows.year.to_numpy(dtype=float)
     step = (years >= 2016).astype(float)
     *_, beta, se, _ = _quasi_poisson(years, rows["count"].to_numpy(), extra=(step,))
-    assert fit.shift.rate == pytest.approx(pct(beta[2]), rel=1e-7)
+    assert fit.shift.rate == pytest.approx(pct(beta[2]), rel=1e-5)
 
 
 # ---------------------------------------------------------------- breaks and forecast
 
 def test_breaks_are_tried_at_every_candidate_year_with_a_bonferroni_correction():
     years, counts = _adjusted_outside(2010, 2024)
-    result = breaks.trend_breaks(series.all_children())
+    result = breaks.trend_breaks(series.all_children())  # the proxy, adjusted for unrecorded locality
     candidates = [int(y) for y in years[1:-2]]  # two years on each side
     assert list(result.table["break"]) == candidates and result.candidates == len(candidates)
     y = np.log(counts)
@@ -230,22 +429,6 @@ def test_breaks_are_tried_at_every_candidate_year_with_a_bonferroni_correction()
         assert row.p == pytest.approx(p, rel=1e-6)
         assert row.p_bonferroni == pytest.approx(min(1.0, p * len(candidates)), rel=1e-6)
     assert result.any_significant == bool((result.table.p_bonferroni < 0.05).any())
-
-
-def test_forecast_intervals_match_an_independent_calculation():
-    result = page.build(2012, 2018, "all_children").forecast
-    years, counts = _adjusted_outside(2012, 2018)
-    *_, beta, _, cov = _quasi_poisson(years, counts)
-    later, observed = _adjusted_outside(2019, 2024)
-    X0 = np.column_stack([np.ones_like(later), later - years[0]])
-    mean = np.exp(X0 @ beta)
-    phi = max(1.0, _quasi_poisson(years, counts)[3])
-    half = stats.t.ppf(0.975, len(years) - 2) * np.sqrt(phi * mean + mean ** 2 * np.einsum("ij,jk,ik->i", X0, cov, X0))
-    fc = result.frame.set_index("year").loc[[int(y) for y in later]]
-    assert fc.fitted.to_numpy() == pytest.approx(mean, rel=1e-7)
-    assert fc.hi.to_numpy() == pytest.approx(mean + half, rel=1e-7)
-    assert result.above == int((observed > mean + half).sum()) and result.below == int((observed < mean - half).sum())
-    assert result.last_observed == pytest.approx(observed[-1])
 
 
 def test_top_contributors_add_up_to_the_national_rise():

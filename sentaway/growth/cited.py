@@ -14,7 +14,7 @@ import statsmodels.api as sm
 from .. import claims
 from .forecast import prediction
 from .rates import CountFit, Rate, count_fit, poisson_fits
-from .series import CITED_CHANGE, cited
+from .series import CITED_CHANGE, SERIES, cited
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class CitedYear:
     official: float               # official number for the year (nan when the series has none)
     official_share: float         # official share, per cent (nan when none)
     official_source: str
+    official_release: str         # the release the official value comes from ('' when none)
+    official_published: str       # that release's publication date
     difference: float             # cited - official (nan when no official value)
     predicted: float              # the official trend's central value for the year
     lo: float                     # its 95% prediction interval
@@ -35,6 +37,7 @@ class CitedYear:
 
 @dataclass(frozen=True)
 class CitedComparison:
+    label: str                    # what the official series counts, in words
     first: int
     last: int
     n_first: float
@@ -77,7 +80,8 @@ def compare(official: pd.DataFrame, fit_first: int, fit_last: int) -> CitedCompa
             year=int(year), number=float(r.outside), share=float(100 * r.share),
             official=float(o.outside) if has else np.nan,
             official_share=float(100 * o.share) if has and pd.notna(o.share) else np.nan,
-            official_source=str(o.source) if has else "", difference=float(r.outside - o.outside) if has else np.nan,
+            official_source=str(o.source) if has else "", official_release=str(o.get("release", "")) if has else "",
+            official_published=str(o.get("published", "")) if has else "", difference=float(r.outside - o.outside) if has else np.nan,
             predicted=float(p.fitted), lo=float(p.lo), hi=float(p.hi), inside=bool(p.lo <= r.outside <= p.hi),
             in_fit=fit_first <= year <= fit_last)
     rate = implied_rate(c.outside[first], c.outside[last], last - first)
@@ -87,7 +91,7 @@ def compare(official: pd.DataFrame, fit_first: int, fit_last: int) -> CitedCompa
         "cited inside interval": y.inside, "cited share (%)": y.share, "official share (%)": y.official_share,
     } for y in years.values()])
     return CitedComparison(
-        first=first, last=last, n_first=float(c.outside[first]), n_last=float(c.outside[last]),
+        label=SERIES[official.series.iloc[0]], first=first, last=last, n_first=float(c.outside[first]), n_last=float(c.outside[last]),
         change_pct=float(100 * (c.outside[last] / c.outside[first] - 1)),
         stated_change_pct=float(claims.get(CITED_CHANGE).cited_value), rate=rate, official=fit,
         rate_in_interval=fit.quasi.lo <= rate <= fit.quasi.hi, years=years, table=table, band=band,

@@ -24,11 +24,25 @@ def _tooltip():
             alt.Tooltip("source:N", title="Release")]
 
 
+def _by_release(rows: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+    """One line per release (where the series has releases), so no line joins two releases."""
+    release = rows["release"] if "release" in rows else pd.Series("", index=rows.index)
+    lines = [f"{name} ({r})" if r else name for r in release]
+    return pd.DataFrame({"line": lines, "year": rows.year, "children": rows[column], "source": rows.source})
+
+
+def points_only(chart: alt.LayerChart, names: list[str]) -> alt.LayerChart:
+    """Drop the connecting line of the named series (line_chart's first layer), keeping their points."""
+    line = chart.layer[0].transform_filter(~alt.FieldOneOfPredicate(field="line", oneOf=names))
+    return alt.layer(line, *chart.layer[1:], data=chart.data).properties(title=chart.title, width="container",
+                                                                          height=320)
+
+
 def fit_chart(rows: pd.DataFrame, fit: CountFit, label: str) -> str:
-    """Observed counts (with their release) and the fitted log-linear trend with its 95% band."""
+    """Observed counts (one line per release) and the fitted log-linear trend with its 95% band."""
     f = fit.fitted
     long = pd.concat([
-        pd.DataFrame({"line": "Observed", "year": rows.year, "children": rows["count"], "source": rows.source}),
+        _by_release(rows, "count", "Observed"),
         pd.DataFrame({"line": "Fitted trend (log-linear)", "year": f.year, "children": f.fitted.round(0),
                       "source": "model"})], ignore_index=True)
     y_title = "Children (number, at 31 March)"
@@ -51,7 +65,7 @@ def forecast_chart(forecast: Forecast, label: str) -> str:
     fitted = frame[frame.part == "fitted"]
     ahead = frame[frame.year >= forecast.fit_last]
     long = pd.concat([
-        pd.DataFrame({"line": "Official", "year": obs.year, "children": obs.official, "source": obs.source}),
+        _by_release(obs, "official", "Official"),
         pd.DataFrame({"line": f"Trend fitted {forecast.fit_first}-{forecast.fit_last}", "year": fitted.year,
                       "children": fitted.fitted.round(0), "source": "model"}),
         pd.DataFrame({"line": "Forecast", "year": ahead.year, "children": ahead.fitted.round(0), "source": "model"}),
@@ -70,23 +84,23 @@ def forecast_chart(forecast: Forecast, label: str) -> str:
 
 
 def cited_chart(official: pd.DataFrame, cited: pd.DataFrame, band: pd.DataFrame, label: str) -> str:
-    """Official points, the cited figures as points (never a line or band through them), and the trend fitted
-    to the official points with its 95% prediction band."""
+    """Official points (one line per release), the trend fitted to them with its 95% prediction band, and the
+    cited figures as points only: no line, trend or interval is drawn through them."""
+    cited_name = "Cited in the claims (not official; points only)"
     long = pd.concat([
-        pd.DataFrame({"line": label, "year": official.year, "children": official.outside, "source": official.source}),
-        pd.DataFrame({"line": "Cited in the claims (not official)", "year": cited.year, "children": cited.outside,
-                      "source": cited.source}),
+        _by_release(official, "outside", "Official"),
+        pd.DataFrame({"line": cited_name, "year": cited.year, "children": cited.outside, "source": "data/claims.csv"}),
         pd.DataFrame({"line": "Trend fitted to the official points", "year": band.year,
                       "children": band.fitted.round(0), "source": "model"}),
     ], ignore_index=True)
     y_title = "Children placed outside their council"
     base = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
                              title="The cited figures against the official series and its trend", tooltip=_tooltip())
-    chart = charts.with_band(_band(band, y_title), base)
+    chart = charts.with_band(_band(band, y_title), points_only(base, [cited_name]))
     return charts.figure(chart, name="growth-cited", description=(
-        f"Chart of {label[0].lower() + label[1:]} (official points and a trend fitted to them with its 95% "
-        "prediction band) and the figures cited in the claims, shown as separate points."), source=SOURCE,
-        notes="The cited figures are shown as data about the claims; no trend or interval is fitted to them. "
+        f"Chart of {label[0].lower() + label[1:]}: official points by release, a trend fitted to the official "
+        "points with its 95% prediction band, and the figures cited in the claims as separate points."),
+        source=SOURCE, notes="The cited figures are data about the claims; no trend or interval is fitted to them. "
         "Official values are rounded to the nearest 10.", table=long)
 
 

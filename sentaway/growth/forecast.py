@@ -75,7 +75,8 @@ def out_of_sample(table: pd.DataFrame, fit_first: int, fit_last: int, column: st
     years = np.arange(fit_first, int(test.year.max()) + 1)
     frame = prediction(years, quasi, fit_first, quasi.df_resid)
     frame["part"] = np.where(frame.year <= fit_last, "fitted", "forecast")
-    frame = frame.merge(rows[["year", column, "source"]].rename(columns={column: "official"}), on="year", how="left")
+    keep = ["year", column, "source"] + (["release"] if "release" in rows else [])
+    frame = frame.merge(rows[keep].rename(columns={column: "official"}), on="year", how="left")
     fc = frame[(frame.part == "forecast") & frame.official.notna()]
     above, below = int((fc.official > fc.hi).sum()), int((fc.official < fc.lo).sum())
     last = fc.iloc[-1]

@@ -8,7 +8,19 @@ from __future__ import annotations
 import numpy as np
 import statsmodels.api as sm
 
-from .series import homes_official
+from .. import out_of_area
+from .series import frame
+
+
+def homes_official():
+    """Secure homes and children's homes (a wider definition than the chapter's series): 2015 transcribed
+    from 'A focus on placement location' (2024), 2020-2024 from the release to 2024."""
+    homes = out_of_area.homes_by_locality()
+    definition = out_of_area.HOMES_SERIES["secure_childrens_homes"]
+    rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside), "source": r.release}
+            for r in homes.itertuples()
+            if r.series.startswith("Transcribed") or (r.definition == definition and r.series == "Official, by locality")]
+    return frame("homes_official", rows)
 
 
 def official_trends(h=None):

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import breaks, cited, decomposition, forecast, panel, rates, series
+from . import breaks, cited, claims_period, decomposition, forecast, panel, rates, series
 from .breaks import Breaks
 from .cited import CitedComparison
 from .decomposition import Decomposition
 from .forecast import Forecast
 from .rates import CountFit, Rate, ShareTrend
-
-FORECAST_WINDOW = (2012, 2018)
+from .sensitivity import Sensitivity
 
 
 @dataclass(frozen=True)
@@ -38,10 +37,12 @@ class Page:
     fit: CountFit
     share: ShareTrend | None
     decomposition: Decomposition | None
+    sensitivity: Sensitivity          # of the children's-homes series over the claims' period, whatever the series
+    validation: dict                  # Table A2's footnote on the validation change: year, footnote, text
     definition_break: dict
     cited: CitedComparison
     breaks: Breaks
-    forecast: Forecast
+    forecast: Forecast | None         # None when the window leaves no later year
     panel: Panel
     rows: pd.DataFrame = field(repr=False, compare=False)
     side_by_side: pd.DataFrame = field(repr=False, compare=False)
@@ -84,18 +85,20 @@ def build(first_year: int, last_year: int, series_name: str) -> Page:
     table = series.load(series_name)
     decomps = [d for d in (decomposition.decomposition(series.load(n), first_year, last_year) for n in series.SERIES)
                if d is not None]
-    children = series.all_children()
+    validation = series.validation_change()
     top, top_facts = panel.top_contributors()
     frame, info = panel.la_panel()
     models = panel.panel_models(frame)
+    later = table[(table.year > last_year) & table["count"].notna()]
     return Page(
         first_year=first_year, last_year=last_year, series=series_name, series_label=series.SERIES[series_name],
         counted=series.COUNT_OF[series_name], has_shift=fit.shift is not None, fit=fit,
         share=rates.share_trend(rows), decomposition=decomposition.decomposition(table, first_year, last_year),
-        definition_break=series.definition_break(),
-        cited=cited.compare(series.homes_official(), 2015, 2024),
-        breaks=breaks.trend_breaks(children),
-        forecast=forecast.out_of_sample(children, *FORECAST_WINDOW),
+        sensitivity=claims_period.homes_sensitivity(),
+        validation=validation, definition_break=series.definition_break(),
+        cited=cited.compare(series.childrens_homes(), *claims_period.claims_window()),
+        breaks=breaks.trend_breaks(table),
+        forecast=forecast.out_of_sample(table, first_year, last_year) if len(later) else None,
         panel=Panel(facts={**info, **{k.removeprefix("panel_"): v for k, v in models["facts"].items()}, **top_facts},
                     table=models["table"], top=top),
         rows=rows, side_by_side=side_by_side(first_year, last_year),

@@ -6,28 +6,29 @@ outside the boundary, or (for a group with no locality split) all children in th
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from .. import claims, extracts, out_of_area
+from .. import claims, extracts, homes_series, out_of_area
 from .. import params
 from ..params import ParameterError
+from ..paths import data_file
 from .rates import MIN_YEARS
 
 # What each series counts, in words: named every time it is shown.
 SERIES = {
+    "childrens_homes": homes_series.DEFINITION[0].upper() + homes_series.DEFINITION[1:] + ", official",
     "all_children": "All looked-after children (official; adjusted for unrecorded locality)",
-    "homes_official": "Secure homes and children's homes (official; 2015 transcribed)",
-    "homes_wider": "Secure units, children's homes and semi-independent living (official)",
     "homes_total": "Secure units, children's homes and hostels, total only (official)",
 }
-COUNT_OF = {"all_children": "outside", "homes_official": "outside", "homes_wider": "outside",
-            "homes_total": "total"}
+COUNT_OF = {"childrens_homes": "outside", "all_children": "outside", "homes_total": "total"}
 CITED_NUMBER = {2012: "ooa-number-2012-localgov", 2017: "ooa-number-2017-huffpost", 2018: "ooa-number-2018-localgov"}
 CITED_SHARE = {2012: "ooa-share-2012-localgov", 2017: "ooa-share-2017-huffpost", 2018: "ooa-share-2018-localgov"}
 CITED_CHANGE = "ooa-number-change-2012-2018-localgov"
 
-DEFAULTS = {"first_year": 2012, "last_year": 2018, "series": "all_children"}
+DEFAULTS = {"first_year": 2013, "last_year": 2018, "series": "childrens_homes"}
 
 
 # ---------------------------------------------------------------- parameters and windows
@@ -82,8 +83,8 @@ def all_children() -> pd.DataFrame:
     """All looked-after children placed outside their council. In the early years some children's locality is
     not recorded (total > inside + outside), which makes the recorded 'outside' count grow faster than the
     children it stands for. The modelled count is therefore adjusted: outside x total / (inside + outside), the
-    recorded share applied to every looked-after child. 2018 has an 'outside' figure only (LA net-gain file, no
-    inside and no total), so it has no adjusted count and is left out of the fits, never filled."""
+    recorded share applied to every looked-after child. A year with an 'outside' figure only (the LA net-gain
+    file, no inside and no total) has no adjusted count and is left out of the fits, never filled."""
     split = out_of_area.all_children_by_locality()
     placements = extracts.placements()
     totals = placements[(placements.geographic_level == "national") & (placements.placement == "all")
@@ -106,23 +107,27 @@ def all_children() -> pd.DataFrame:
     return table
 
 
-def _homes(definition: str | None, transcribed: bool) -> list[dict]:
-    homes = out_of_area.homes_by_locality()
-    rows = []
-    for r in homes.itertuples():
-        if (transcribed and r.series.startswith("Transcribed")) or (definition and r.definition == definition
-                                                                      and r.series == "Official, by locality"):
-            label = f"{r.release} (TRANSCRIBED)" if r.series.startswith("Transcribed") else r.release
-            rows.append({"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside), "source": label})
-    return rows
+def childrens_homes() -> pd.DataFrame:
+    """The children's-homes series (sentaway.homes_series): one row a year, 2013-2024, from the latest release
+    that gives it; `source` names the release and table."""
+    head = homes_series.headline()
+    rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside), "total": float(r.all),
+             "source": r.table if r.release in r.table else f"{r.release}, {r.table}", "release": r.release,
+             "published": r.published} for r in head.itertuples()]
+    return frame("childrens_homes", rows)
 
 
-def homes_official() -> pd.DataFrame:
-    return frame("homes_official", _homes(out_of_area.HOMES_SERIES["secure_childrens_homes"], transcribed=True))
-
-
-def homes_wider() -> pd.DataFrame:
-    return frame("homes_wider", _homes(out_of_area.HOMES_SERIES["secure_childrens_homes_semi_independent"], False))
+def validation_change() -> dict:
+    """The year DfE added placement validation to the collection, read from Table A2's own footnote
+    (data/sfr50_national_notes.csv, read here directly: sentaway.extracts has no reader for the notes)."""
+    notes = pd.read_csv(data_file("sfr50_national_notes.csv"), dtype=str, keep_default_na=False)
+    notes = notes[(notes.table == "A2") & (notes.kind == "footnote")]
+    for note in notes.itertuples():
+        found = re.search(r"validation was added to the data collection in (\d{4})", note.text)
+        if found:
+            return {"year": int(found.group(1)), "footnote": note.note, "text": note.text}
+    raise ValueError("data/sfr50_national_notes.csv: no Table A2 footnote says when validation was added "
+                     f"(footnotes found: {', '.join(notes.note) or 'none'})")
 
 
 def homes_total() -> pd.DataFrame:
@@ -146,8 +151,7 @@ def cited() -> pd.DataFrame:
     return frame("cited", rows)
 
 
-LOADERS = {"all_children": all_children, "homes_official": homes_official, "homes_wider": homes_wider,
-           "homes_total": homes_total}
+LOADERS = {"childrens_homes": childrens_homes, "all_children": all_children, "homes_total": homes_total}
 
 
 def load(series: str) -> pd.DataFrame:
