@@ -42,6 +42,9 @@ def homes_by_locality() -> pd.DataFrame:
     One row per (series, year). Series differ in definition; they are kept apart, never spliced.
     """
     frame = _national(extracts.placements())
+    # The provider x placement x locality files only (the characteristics files' group totals, read for the
+    # children's-homes series, would otherwise replace this table's inside + outside).
+    frame = frame[~frame.source_file.str.endswith("_by_characteristics.csv")]
     parts = []
     latest = _latest_release(frame[frame.release.str.contains("EES")])
     for placement in ("secure_childrens_homes", "secure_childrens_homes_semi_independent"):

@@ -159,3 +159,10 @@ def test_release_to_2022_all_new_placements_are_the_children_at_31_march(raw_roo
         row = one(table, release="CLA 2022 (EES)", year=str(year), placement="all", distance="all", locality="all",
                   unit="children")
         assert row["value"] == totals[str(year)] and row["placement_label"] == "All new placements"
+
+
+def test_a_renumbered_distance_label_is_read_by_its_words(tmp_path, monkeypatch):
+    raw = make_raw(tmp_path, {"d.csv": ees_file(characteristic="3.ii 20 miles or less inside LA boundary")})
+    monkeypatch.setattr(distance, "EES_FILES", {"CLA 2024 (EES)": "d.csv"})
+    count, _ = distance.ees_rows(raw)
+    assert (count.distance, count.locality) == ("20_miles_or_less", "inside")

@@ -176,3 +176,22 @@ def test_split_footnotes():
     assert national_tables.split_footnotes("Average number per child5,6") == ("Average number per child", [5, 6])
     assert national_tables.split_footnotes("16 and over") == ("16 and over", [])
     assert national_tables.split_footnotes("(under S19 AA 2002)") == ("(under S19 AA 2002)", [])
+
+
+def test_cross_checks_with_other_official_files(raw_root, table):
+    # 2017 wider group = CLA_Secure for England in the SFR50/2017 underlying data.
+    with open(raw_root / "dfe-cla-sfr/2017/SFR50_CLA2017.csv", newline="", encoding="cp1252") as handle:
+        england = next(r for r in csv.DictReader(handle) if r["geog_l"].strip().upper() == "NATIONAL")
+    group = one(table, table="A2", year="2017", placement="secure_childrens_homes_semi_independent", locality="all")
+    assert group["value"] == england["CLA_Secure"].strip()
+    # 2015 children's homes + secure units by locality = the transcribed 'secure homes and children's homes' point.
+    from sentaway.paths import transcribed_dir
+
+    with open(transcribed_dir() / "placement_location_2015_2016.csv", newline="", encoding="utf-8-sig") as handle:
+        transcribed = {r["location"]: int(r["number"]) for r in csv.DictReader(handle)
+                       if r["placement_group"] == "Secure homes and children's homes" and r["time_period"] == "2015"}
+    for locality in ("inside", "outside"):
+        homes = int(one(table, table="A2", year="2015", placement="childrens_homes", locality=locality)["value"])
+        secure = int(one(table, table="A2", year="2015", placement="secure_units", locality=locality)["value"])
+        match = [n for loc, n in transcribed.items() if locality in loc.lower()]
+        assert [homes + secure] == match, (locality, transcribed)

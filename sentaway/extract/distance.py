@@ -125,17 +125,23 @@ EES_ACCEPTED_GROUPS = {
                        "independent and semi-independent living arrangements/ supported accommodation",
                        "other placements"},
 }
-# characteristic (numbering kept, whitespace collapsed, lower case) -> (distance, locality).
+# characteristic (numbering such as "1.ii " removed, whitespace collapsed, lower case) -> (distance, locality):
+# read by its words, so a release that renumbered its rows could not swap inside and outside.
 EES_CHARACTERISTICS = {
     "total": ("all", "all"),
-    "1. 20 miles or less": ("20_miles_or_less", "all"),
-    "1.i 20 miles or less inside la boundary": ("20_miles_or_less", "inside"),
-    "1.ii 20 miles or less outside la boundary": ("20_miles_or_less", "outside"),
-    "2. over 20 miles": ("over_20_miles", "all"),
-    "2.i over 20 miles inside la boundary": ("over_20_miles", "inside"),
-    "2.ii over 20 miles outside la boundary": ("over_20_miles", "outside"),
+    "20 miles or less": ("20_miles_or_less", "all"),
+    "20 miles or less inside la boundary": ("20_miles_or_less", "inside"),
+    "20 miles or less outside la boundary": ("20_miles_or_less", "outside"),
+    "over 20 miles": ("over_20_miles", "all"),
+    "over 20 miles inside la boundary": ("over_20_miles", "inside"),
+    "over 20 miles outside la boundary": ("over_20_miles", "outside"),
     "distance not known or not recorded": ("not_known", "all"),
 }
+
+
+def _unnumbered(text: str) -> str:
+    """'1.ii 20 miles or less outside LA boundary' -> '20 miles or less outside la boundary'."""
+    return re.sub(r"^\d+\.(?:[ivx]+)?\s+", "", _norm(text))
 
 
 @dataclass
@@ -235,7 +241,7 @@ def ees_rows(raw: RawFiles) -> list[DistanceRow]:
             if placement is None:
                 raise RawDataError(f"{where}: unknown cla_group {label!r}")
             characteristic = item["characteristic"].strip()
-            split = EES_CHARACTERISTICS.get(_norm(characteristic))
+            split = EES_CHARACTERISTICS.get(_unnumbered(characteristic))
             if split is None:
                 raise RawDataError(f"{where}: unknown characteristic {characteristic!r}")
             distance, locality = split

@@ -193,22 +193,25 @@ def read_sheet(raw: RawFiles, name: str, block: str | None) -> Sheet:
     if year_row is None:
         raise RawDataError(f"{where}: no header row of years below the title")
     years = {j: int(cell) for j, cell in enumerate(cells[year_row]) if cell is not None}
-    header_text = [(j, _text(cell)) for i in range(title_row + 1, year_row) for j, cell in enumerate(cells[i])
+    header_text = [(i, j, _text(cell)) for i in range(title_row + 1, year_row) for j, cell in enumerate(cells[i])
                    if _text(cell).strip()]
-    table_footnotes = sorted({int(n) for text in [title] + [t for _, t in header_text]
+    table_footnotes = sorted({int(n) for text in [title] + [t for _, _, t in header_text]
                               for group in _INLINE_FOOTNOTE.findall(text) for n in group.split(",")})
     if block is not None:
-        starts = {_norm(split_footnotes(t)[0]): j for j, t in header_text if j >= LABEL_COLUMNS}
-        if block not in starts:
-            raise RawDataError(f"{where}: no '{block}' heading above the years; headings found: "
-                               f"{sorted(starts)}")
-        start = starts[block]
-        end = min([j for j in starts.values() if j > start], default=len(cells[year_row]))
+        # The block heading ("numbers") and the next heading in its row ("percentages") bound the block's years.
+        found = [(i, j) for i, j, t in header_text if j >= LABEL_COLUMNS and _norm(split_footnotes(t)[0]) == block]
+        if len(found) != 1:
+            headings = sorted({t.strip() for _, j, t in header_text if j >= LABEL_COLUMNS})
+            raise RawDataError(f"{where}: expected one '{block}' heading above the years, found {len(found)}; "
+                               f"headings found: {headings}")
+        row, start = found[0]
+        end = min([j for i, j, _ in header_text if i == row and j > start], default=len(cells[year_row]))
         years = {j: y for j, y in years.items() if start <= j < end}
+        if not years:
+            raise RawDataError(f"{where}: no years under the '{block}' heading")
     if len(set(years.values())) != len(years):
         raise RawDataError(f"{where}: a year repeats in the header row {year_row + 1}: {sorted(years.values())}")
-    remarks = [t.strip() for i in range(title_row + 1, year_row) for j, t in
-               [(j, _text(c)) for j, c in enumerate(cells[i])] if j < LABEL_COLUMNS and t.strip()]
+    remarks = [t.strip() for _, j, t in header_text if j < LABEL_COLUMNS]
 
     end_row = next((i for i in range(year_row + 1, len(cells))
                     if any(_text(c).strip().lower().startswith("source:") for c in cells[i])), None)

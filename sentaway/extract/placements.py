@@ -4,7 +4,17 @@ Two formats are harmonised here:
 - SFR underlying data 2010-2017: one wide row per area, column codes defined in each year's
   metadata document (checked below against the definition text, so a code that changed meaning
   stops the extraction);
-- explore-education-statistics (EES) tidy files, releases to 2022, 2023 and 2024.
+- explore-education-statistics (EES) tidy files, releases to 2022, 2023 and 2024: the national
+  provider x placement type x locality file, the LA net-gain file, CLA numbers (2023, 2024), and
+  the national characteristics file, whose 'Placement' rows give children in children's homes
+  subject to Children's Homes Regulations (secure units excluded) inside / outside the boundary,
+  secure units inside / outside, and the group totals.
+
+EES labels are read by their words, with the numbering prefix, case and spacing normalised, and
+checked against the labels each release is known to use (EES_ACCEPTED, EES_CHARACTERISTICS): a
+renumbered or reordered release cannot swap inside and outside, and an unknown or ambiguous label
+stops with the file, line and label. Every row keeps its release: a year in three releases is three
+rows, and a value one release suppressed stays suppressed in that release's row.
 """
 
 import re
