@@ -551,3 +551,64 @@ def test_the_register_still_uses_trend_at():
     row = table.set_index("claim_id").loc["ooa-number-2018-localgov"]
     _, low, high = trend_at(2018)["number"]
     assert f"{low:,.0f} to {high:,.0f}" in row.consistency
+
+
+# ---------------------------------------------------------------- the rest of the default page
+
+def _binomial_share_trend(years, outside, recorded):
+    """Logit-linear binomial fit by IRLS on the share with the recorded children as weights; Pearson dispersion;
+    t intervals scaled by max(1, dispersion); average marginal effect in percentage points a year."""
+    X = np.column_stack([np.ones_like(years), years - years[0]])
+    p_obs = outside / recorded
+    beta = np.zeros(2)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(X @ beta)))
+        w = recorded * p * (1 - p)
+        z = X @ beta + (p_obs - p) / (p * (1 - p))
+        beta = np.linalg.solve(X.T @ (w[:, None] * X), X.T @ (w * z))
+    p = 1 / (1 + np.exp(-(X @ beta)))
+    df = len(years) - 2
+    phi = np.sum(recorded * (p_obs - p) ** 2 / (p * (1 - p))) / df
+    se = np.sqrt(max(1.0, phi) * np.linalg.inv(X.T @ ((recorded * p * (1 - p))[:, None] * X))[1, 1])
+    t = stats.t.ppf(0.975, df)
+    ame = np.mean(p * (1 - p))
+    return 100 * ame * beta[1], 100 * ame * (beta[1] - t * se), 100 * ame * (beta[1] + t * se), phi
+
+
+def test_share_trend_matches_an_independent_binomial_fit():
+    data = _childrens_homes()
+    years = np.array([y for y in data if 2013 <= y <= 2018], dtype=float)
+    inside = np.array([data[int(y)][0] for y in years])
+    outside = np.array([data[int(y)][1] for y in years])
+    pp, lo, hi, phi = _binomial_share_trend(years, outside, inside + outside)
+    share = page.build(2013, 2018, "childrens_homes").share
+    assert (share.pp, share.pp_lo, share.pp_hi) == pytest.approx((pp, lo, hi), rel=1e-6)
+    assert share.dispersion == pytest.approx(phi, rel=1e-6)
+
+
+def test_decomposition_of_the_default_series_by_hand():
+    data = _childrens_homes()
+    (ia, oa, _), (ib, ob, _) = data[2013], data[2018]
+    sa, sb, ta, tb = oa / (ia + oa), ob / (ib + ob), ia + oa, ib + ob
+    d = page.build(2013, 2018, "childrens_homes").decomposition
+    assert (d.start, d.end) == (2013, 2018)
+    assert d.observed_change == pytest.approx(ob - oa)
+    assert d.more_children == pytest.approx((tb - ta) * (sa + sb) / 2)
+    assert d.larger_share == pytest.approx((sb - sa) * (ta + tb) / 2)
+
+
+def test_every_figure_the_page_names_is_glued_and_none_is_missing():
+    import json
+    import re
+
+    from sentaway.paths import REPO
+
+    notebook = json.loads((REPO / "notebooks/growth.ipynb").read_text(encoding="utf-8"))
+    names = set()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            names |= set(re.findall(r"\{glue:(?:text|md)\}`([^`:]+)", "".join(cell["source"])))
+    values = page.glue_values(page.build(2013, 2018, "childrens_homes"))
+    assert names and names <= set(values), sorted(names - set(values))
+    absent = sorted(n for n in names if values[n] == "–" or (isinstance(values[n], float) and np.isnan(values[n])))
+    assert not absent, f"the default page would show a dash or nan for {absent}"

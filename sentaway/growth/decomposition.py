@@ -28,10 +28,11 @@ class Decomposition:
 def decomposition(table: pd.DataFrame, first_year: int, last_year: int) -> Decomposition | None:
     """Change in the outside count between the first and last years with a total and share, split into
     'more children' (change in total x mean share) and 'a larger share' (change in share x mean total).
-    The number outside is share x total: the published count, or for all looked-after children the count adjusted
-    for unrecorded locality.
+    The number outside is the series' modelled count (the published count; for all looked-after children the
+    count adjusted for unrecorded locality) and the total is that count / share.
     Where the window holds fewer than two such years, the series' whole span is used (in_window False)."""
-    rows = table[table.total.notna() & table.share.notna()].assign(outside=lambda t: t.share * t.total)
+    rows = table[table["count"].notna() & table.share.notna() & (table.share > 0)]
+    rows = rows.assign(outside=rows["count"], total=rows["count"] / rows.share)
     inside = rows[(rows.year >= first_year) & (rows.year <= last_year)]
     rows = inside if len(inside) >= 2 else rows
     if len(rows) < 2:
