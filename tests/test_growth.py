@@ -3,15 +3,18 @@ read with the csv module (not through sentaway), and the models refitted with nu
 Poisson by iteratively reweighted least squares), never compared with copied output."""
 
 import csv
+import json
+import re
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import optimize, stats
+from scipy.special import gammaln
 
-from sentaway import params
+from sentaway import params, register
 from sentaway.growth import breaks, claims_period, decomposition, page, series, trend_at
 from sentaway.growth import panel as councils
-from sentaway.paths import DATA
+from sentaway.paths import DATA, REPO
 
 Z975 = stats.norm.ppf(0.975)
 PINNED_ADJUSTED = (3.59, 3.09, 4.09)  # all looked-after children outside, adjusted, 2012-2018 (quasi-Poisson)
@@ -81,6 +84,20 @@ def _childrens_homes():
     return dict(sorted(out.items()))
 
 
+def _first_in_files():
+    """year -> 'outside' as the earliest-published release in data/ gave it."""
+    published = _published()
+    best = {}
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["placement"], r["geographic_level"], r["provider"], r["locality"]) == (
+                    "childrens_homes", "national", "all", "outside"):
+                year = int(r["year"])
+                if year not in best or published[r["release"]] < best[year][0]:
+                    best[year] = (published[r["release"]], float(r["value"]))
+    return {y: v for y, (_, v) in best.items()}
+
+
 def _homes_outside(first, last):
     data = _childrens_homes()
     years = [y for y in data if first <= y <= last]
@@ -88,8 +105,6 @@ def _homes_outside(first, last):
 
 
 def _validation_year():
-    import re
-
     with open(DATA / "sfr50_national_notes.csv", newline="", encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
             found = re.search(r"validation was added to the data collection in (\d{4})", r["text"])
@@ -143,9 +158,6 @@ def _quasi_poisson(years, counts, extra=()):
 def _negative_binomial(years, counts):
     """NB2 by maximising the log-likelihood with scipy (beta, log alpha); Wald interval from a finite-difference
     Hessian. Returns rate, lo, hi."""
-    from scipy import optimize
-    from scipy.special import gammaln
-
     X = np.column_stack([np.ones_like(years), years - years[0]])
 
     def nll(theta):
@@ -274,6 +286,11 @@ def test_forecast_of_the_later_years_matches_an_independent_calculation():
     assert fc.official.to_numpy() == pytest.approx(observed)  # the same series, from the later releases
     assert result.above == int((observed > mean + half).sum()) and result.below == int((observed < mean - half).sum())
     assert (result.test_first, result.test_last) == (2019, 2024)
+    first = _first_in_files()
+    first_values = np.array([first[int(y)] for y in later])
+    assert fc["first in the files"].to_numpy() == pytest.approx(first_values)
+    assert result.first_above == int((first_values > mean + half).sum())
+    assert result.first_below == int((first_values < mean - half).sum())
 
 
 def test_breaks_of_the_childrens_homes_series_are_corrected_for_trying_every_year():
@@ -545,8 +562,6 @@ def test_trend_at_is_the_log_linear_trend_through_the_official_points():
 
 
 def test_the_register_still_uses_trend_at():
-    from sentaway import register
-
     table, _ = register.build()
     row = table.set_index("claim_id").loc["ooa-number-2018-localgov"]
     _, low, high = trend_at(2018)["number"]
@@ -598,11 +613,6 @@ def test_decomposition_of_the_default_series_by_hand():
 
 
 def test_every_figure_the_page_names_is_glued_and_none_is_missing():
-    import json
-    import re
-
-    from sentaway.paths import REPO
-
     notebook = json.loads((REPO / "notebooks/growth.ipynb").read_text(encoding="utf-8"))
     names = set()
     for cell in notebook["cells"]:

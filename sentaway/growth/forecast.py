@@ -40,6 +40,8 @@ class Forecast:
     last_hi: float
     last_gap_pct: float
     kept_rising: bool           # the last official value is above the last value of the fit window
+    first_above: int | None     # the same counts for each later year's value as first given in the files
+    first_below: int | None
     post: Rate | None           # growth over the later years alone, when there are three or more
     frame: pd.DataFrame = field(repr=False, compare=False)
 
@@ -75,10 +77,11 @@ def out_of_sample(table: pd.DataFrame, fit_first: int, fit_last: int, column: st
     years = np.arange(fit_first, int(test.year.max()) + 1)
     frame = prediction(years, quasi, fit_first, quasi.df_resid)
     frame["part"] = np.where(frame.year <= fit_last, "fitted", "forecast")
-    keep = ["year", column, "source"] + (["release"] if "release" in rows else [])
+    keep = ["year", column, "source"] + [c for c in ("release", "first_outside") if c in rows]
     frame = frame.merge(rows[keep].rename(columns={column: "official"}), on="year", how="left")
     fc = frame[(frame.part == "forecast") & frame.official.notna()]
     above, below = int((fc.official > fc.hi).sum()), int((fc.official < fc.lo).sum())
+    first = fc.get("first_outside")
     last = fc.iloc[-1]
     post = None
     if len(test) >= MIN_YEARS:
@@ -92,4 +95,7 @@ def out_of_sample(table: pd.DataFrame, fit_first: int, fit_last: int, column: st
         verdict=_verdict(above, below), last_year=int(last.year), last_observed=float(last.official),
         last_predicted=float(last.fitted), last_lo=float(last.lo), last_hi=float(last.hi),
         last_gap_pct=float(100 * (last.official / last.fitted - 1)),
-        kept_rising=bool(last.official > train[column].iloc[-1]), post=post, frame=frame)
+        kept_rising=bool(last.official > train[column].iloc[-1]), post=post,
+        first_above=None if first is None else int((first > fc.hi).sum()),
+        first_below=None if first is None else int((first < fc.lo).sum()),
+        frame=frame.rename(columns={"first_outside": "first in the files"}))

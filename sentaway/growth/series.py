@@ -109,11 +109,15 @@ def all_children() -> pd.DataFrame:
 
 def childrens_homes() -> pd.DataFrame:
     """The children's-homes series (sentaway.homes_series): one row a year, 2013-2024, from the latest release
-    that gives it; `source` names the release and table."""
-    head = homes_series.headline()
+    that gives it; `source` names the release and table; first_outside / first_release: the value as the
+    earliest release in the files gave it."""
+    releases = homes_series.by_release()
+    head = releases[releases.is_headline]
+    first = releases[releases.first_in_files].set_index("year")
     rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside), "total": float(r.all),
              "source": r.table if r.release in r.table else f"{r.release}, {r.table}", "release": r.release,
-             "published": r.published} for r in head.itertuples()]
+             "published": r.published, "first_outside": float(first.outside[r.year]),
+             "first_release": first.release[r.year]} for r in head.itertuples()]
     return frame("childrens_homes", rows)
 
 
