@@ -132,3 +132,10 @@ def test_describe_years():
     assert out_of_area.describe_years([2010, 2011, 2012, 2016, 2018]) == "2010-2012, 2016 and 2018"
     assert out_of_area.describe_years([]) == "none"
     assert out_of_area.describe_years([2015]) == "2015"
+
+
+@pytest.mark.parametrize("page", ["out_of_area", "growth"])
+def test_no_other_definition_is_called_childrens_homes_alone(site, page):
+    text = (site / f"book/executed/{page}.html").read_text(encoding="utf-8").replace("’", "'").lower()
+    assert "children's homes alone" not in text
+    assert "children in children's homes subject to children's homes regulations" in text
