@@ -13,7 +13,7 @@ import statsmodels.api as sm
 
 from .. import claims
 from .forecast import prediction
-from .rates import CountFit, Rate, count_fit, poisson_fits
+from .rates import CountFit, count_fit, poisson_fits
 from .series import CITED_CHANGE, SERIES, cited
 
 

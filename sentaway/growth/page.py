@@ -15,7 +15,7 @@ from .breaks import Breaks
 from .cited import CitedComparison
 from .decomposition import Decomposition
 from .forecast import Forecast
-from .rates import CountFit, Rate, ShareTrend
+from .rates import CountFit, ShareTrend
 from .sensitivity import Sensitivity
 
 
@@ -155,4 +155,4 @@ def parameters_note(page: Page) -> str:
             f"`series = '{page.series}'`.")
 
 
-__all__ = ["Page", "build", "glue_values", "Rate"]
+__all__ = ["Page", "build", "glue_values"]
