@@ -7,7 +7,6 @@ inline script is needed.
 
 import html
 import json
-from pathlib import Path
 
 import altair as alt
 import pandas as pd

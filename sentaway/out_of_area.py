@@ -2,11 +2,16 @@
 
 Every figure the chapter states is computed here from data/; the notebook only calls and explains.
 Share placed outside = outside / (inside + outside): children whose placement locality is recorded.
+The chapter's series is sentaway.homes_series (one definition, 2013-2024, every release); the other
+measures shown beside it are named in words (MEASURES) and never joined to it or to each other.
 """
 
+from dataclasses import dataclass
+
+import altair as alt
 import pandas as pd
 
-from . import extracts
+from . import charts, extracts, homes_series
 
 # Which published series measure "children's homes" in which years, with their wording.
 HOMES_SERIES = {
@@ -106,41 +111,131 @@ def change(table: pd.DataFrame, column: str, start: int, end: int, series: str |
     return {"start": a, "end": b, "difference": b - a, "percent": 100 * (b - a) / a}
 
 
-def headlines(homes: pd.DataFrame, children: pd.DataFrame, first_year: int, last_year: int) -> dict:
-    """The figures the chapter's prose states, for the years in the window."""
-    if last_year - first_year < 0:
-        raise ValueError("empty window")
-    facts: dict = {"first_year": first_year, "last_year": last_year}
-    split = homes[(homes.series == "Official, by locality") & homes.share_outside.notna()]
-    newest = split[split.definition == HOMES_SERIES["secure_childrens_homes"]]
-    if not newest.empty:
-        first, last = newest.iloc[0], newest.iloc[-1]
-        facts.update({
-            "homes_first_year": int(first.year), "homes_first_share": float(first.share_outside),
-            "homes_first_outside": int(first.outside),
-            "homes_last_year": int(last.year), "homes_last_share": float(last.share_outside),
-            "homes_last_outside": int(last.outside), "homes_last_release": last.release,
-        })
-    wider = split[split.definition == HOMES_SERIES["secure_childrens_homes_semi_independent"]]
-    if not wider.empty:
-        row = wider.iloc[0]
-        facts.update({"wider_year": int(row.year), "wider_share": float(row.share_outside)})
-    transcribed = homes[homes.series.str.startswith("Transcribed")]
-    if not transcribed.empty:
-        row = transcribed.iloc[0]
-        facts.update({"transcribed_year": int(row.year), "transcribed_share": float(row.share_outside),
-                      "transcribed_outside": int(row.outside)})
-    totals = homes[homes.series == "Official, total only"]
-    if len(totals) >= 2:
-        facts.update({"total_first_year": int(totals.year.iloc[0]), "total_first": int(totals["all"].iloc[0]),
-                      "total_last_year": int(totals.year.iloc[-1]), "total_last": int(totals["all"].iloc[-1])})
-    gaps = missing_years(split, first_year, last_year, "share_outside")
-    facts["years_without_split"] = describe_years(gaps)
-    if len(children) >= 2:
-        first, last = children.iloc[0], children.iloc[-1]
-        facts.update({"all_first_year": int(first.year), "all_first_share": float(first.share_outside),
-                      "all_last_year": int(last.year), "all_last_share": float(last.share_outside)})
-    return facts
+# Every measure the chapter shows, in words, named the same way every time.
+SERIES_NAME = homes_series.DEFINITION[0].upper() + homes_series.DEFINITION[1:]
+MEASURES = {
+    "series": SERIES_NAME,
+    "all_children": "All looked-after children (all placements)",
+    "secure_childrens_homes": "Secure homes and children's homes (a wider group: secure children's homes included)",
+    "secure_childrens_homes_semi_independent": "Secure units, children's homes and semi-independent living "
+                                               "(a wider group)",
+    "transcribed": "Secure homes and children's homes (a wider group; transcribed)",
+    "secure_childrens_homes_hostels": "Secure units, children's homes and hostels (a wider group; no locality split)",
+}
+
+
+def series_by_release(first_year: int, last_year: int) -> pd.DataFrame:
+    """The chapter's series in the window: one row per (year, release), with `headline` marking the value the
+    chapter quotes for the year (the latest release)."""
+    table = window(homes_series.by_release(), first_year, last_year)
+    return table.assign(measure=MEASURES["series"])
+
+
+def other_measures(first_year: int, last_year: int) -> pd.DataFrame:
+    """The other official measures, one row per (measure, year, release): share outside where there is a
+    locality split, else the number in the group."""
+    homes = window(homes_by_locality(), first_year, last_year)
+    rows = []
+    for r in homes.itertuples():
+        key = ("transcribed" if r.series.startswith("Transcribed") else
+               "secure_childrens_homes_hostels" if r.series == "Official, total only" else
+               next(k for k, v in HOMES_SERIES.items() if v == r.definition))
+        rows.append({"measure": MEASURES[key], "year": int(r.year), "release": r.release,
+                     "inside": r.inside, "outside": r.outside, "all": r.all,
+                     "share_outside": r.share_outside})
+    children = window(all_children_by_locality(), first_year, last_year)
+    for r in children.itertuples():
+        rows.append({"measure": MEASURES["all_children"], "year": int(r.year), "release": r.release,
+                     "inside": r.inside, "outside": r.outside, "all": pd.NA, "share_outside": r.share_outside})
+    table = pd.DataFrame(rows)
+    for column in ("inside", "outside", "all"):
+        table[column] = table[column].astype("Int64")
+    table["share_outside"] = table.share_outside.astype("Float64")
+    return table.sort_values(["measure", "year", "release"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the chapter's prose states (the words are in the notebook)."""
+    first_year: int
+    last_year: int
+    series_first_year: int
+    series_first_share: float
+    series_first_outside: int
+    series_first_release: str
+    series_last_year: int
+    series_last_share: float
+    series_last_outside: int
+    series_last_release: str
+    years_without_series: str          # years of the window with no value in any release
+    releases: int                      # how many releases give the series in the window
+    disagreement_years: str            # years two or more releases give differently
+    disagreement_max_outside: int      # the largest difference between two releases' 'outside', children
+    disagreement_max_year: int
+    first_release: str                 # the release of the earliest years, its publication date and years
+    first_release_published: str
+    first_release_years: str
+    later_first_year: int              # the first year taken from a later release
+    later_releases: str                # the later releases, in words
+    all_first_year: int
+    all_first_share: float
+    all_last_year: int
+    all_last_share: float
+    wider_years: str                   # years and releases of each other measure
+    wider_releases: str
+    transcribed_year: str
+    semi_years: str
+    semi_releases: str
+    hostels_years: str
+
+
+def _words(items) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else "none"
+
+
+def _coverage(others: pd.DataFrame, key: str) -> tuple[str, str]:
+    rows = others[others.measure == MEASURES[key]].sort_values("year")
+    return describe_years(sorted(int(y) for y in rows.year.unique())), _words(sorted(rows.release.unique()))
+
+
+def headline(series: pd.DataFrame, others: pd.DataFrame, first_year: int, last_year: int) -> Headline:
+    if series.empty:
+        raise ValueError(f"chapter 1: the children's-homes series has no year in {first_year}-{last_year}; "
+                         f"it runs {homes_series.by_release().year.min()}-{homes_series.by_release().year.max()}")
+    head = series[series.is_headline & series.share_outside.notna()].sort_values("year")
+    first, last = head.iloc[0], head.iloc[-1]
+    gaps = missing_years(series, first_year, last_year, "outside")
+    spread = series.groupby("year").outside.agg(lambda v: int(v.max() - v.min()) if v.notna().all() else 0)
+    differ = sorted(int(y) for y in series.groupby("year").filter(
+        lambda g: g[["inside", "outside", "all"]].astype("Float64").nunique().max() > 1).year.unique())
+    kids = others[(others.measure == MEASURES["all_children"]) & others.share_outside.notna()].sort_values("year")
+    nan = float("nan")
+    earliest = series.sort_values(["published", "year"]).iloc[0]
+    first_rows = series[series.release == earliest.release]
+    later = series[series.release != earliest.release].sort_values(["published", "year"])
+    return Headline(
+        first_year=first_year, last_year=last_year,
+        series_first_year=int(first.year), series_first_share=float(first.share_outside),
+        series_first_outside=int(first.outside), series_first_release=first.release,
+        series_last_year=int(last.year), series_last_share=float(last.share_outside),
+        series_last_outside=int(last.outside), series_last_release=last.release,
+        years_without_series=describe_years(gaps), releases=int(series.release.nunique()),
+        disagreement_years=describe_years(differ), disagreement_max_outside=int(spread.max()) if len(spread) else 0,
+        disagreement_max_year=int(spread.idxmax()) if len(spread) else 0,
+        first_release=earliest.release, first_release_published=earliest.published,
+        first_release_years=describe_years(sorted(int(y) for y in first_rows.year)),
+        later_first_year=int(later.year.min()) if len(later) else 0,
+        later_releases=_words(later.release), wider_years=_coverage(others, "secure_childrens_homes")[0],
+        wider_releases=_coverage(others, "secure_childrens_homes")[1],
+        transcribed_year=_coverage(others, "transcribed")[0],
+        semi_years=_coverage(others, "secure_childrens_homes_semi_independent")[0],
+        semi_releases=_coverage(others, "secure_childrens_homes_semi_independent")[1],
+        hostels_years=_coverage(others, "secure_childrens_homes_hostels")[0],
+        all_first_year=int(kids.year.iloc[0]) if len(kids) else 0,
+        all_first_share=float(kids.share_outside.iloc[0]) if len(kids) else nan,
+        all_last_year=int(kids.year.iloc[-1]) if len(kids) else 0,
+        all_last_share=float(kids.share_outside.iloc[-1]) if len(kids) else nan)
 
 
 def describe_years(years: list[int]) -> str:
@@ -157,73 +252,52 @@ def describe_years(years: list[int]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-
-SOURCE = ("Department for Education, Children looked after in England: SFR underlying data 2010-2017 "
-          "(column CLA_Secure; 2010 codes K1+K2) and explore-education-statistics releases to 2023 and 2024 "
-          "(national placement type x locality tables); 2015 point transcribed from 'A focus on placement "
-          "location' (2024). Open Government Licence v3.0.")
-NOTES = ("Counts at 31 March, rounded by DfE to the nearest 10 (2010: nearest 100). Share placed outside = "
-         "outside / (inside + outside), computed from rounded counts, shown to 1 decimal place in the table. "
-         "Lines with different definitions are not joined. Years with no official value are left empty, not filled.")
-
-
-def _share_table(homes: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
-    rows = homes[homes.share_outside.notna()].copy()
-    rows["measure"] = rows.definition.map(lambda d: f"Children's homes: {d}")
-    kids = children.copy()
-    kids["measure"] = "All looked-after children (all placements)"
-    table = pd.concat([rows, kids], ignore_index=True)[["measure", "year", "release", "inside", "outside", "share_outside"]]
-    table["share_outside"] = table.share_outside.astype(float).round(1)
-    return table.sort_values(["measure", "year"]).reset_index(drop=True)
+SOURCE = ("Department for Education, Children looked after in England: national tables of SFR50/2017 (Table A2) and "
+          "the national characteristics files of the explore-education-statistics releases to 2022, 2023 and 2024; "
+          "for the other measures, SFR underlying data 2010-2017 and the national placement type x locality tables "
+          "of the releases to 2022-2024, and the 2015 point transcribed from 'A focus on placement location' "
+          "(2024). Open Government Licence v3.0.")
+NOTES = ("Counts at 31 March, rounded by DfE to the nearest 10. Share placed outside = outside / (inside + outside), "
+         "computed from rounded counts. Each release is drawn as its own line: no line joins two releases or two "
+         "measures. Years with no official value are left empty, not filled.")
 
 
-def share_chart(homes: pd.DataFrame, children: pd.DataFrame) -> str:
-    from . import charts
-    import altair as alt
+def release_chart(table: pd.DataFrame, *, y: str, y_title: str, title: str, name: str, description: str,
+                  y_format: str = ",.0f") -> str:
+    """One colour and shape per measure, one line per (measure, release): a year given by two releases shows
+    both values, and no line crosses from one release (or measure) to another."""
+    measures = list(dict.fromkeys(table.measure))
+    scale = dict(domain=measures)
+    shown = table.assign(**{y: table[y].astype(float)}, key=table.measure + " | " + table.release)
+    tooltip = [alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
+               alt.Tooltip(f"{y}:Q", title=y_title, format=y_format), alt.Tooltip("release:N", title="Release")]
+    if "headline" in shown:
+        tooltip.append(alt.Tooltip("headline:N", title="Headline value for the year"))
+    base = alt.Chart(shown).encode(
+        x=alt.X("year:Q", title="Year (at 31 March)", scale=alt.Scale(zero=False, nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=charts.PALETTE[: len(measures)], **scale),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
+        shape=alt.Shape("measure:N", scale=alt.Scale(range=charts.SHAPES[: len(measures)], **scale), legend=None),
+        strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(range=charts.DASHES[: len(measures)], **scale),
+                                  legend=None),
+        detail="key:N", tooltip=tooltip)
+    chart = (base.mark_line() + base.mark_point(size=70, filled=True, opacity=1)).properties(
+        title=alt.Title(title, anchor="start"), width="container", height=320)
+    columns = [c for c in ("measure", "year", "release", "headline", "inside", "outside", "all", y) if c in shown]
+    data = table[list(dict.fromkeys(columns))].copy()
+    if "share_outside" in data:
+        data["share_outside"] = data.share_outside.astype(float).round(1)
+    return charts.figure(chart, name=name, description=description, source=SOURCE, notes=NOTES,
+                         table=data.rename(columns={"share_outside": "outside (%)"}))
 
-    table = _share_table(homes, children)
-    chart = charts.line_chart(
-        table.assign(inside=table.inside.astype(float), outside=table.outside.astype(float)),
-        x="year", y="share_outside", series="measure", y_title="Placed outside the council boundary (%)",
-        y_format=".0f",
-        title="A larger share of children in children's homes than of all looked-after children live outside their council",
-        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
-                 alt.Tooltip("share_outside:Q", title="Outside (%)", format=".1f"),
-                 alt.Tooltip("outside:Q", title="Children outside", format=",.0f"),
-                 alt.Tooltip("release:N", title="Release")],
-    )
-    homes_rows = table[table.measure.str.startswith("Children's homes")]
-    last = homes_rows.sort_values("year").iloc[-1] if len(homes_rows) else None
-    description = ("Line chart of the percentage of children placed outside their council's boundary, by year. "
-                   + (f"Latest children's-homes value: {last.share_outside:.0f}% in {last.year}. " if last is not None else "")
-                   + "All looked-after children are shown for comparison.")
-    return charts.figure(chart, name="share-outside", description=description, source=SOURCE, notes=NOTES,
-                         table=table.rename(columns={"share_outside": "outside (%)"}))
 
-
-def number_chart(homes: pd.DataFrame) -> str:
-    from . import charts
-    import altair as alt
-
-    long = []
-    for _, row in homes.iterrows():
-        if pd.notna(row["all"]) and row.series != "Transcribed, by locality":
-            long.append({"measure": f"All in {row.definition.lower()}", "year": row.year, "children": row["all"], "release": row.release})
-        if pd.notna(row.outside):
-            label = f"Outside the boundary: {row.definition.lower()}"
-            long.append({"measure": label, "year": row.year, "children": row.outside, "release": row.release})
-    table = pd.DataFrame(long).sort_values(["measure", "year"]).reset_index(drop=True)
-    table["children"] = table.children.astype(int)
-    chart = charts.line_chart(
-        table, x="year", y="children", series="measure", y_title="Children (number, at 31 March)",
-        title="More children live in children's homes, and more of them outside their council",
-        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
-                 alt.Tooltip("children:Q", title="Children", format=",.0f"),
-                 alt.Tooltip("release:N", title="Release")],
-    )
-    description = ("Line chart of the number of children in children's homes by year, in total and placed outside "
-                   "their council's boundary, with one line per definition used by the official files.")
-    return charts.figure(chart, name="number-outside", description=description, source=SOURCE, notes=NOTES, table=table)
+def series_table(series: pd.DataFrame) -> pd.DataFrame:
+    """Every (year, release) of the series, for the page and for the charts' data."""
+    table = series.assign(headline=series.is_headline.map({True: "yes", False: "no (superseded)"}))
+    return table[["measure", "year", "release", "published", "table", "inside", "outside", "all", "share_outside",
+                  "headline"]]
 
 
 def parameters_note(first_year: int, last_year: int) -> str:

@@ -37,7 +37,7 @@ SCHEMA = {
     "claims_missing": WINDOW,
     "claims_regional": WINDOW,
     "claims_cost": WINDOW,
-    "growth": {**WINDOW, "series": ["all_children", "homes_official", "homes_wider", "homes_total", "cited"]},
+    "growth": {**WINDOW, "series": ["childrens_homes", "all_children", "homes_total"]},
     "register": {},
     "methods": {},
     "revisions": {},

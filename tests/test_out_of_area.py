@@ -1,4 +1,4 @@
-"""Chapter 1's figures, checked against the extract read independently with the csv module."""
+"""Chapter 1's figures, checked against the extracts read independently with the csv module."""
 
 import csv
 
@@ -8,49 +8,109 @@ from sentaway import out_of_area, params
 from sentaway.paths import DATA
 
 
-def _value(year, release, placement, locality):
+def _published():
+    with open(DATA / "release_dates.csv", newline="", encoding="utf-8") as handle:
+        return {r["release"]: r["published"] for r in csv.DictReader(handle)}
+
+
+def _series():
+    """(year, release) -> {inside, outside}: Table A2 rows for children's homes, then the characteristics rows."""
+    found = {}
+    with open(DATA / "sfr50_national_tables.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if r["table"] == "A2" and r["placement"] == "childrens_homes" and r["locality"] in ("inside", "outside"):
+                found.setdefault((int(r["year"]), r["release"]), {})[r["locality"]] = int(r["value"])
     with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
-            if (r["year"], r["release"], r["placement"], r["locality"], r["geographic_level"], r["provider"]) == (
-                    str(year), release, placement, locality, "national", "all"):
-                return int(r["value"])
-    raise KeyError((year, release, placement, locality))
+            if (r["placement"], r["geographic_level"], r["provider"]) == ("childrens_homes", "national", "all") \
+                    and r["locality"] in ("inside", "outside"):
+                found.setdefault((int(r["year"]), r["release"]), {})[r["locality"]] = int(r["value"])
+    return found
 
 
-def test_share_outside_for_childrens_homes_2024():
-    homes = out_of_area.homes_by_locality()
-    row = homes[(homes.year == 2024) & (homes.definition == "Secure homes and children's homes")].iloc[0]
-    outside = _value(2024, "CLA 2024 (EES)", "secure_childrens_homes", "outside")
-    inside = _value(2024, "CLA 2024 (EES)", "secure_childrens_homes", "inside")
-    assert row.outside == outside
-    assert row.share_outside == pytest.approx(100 * outside / (inside + outside))
+def _all_children(year, release):
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        values = {r["locality"]: int(r["value"]) for r in csv.DictReader(handle)
+                  if (r["year"], r["release"], r["placement"], r["geographic_level"], r["provider"]) ==
+                  (str(year), release, "all", "national", "all") and r["value"] and "net" not in r["source_file"]}
+    return values
 
 
-def test_definitions_are_kept_apart_and_no_year_is_filled():
-    homes = out_of_area.homes_by_locality()
-    assert not homes.duplicated(["year", "definition"]).any()
-    split = homes[homes.series == "Official, by locality"]
-    # The provider x locality files start in 2018 (release to 2022); no year is filled from another release.
-    assert split.year.min() == 2018
-    assert set(split[split.year == 2018].release) == {"CLA 2022 (EES)"}
+def test_the_chapter_series_runs_2013_2024_with_every_release():
+    found = _series()
+    table = out_of_area.series_by_release(2010, 2024)
+    assert sorted(table.year.unique()) == list(range(2013, 2025))
+    assert {(int(r.year), r.release) for r in table.itertuples()} == set(found)
+    for r in table.itertuples():
+        assert (r.inside, r.outside) == (found[(r.year, r.release)]["inside"], found[(r.year, r.release)]["outside"])
 
 
-def test_all_children_share_2012_matches_the_sfr():
-    table = out_of_area.all_children_by_locality()
-    row = table[table.year == 2012].iloc[0]
-    outside = _value(2012, "SFR20/2012", "all", "outside")
-    inside = _value(2012, "SFR20/2012", "all", "inside")
-    assert row.share_outside == pytest.approx(100 * outside / (inside + outside))
+def test_headline_is_the_latest_release_and_disagreements_are_named():
+    found, published = _series(), _published()
+    latest = {}
+    for (year, release) in found:
+        if year not in latest or published[release] > published[latest[year]]:
+            latest[year] = release
+    table = out_of_area.series_by_release(2010, 2024)
+    head = table[table.is_headline]
+    assert dict(zip(head.year, head.release)) == latest
+    differ = sorted({y for (y, _) in found if len({tuple(v.values()) for (yy, _), v in found.items() if yy == y}) > 1})
+    h = out_of_area.headline(table, out_of_area.other_measures(2010, 2024), 2010, 2024)
+    assert h.disagreement_years == out_of_area.describe_years(differ)
+    inside, outside = found[(2024, latest[2024])]["inside"], found[(2024, latest[2024])]["outside"]
+    assert (h.series_last_year, h.series_last_outside) == (2024, outside)
+    assert h.series_last_share == pytest.approx(100 * outside / (inside + outside))
+    first = found[(2013, latest[2013])]
+    assert h.series_first_share == pytest.approx(100 * first["outside"] / (first["inside"] + first["outside"]))
+    assert h.years_without_series == "2010-2012"
+    spread = max(max(v["outside"] for (yy, _), v in found.items() if yy == y)
+                 - min(v["outside"] for (yy, _), v in found.items() if yy == y) for y in {y for y, _ in found})
+    assert h.disagreement_max_outside == spread
+
+
+def test_all_children_share_matches_the_sfr():
+    h = out_of_area.headline(out_of_area.series_by_release(2010, 2024), out_of_area.other_measures(2010, 2024),
+                             2010, 2024)
+    v = _all_children(h.all_first_year, "SFR21/2011")
+    assert h.all_first_share == pytest.approx(100 * v["outside"] / (v["inside"] + v["outside"]))
+
+
+def test_every_measure_is_named_in_words_and_none_is_called_childrens_homes_alone():
+    others = out_of_area.other_measures(2010, 2024)
+    assert set(others.measure) <= set(out_of_area.MEASURES.values())
+    for key, words in out_of_area.MEASURES.items():
+        assert "alone" not in words.lower()
+        if key not in ("series", "all_children"):
+            assert "wider group" in words
+    assert out_of_area.MEASURES["series"].lower() == out_of_area.homes_series.DEFINITION.lower()
+
+
+def test_no_line_joins_two_releases_or_two_measures(monkeypatch):
+    captured = {}
+    monkeypatch.setattr(out_of_area.charts, "figure", lambda chart, **kw: captured.setdefault("chart", chart) and "")
+    table = out_of_area.series_table(out_of_area.series_by_release(2010, 2024))
+    out_of_area.release_chart(table, y="outside", y_title="t", title="t", name="t", description="t")
+    spec = captured["chart"].to_dict()
+    line = next(layer for layer in spec["layer"] if layer["mark"] in ("line", {"type": "line"}))
+    detail = (line.get("encoding") or spec["encoding"])["detail"]["field"]
+    rows = next(iter(spec["datasets"].values()))
+    groups = {}
+    for row in rows:
+        groups.setdefault(row[detail], set()).add((row["measure"], row["release"]))
+    assert all(len(v) == 1 for v in groups.values()) and len(groups) == table.release.nunique()
+
+
+def test_a_window_with_no_series_year_is_refused_with_the_years_it_has():
+    with pytest.raises(ValueError, match="no year in 2010-2012; it runs 2013-2024"):
+        out_of_area.headline(out_of_area.series_by_release(2010, 2012), out_of_area.other_measures(2010, 2012),
+                             2010, 2012)
 
 
 def test_headlines_follow_the_window():
-    homes = out_of_area.homes_by_locality()
-    children = out_of_area.all_children_by_locality()
-    wide = out_of_area.headlines(homes, children, 2010, 2024)
-    narrow = out_of_area.headlines(out_of_area.window(homes, 2012, 2021), out_of_area.window(children, 2012, 2021), 2012, 2021)
-    assert wide["homes_last_year"] == 2024 and narrow["homes_last_year"] == 2021
-    assert narrow["all_first_year"] == 2012
-    assert narrow["years_without_split"] == "2012-2017"
+    narrow = out_of_area.headline(out_of_area.series_by_release(2012, 2021), out_of_area.other_measures(2012, 2021),
+                                  2012, 2021)
+    assert (narrow.series_first_year, narrow.series_last_year, narrow.all_first_year) == (2013, 2021, 2012)
+    assert narrow.years_without_series == "2012"
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -72,3 +132,10 @@ def test_describe_years():
     assert out_of_area.describe_years([2010, 2011, 2012, 2016, 2018]) == "2010-2012, 2016 and 2018"
     assert out_of_area.describe_years([]) == "none"
     assert out_of_area.describe_years([2015]) == "2015"
+
+
+@pytest.mark.parametrize("page", ["out_of_area", "growth"])
+def test_no_other_definition_is_called_childrens_homes_alone(site, page):
+    text = (site / f"book/executed/{page}.html").read_text(encoding="utf-8").replace("’", "'").lower()
+    assert "children's homes alone" not in text
+    assert "children in children's homes subject to children's homes regulations" in text

@@ -84,7 +84,8 @@ def test_chart_tooltips_work(site, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(browser, 20).until(
-        lambda d: d.execute_script("return document.querySelectorAll('figure.sa-chart.sa-drawn').length") == 2)
+        lambda d: d.execute_script("return document.querySelectorAll('figure.sa-chart.sa-drawn').length"
+                                   " === document.querySelectorAll('figure.sa-chart').length"))
     point = browser.find_element("css selector", "#chart-share-outside .mark-symbol path")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", point)
     ActionChains(browser).move_to_element(point).perform()
