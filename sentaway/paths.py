@@ -23,11 +23,17 @@ def transcribed_dir() -> Path:
 READS_ENV = "SENTAWAY_DATA_READS"
 
 
-def data_file(name: str) -> Path:
-    """The path of data/<name>, noting the read where the build asked (so a notebook re-runs only when a
-    file it actually read changes)."""
+def note_read(rel: str) -> None:
+    """Note that this run read the repository's file `rel` ("data/x.csv", "book/words/x.yml"), where the
+    build asked ($SENTAWAY_DATA_READS): the file is then part of the notebook's cache key, so the notebook
+    re-runs only when a file it actually read changes."""
     log = os.environ.get(READS_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(name + "\n")
+            handle.write(rel + "\n")
+
+
+def data_file(name: str) -> Path:
+    """The path of data/<name>, noting the read (note_read)."""
+    note_read(f"data/{name}")
     return DATA / name
