@@ -188,3 +188,19 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     assert (kept["finished"], kept["key"], kept["side"]) == (record["finished"], record["key"], record["side"])
     assert "new prose merged in this build" in (root / "book/executed/build_status.md").read_text()
     assert _plan(root) == ([], [])
+
+
+def test_a_run_notes_every_repository_file_it_reads_and_nothing_it_writes(tmp_path):
+    log = tmp_path / "reads.txt"
+    code = ("import sentaway, pandas\n"
+            "from pathlib import Path\n"
+            "Path('book/templates/changes.html.j2').read_text()\n"  # read without data_file or words
+            "pandas.read_csv('data/claims.csv', nrows=1)\n"
+            "import sentaway.words\n"  # the package's own source: its modules are listed by the build instead
+            "Path('_build/tmp-cache-test.txt').write_text('x')\n"  # the build's folders are not inputs
+            "Path('_build/tmp-cache-test.txt').unlink()\n")
+    env = {k: v for k, v in os.environ.items() if k != sidefiles.ENV}
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, text=True, capture_output=True, timeout=120,
+                            env={**env, READS_ENV: str(log), "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert sorted(set(log.read_text().split())) == ["book/templates/changes.html.j2", "data/claims.csv"]
