@@ -2,9 +2,10 @@
 
 - A notebook runs only when its cache key changed. The key covers what its outputs depend on and
   nothing else: its code cells (source, and the tags that change how they run), its parameters, the
-  data/ and book/words/ files its last run read (sentaway.paths.note_read), the source of the package
-  modules its last run imported (listed by a last cell the build adds, then removes), the pinned
-  requirements and the Python version. A stale page can never be published from old inputs.
+  repository files its last run read (data/, book/words/...; noted in the kernel by sentaway.paths),
+  the source of the package modules its last run imported (listed by a last cell the build adds, then
+  removes), the pinned requirements and the Python version. A stale page can never be published from
+  old inputs, and an edit to a module no chapter imports (publishing code) re-runs nothing.
 - A notebook whose code is unchanged but whose prose (markdown) changed is not executed: its cached
   output gets the new markdown cells (code cells and their outputs kept), as jupyter-cache does.
 - Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with
@@ -130,7 +131,7 @@ def requirements_hash() -> str:
 def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=()) -> str:
     """What a notebook's output depends on, and nothing else: its code cells, its parameters, the data files
     (`reads`, names in data/) and other repository files (`files`: book/words/...) its last run read, as
-    sentaway.paths.note_read recorded them, the source of the package modules its last run imported
+    sentaway.paths noted them, the source of the package modules its last run imported
     (`modules`: sentaway/....py), the pinned requirements and the Python version."""
     parts = {
         "code": code_hash(notebook),
@@ -232,7 +233,7 @@ def merge_prose(notebook: Path, cached: Path, target: Path) -> None:
         elif cell.cell_type == "code":
             ran.append(cell)
     if [c.source for c in ran] != [c.source for c in source.cells if c.cell_type == "code"]:
-        raise BuildError(f"{_shown(cached)} does not hold the code of {_shown(notebook)}; run `make book --force`")
+        raise BuildError(f"{_shown(cached)} does not hold the code of {_shown(notebook)}; run `python -m sentaway.build --force`")
     cells, done = list(injected.get(0, [])), 0
     for cell in source.cells:
         if cell.cell_type != "code":
