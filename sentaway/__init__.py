@@ -4,3 +4,7 @@ The package holds every piece of logic the book uses; notebooks call it and expl
 """
 
 __version__ = "0.1.0"
+
+from .paths import watch_reads as _watch_reads  # noqa: E402
+
+_watch_reads()  # only in a run `make book` started: the repository files it reads join its cache key

@@ -1,7 +1,13 @@
 """`python -m sentaway.build`: execute each chapter notebook with papermill, then build the HTML.
 
-- A notebook runs only when its cache key changed: the notebook itself, its parameters, the data/
-  extracts and the package source (a stale page can never be published from old inputs).
+- A notebook runs only when its cache key changed. The key covers what its outputs depend on and
+  nothing else: its code cells (source, and the tags that change how they run), its parameters, the
+  repository files its last run read (data/, book/words/...; noted in the kernel by sentaway.paths),
+  the source of the package modules its last run imported (listed by a last cell the build adds, then
+  removes), the pinned requirements and the Python version. A stale page can never be published from
+  old inputs, and an edit to a module no chapter imports (publishing code) re-runs nothing.
+- A notebook whose code is unchanged but whose prose (markdown) changed is not executed: its cached
+  output gets the new markdown cells (code cells and their outputs kept), as jupyter-cache does.
 - Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with
   its run and moved into book/executed/ together with its output, only when it succeeded; their
   checksums are part of its cache entry, so a deleted or altered one re-runs it.
@@ -34,6 +40,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -53,6 +60,16 @@ KEYS = BUILD / "keys"
 SITE = BUILD / "html"
 TMP = BUILD / "tmp"
 SITE_RECORD = BUILD / "site.json"
+REQUIREMENTS = REPO / "requirements.txt"
+# Cell tags that change whether or how a code cell runs (papermill, nbclient); other tags only change the page.
+EXECUTION_TAGS = {"parameters", "raises-exception", "skip-execution"}
+MODULES_TAG = "sentaway-modules"
+# Added as the last cell of every run, and removed from its output: lists the package modules the run imported.
+MODULES_CELL = """import sys as _sys
+with open({log!r}, "w", encoding="utf-8") as _log:
+    _log.writelines(_m.__file__ + "\\n" for _n, _m in list(_sys.modules.items())
+                    if (_n == "sentaway" or _n.startswith("sentaway.")) and getattr(_m, "__file__", None))
+"""
 
 
 class BuildError(RuntimeError):
@@ -80,17 +97,57 @@ def _data_hash(names: list[str]) -> str:
     return digest.hexdigest()
 
 
-def notebook_key(notebook: Path, parameters: dict, reads: list[str]) -> str:
-    """What a notebook's output depends on: itself, its parameters, the data files it read (as recorded by
-    sentaway.paths.data_file during its last run), the package source and the book's words files."""
+def _repo_hash(rels) -> str:
+    """Files named relative to the repository (a missing one hashes as missing, so it changes the key)."""
+    digest = hashlib.sha256()
+    for rel in sorted(set(rels)):
+        path = REPO / rel
+        digest.update(rel.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    return digest.hexdigest()
+
+
+def _cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def code_hash(notebook: Path) -> str:
+    """The notebook's code cells in order: their source and the tags that change how they run. Markdown,
+    raw cells, outputs and other metadata (remove-input, notebook metadata) do not change what it computes."""
+    code = [(_text(c["source"]), sorted(set(c.get("metadata", {}).get("tags", [])) & EXECUTION_TAGS))
+            for c in _cells(notebook) if c["cell_type"] == "code"]
+    return hashlib.sha256(json.dumps(code).encode()).hexdigest()
+
+
+def requirements_hash() -> str:
+    """The pinned requirements, without comments and blank lines (they change nothing that is installed)."""
+    lines = [line.split("#", 1)[0].strip() for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines()]
+    return hashlib.sha256("\n".join(line for line in lines if line).encode()).hexdigest()
+
+
+def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=()) -> str:
+    """What a notebook's output depends on, and nothing else: its code cells, its parameters, the data files
+    (`reads`, names in data/) and other repository files (`files`: book/words/...) its last run read, as
+    sentaway.paths noted them, the source of the package modules its last run imported
+    (`modules`: sentaway/....py), the pinned requirements and the Python version."""
     parts = {
-        "notebook": _hash_files([notebook]),
+        "code": code_hash(notebook),
         "parameters": json.dumps(parameters, sort_keys=True),
         "data": _data_hash(reads),
-        "package": _hash_files((REPO / "sentaway").rglob("*.py")),
-        "words": _hash_files((REPO / "book" / "words").glob("*.yml")),  # sentences code fills in (sentaway.words)
+        "files": _repo_hash(files),
+        "modules": _repo_hash(modules),
+        "requirements": requirements_hash(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def run_inputs(record: dict) -> dict:
+    """The inputs a run recorded, as notebook_key takes them."""
+    return {name: record.get(name, []) for name in ("reads", "files", "modules")}
 
 
 def site_key() -> str:
@@ -124,16 +181,72 @@ def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
         ) from None
 
 
-def _hide_injected_parameters(path: Path) -> None:
-    """Papermill's injected cell would show as code on the page; the page states its parameters itself."""
+def _with_modules_cell(notebook: Path, staged: Path, log: Path) -> None:
+    """A copy of the notebook with a last cell that lists the package modules the run imported into `log`."""
     import nbformat
 
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
+    copy = nbformat.read(notebook, as_version=4)
+    copy.cells.append(nbformat.v4.new_code_cell(MODULES_CELL.format(log=str(log)),
+                                                metadata={"tags": [MODULES_TAG, "remove-cell"]}))
+    nbformat.write(copy, staged)
+
+
+def _finish_output(path: Path, notebook: Path) -> None:
+    """Papermill's injected cell would show as code on the page (the page states its parameters itself);
+    the build's own last cell goes; the output names the notebook it came from, not the staged copy."""
+    import nbformat
+
+    output = nbformat.read(path, as_version=4)
+    output.cells = [c for c in output.cells if MODULES_TAG not in c.metadata.get("tags", [])]
+    for cell in output.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
-    nbformat.write(notebook, path)
+    if "papermill" in output.metadata:
+        output.metadata.papermill["input_path"] = str(notebook)
+    nbformat.write(output, path)
+
+
+def _imported(log: Path, notebook: Path) -> list[str]:
+    """The package modules a run imported, as paths relative to the repository."""
+    package = REPO / "sentaway"
+    found = set()
+    for line in log.read_text(encoding="utf-8").splitlines():
+        path = Path(line).resolve()
+        if not path.is_relative_to(package):
+            raise BuildError(f"{_shown(notebook)} imported the package from {path.parent}, not from {package}")
+        found.add(path.relative_to(REPO).as_posix())
+    return sorted(found)
+
+
+def merge_prose(notebook: Path, cached: Path, target: Path) -> None:
+    """Write to `target` the notebook's current cells with the cached run's code cells (outputs, execution
+    counts) in place of its own, and papermill's parameters cell where that run had it: what a run would
+    give when only the prose changed (the code cells, compared in order, must be the ones that ran)."""
+    import nbformat
+
+    source, old = nbformat.read(notebook, as_version=4), nbformat.read(cached, as_version=4)
+    ran, injected = [], {}  # injected: papermill's cells, by the number of code cells before them
+    for cell in old.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            injected.setdefault(len(ran), []).append(cell)
+        elif cell.cell_type == "code":
+            ran.append(cell)
+    if [c.source for c in ran] != [c.source for c in source.cells if c.cell_type == "code"]:
+        raise BuildError(f"{_shown(cached)} does not hold the code of {_shown(notebook)}; run `python -m sentaway.build --force`")
+    cells, done = list(injected.get(0, [])), 0
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        merged = ran[done]  # its outputs; its tags (remove-input...) are the notebook's own
+        merged.metadata = nbformat.from_dict({**cell.metadata, **{k: merged.metadata[k] for k in ("execution", "papermill")
+                                                                   if k in merged.metadata}})
+        done += 1
+        cells += [merged] + injected.get(done, [])
+    source.cells = cells
+    source.metadata.update({k: old.metadata[k] for k in ("kernelspec", "language_info", "papermill") if k in old.metadata})
+    nbformat.write(source, target)
 
 
 def _record(path: Path) -> dict:
@@ -143,18 +256,21 @@ def _record(path: Path) -> dict:
         return {}
 
 
-def write_status_page(ran: list[str]) -> None:
+def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
     """book/executed/build_status.md: each notebook, its parameters, run time and result, from this build."""
     lines = ["# Build status", "",
              "Every chapter is a notebook executed with papermill before the HTML is built. A build in which any "
              "notebook fails stops with the notebook and cell named, and is not published: every notebook listed "
-             "here passed. A notebook whose inputs (its own text, its parameters, the data files and the package "
-             "code) are unchanged since its last run is not run again; its cached output is used.", "",
+             "here passed. A notebook whose inputs (its code cells, its parameters, the data and words files it read, "
+             "the package modules it imported, the pinned requirements and the Python version) are unchanged "
+             "since its last run is not run again: its cached output is used, with its prose as it now is.", "",
              "| Notebook | Parameters | Result | Run time | Last run |", "| --- | --- | --- | --- | --- |"]
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         record = _record(KEYS / f"{notebook.stem}.json")
         params = ", ".join(f"`{k} = {v!r}`" for k, v in record.get("parameters", {}).items()) or "none"
-        result = "passed, run in this build" if notebook.stem in ran else "passed, cached (inputs unchanged)"
+        result = ("passed, run in this build" if notebook.stem in ran else
+                  "passed, cached (inputs unchanged; new prose merged in this build)" if notebook.stem in merged else
+                  "passed, cached (inputs unchanged)")
         lines.append(f"| `notebooks/{notebook.name}` | {params} | {result} | {record.get('seconds', '?')} s | {record.get('finished', '?')} |")
     lines += ["", f"Built with Sent Away {__version__} on {dt.date.today().isoformat()}."]
     text = "\n".join(lines) + "\n"
@@ -163,22 +279,32 @@ def write_status_page(ran: list[str]) -> None:
         page.write_text(text)
 
 
-def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, list[str], str]:
+def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, dict, str]:
     """Run one notebook into a staging folder: its output notebook and every side file it writes.
-    Returns its run time, the data files it read and the staging folder; the main process moves the
-    staged files into place (so a build interrupted at any point never leaves a half-swapped notebook)."""
+    Returns its run time, the inputs it read and imported (run_inputs) and the staging folder; the main
+    process moves the staged files into place (so a build interrupted at any point never leaves a
+    half-swapped notebook)."""
     start = time.monotonic()
     TMP.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f"{notebook.stem}-", dir=TMP))
-    staged = stage / output.name
-    reads = stage / "reads.txt"
+    staged, source = stage / output.name, stage / "input.ipynb"
+    reads, modules = stage / "reads.txt", stage / "modules.txt"
     reads.touch()
     os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
     os.environ[sidefiles.ENV] = str(stage / "side")
-    run_notebook(notebook, parameters, staged)
-    _hide_injected_parameters(staged)
-    names = sorted(set(reads.read_text().split()))
-    return time.monotonic() - start, names, str(stage)
+    _with_modules_cell(notebook, source, modules)
+    try:
+        run_notebook(source, parameters, staged)
+    except BuildError as error:
+        raise BuildError(str(error).replace(_shown(source), _shown(notebook), 1)) from None
+    _finish_output(staged, notebook)
+    if not modules.is_file():
+        raise BuildError(f"{_shown(notebook)} ran, but its last cell (the list of modules it imported) did not")
+    read = sorted(set(reads.read_text(encoding="utf-8").split()))
+    inputs = {"reads": [r.removeprefix("data/") for r in read if r.startswith("data/")],
+              "files": [r for r in read if not r.startswith("data/")],
+              "modules": _imported(modules, notebook)}
+    return time.monotonic() - start, inputs, str(stage)
 
 
 def _sha(path: Path) -> str | None:
@@ -242,14 +368,15 @@ def prune_side_files() -> list[str]:
 
 
 def plan(force: bool = False) -> tuple[list, list]:
-    """(stale, fresh): notebooks to run, as (notebook, parameters, output, record file), and those to reuse."""
+    """(stale, fresh): notebooks to run, as (notebook, parameters, output, record file), and those to reuse
+    (of which those whose prose changed get it merged into their cached run: prose_changed)."""
     all_params = chapter_params.load()
     stale, fresh = [], []
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         parameters = all_params.get(notebook.stem, {})
         record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
         record = _record(record_file)
-        current = notebook_key(notebook, parameters, record.get("reads", []))
+        current = notebook_key(notebook, parameters, **run_inputs(record))
         if force or not output.exists() or record.get("key") != current or not side_files_intact(record) \
                 or record.get("output") != _sha(output):
             stale.append((notebook, parameters, output, record_file))
@@ -258,18 +385,43 @@ def plan(force: bool = False) -> tuple[list, list]:
     return stale, fresh
 
 
+def prose_changed(notebook: Path) -> bool:
+    """A fresh notebook (same key) whose file differs from the one its cached output was made from."""
+    return _record(KEYS / f"{notebook.stem}.json").get("source") != _sha(notebook)
+
+
+def rerender(notebook: Path) -> None:
+    """Merge a fresh notebook's new prose into its cached output (nothing is executed). The output is
+    replaced whole, then its record; an interruption in between leaves the notebook stale, never wrong."""
+    record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
+    TMP.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{notebook.stem}-", dir=TMP) as tmp:
+        merged = Path(tmp) / output.name
+        merge_prose(notebook, output, merged)
+        os.replace(merged, output)
+        record = {**_record(record_file), "source": _sha(notebook), "output": _sha(output)}
+        (Path(tmp) / "record.json").write_text(json.dumps(record))
+        os.replace(Path(tmp) / "record.json", record_file)
+
+
 def execute_notebooks(force: bool = False, workers: int | None = None) -> list[str]:
     """Run every notebook whose key changed, as many at once as there are cores (they are independent)."""
     EXECUTED.mkdir(parents=True, exist_ok=True)
     KEYS.mkdir(parents=True, exist_ok=True)
     stale, fresh = plan(force)
     total = len(stale) + len(fresh)
+    merged = []
     for notebook in fresh:
-        print(f"{_shown(notebook)}: unchanged, using the cached run", flush=True)
+        if prose_changed(notebook):
+            rerender(notebook)
+            merged.append(notebook.stem)
+            print(f"{_shown(notebook)}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
+        else:
+            print(f"{_shown(notebook)}: unchanged, using the cached run", flush=True)
     if not stale:
         # Nothing ran: the page from the build that made these outputs still describes them.
-        if not (EXECUTED / "build_status.md").exists():
-            write_status_page([])
+        if merged or not (EXECUTED / "build_status.md").exists():
+            write_status_page([], merged)
         return []
     workers = workers or min(len(stale), os.cpu_count() or 1)
     print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
@@ -283,14 +435,15 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         for done, job in enumerate(as_completed(jobs), start=1):
             notebook, parameters, output, record_file = jobs[job]
             try:
-                seconds, reads, stage = job.result()
+                seconds, inputs, stage = job.result()
             except BuildError as error:
                 failures.append(str(error))
                 print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
                 continue
             install(notebook, output, record_file, Path(stage), {
-                "key": notebook_key(notebook, parameters, reads), "reads": reads, "seconds": round(seconds, 1),
-                "parameters": parameters, "finished": dt.datetime.now().isoformat(timespec="seconds")})
+                "key": notebook_key(notebook, parameters, **inputs), **inputs, "source": _sha(notebook),
+                "seconds": round(seconds, 1), "parameters": parameters,
+                "finished": dt.datetime.now().isoformat(timespec="seconds")})
             ran.append(notebook.stem)
             print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
     except BaseException:
@@ -299,7 +452,7 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     pool.shutdown()
     if failures:
         raise BuildError("\n".join(failures))
-    write_status_page(ran)
+    write_status_page(ran, merged)
     return ran
 
 

@@ -1,6 +1,7 @@
 """Where things live: the repository, the committed extracts, and the raw official files."""
 
 import os
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,11 +24,43 @@ def transcribed_dir() -> Path:
 READS_ENV = "SENTAWAY_DATA_READS"
 
 
-def data_file(name: str) -> Path:
-    """The path of data/<name>, noting the read where the build asked (so a notebook re-runs only when a
-    file it actually read changes)."""
+def note_read(rel: str) -> None:
+    """Note that this run read the repository's file `rel` ("data/x.csv", "book/words/x.yml"), where the
+    build asked ($SENTAWAY_DATA_READS): the file is then part of the notebook's cache key, so the notebook
+    re-runs only when a file it actually read changes."""
     log = os.environ.get(READS_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(name + "\n")
+            handle.write(rel + "\n")
+
+
+def watch_reads() -> None:
+    """In a run the build started ($SENTAWAY_DATA_READS set): note every file of the repository the run
+    opens for reading (a template, anything package code reads without data_file), so none can be left
+    out of the cache key. The package's own source (its modules are listed by the build) and the build's
+    folders are not noted."""
+    if not os.environ.get(READS_ENV):
+        return
+    root = os.path.join(str(REPO), "")
+    skipped = tuple(os.path.join(root, part, "") for part in ("sentaway", "_build", ".venv", ".git"))
+    seen = set()
+    writing = os.O_WRONLY | os.O_RDWR
+
+    def hook(event, args):
+        if event != "open" or not isinstance(args[0], (str, os.PathLike)):
+            return
+        mode, flags = args[1], args[2] if len(args) > 2 else 0
+        if (mode is not None and any(m in mode for m in "wax+")) or (mode is None and (flags or 0) & writing):
+            return
+        path = os.path.abspath(os.fspath(args[0]))
+        if path.startswith(root) and not path.startswith(skipped) and path not in seen and os.path.isfile(path):
+            seen.add(path)
+            note_read(os.path.relpath(path, root).replace(os.sep, "/"))
+
+    sys.addaudithook(hook)
+
+
+def data_file(name: str) -> Path:
+    """The path of data/<name>, noting the read (note_read)."""
+    note_read(f"data/{name}")
     return DATA / name

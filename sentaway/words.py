@@ -6,7 +6,7 @@ from functools import lru_cache
 import yaml
 from jinja2 import Environment, StrictUndefined, UndefinedError
 
-from .paths import REPO
+from .paths import REPO, note_read
 
 FOLDER = REPO / "book" / "words"
 _ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
@@ -19,6 +19,7 @@ class WordsError(KeyError):
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
     path = FOLDER / f"{name}.yml"
+    note_read(f"book/words/{name}.yml")  # part of the reading notebook's cache key
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 

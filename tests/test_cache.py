@@ -1,0 +1,206 @@
+"""The notebook cache is exact: a notebook re-runs when something its outputs depend on changed (its code,
+a data or words file it read, a package module it imported, the pinned requirements, the Python version)
+and only then; an edit to its prose alone re-renders the page with the cached outputs, executing nothing.
+
+Most tests ask `build.plan()` in a temporary copy of the repository (the key reads the copy's own files);
+one builds the copy, for the prose edit."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sentaway import build, sidefiles
+from sentaway.paths import READS_ENV, REPO
+
+
+def _env(root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in (sidefiles.ENV, READS_ENV)}
+    return {**env, "PYTHONPATH": str(root)}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory, site):
+    """A copy of the built repository (its cached runs and site), with the same environment."""
+    root = tmp_path_factory.mktemp("cache") / "repo"
+    shutil.copytree(REPO, root, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "dist", ".pytest_cache", "__pycache__", ".lock", "tmp"))
+    (root / ".venv").symlink_to((REPO / ".venv").resolve())
+    assert _plan(root) == ([], []), "the copy's cache does not match its files: run `make book` first"
+    return root
+
+
+def _plan(root: Path) -> tuple[list[str], list[str]]:
+    """(notebooks to run, fresh notebooks whose prose changed), as the copy's own build plans them."""
+    code = ("import json; from sentaway import build; stale, fresh = build.plan(); "
+            "print(json.dumps([[n.stem for n, *_ in stale], [n.stem for n in fresh if build.prose_changed(n)]]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, text=True, capture_output=True, timeout=120,
+                            env=_env(root))
+    assert result.returncode == 0, result.stderr
+    stale, prose = json.loads(result.stdout)
+    return sorted(stale), sorted(prose)
+
+
+def _records(root: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in (root / "_build/keys").glob("*.json")}
+
+
+def _edited(root: Path, rel: str, change) -> tuple[list[str], list[str]]:
+    """The plan with one file of the copy changed, then the file restored."""
+    path = root / rel
+    original = path.read_bytes()
+    path.write_bytes(change(original))
+    assert path.read_bytes() != original
+    try:
+        return _plan(root)
+    finally:
+        path.write_bytes(original)
+
+
+def _comment(text: bytes) -> bytes:
+    return text + b"\n# an edited comment\n"
+
+
+def test_a_change_to_an_imported_module_reruns_exactly_the_notebooks_that_imported_it(root):
+    importers = {name for name, record in _records(root).items() if "sentaway/growth.py" in record["modules"]}
+    assert importers == {"growth"}  # the growth chapter, and no other, imports it
+    assert _edited(root, "sentaway/growth.py", _comment) == (["growth"], [])
+    everyone = {name for name, record in _records(root).items() if "sentaway/paths.py" in record["modules"]}
+    assert _edited(root, "sentaway/paths.py", _comment) == (sorted(everyone), []) and len(everyone) == 9
+
+
+def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):
+    imported = set().union(*(record["modules"] for record in _records(root).values()))
+    for rel in ("sentaway/site.py", "sentaway/release.py", "sentaway/build.py"):
+        assert rel not in imported
+        assert _edited(root, rel, _comment) == ([], [])
+
+
+def test_a_change_to_a_data_file_reruns_exactly_its_readers(root):
+    readers = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
+    assert readers and "out_of_area" not in readers
+    assert _edited(root, "data/s251_spend.csv", lambda t: t + b"\n") == (sorted(readers), [])
+
+
+def test_a_change_to_a_words_file_reruns_exactly_its_readers(root):
+    readers = {name for name, record in _records(root).items() if "book/words/verdicts.yml" in record["files"]}
+    assert readers and "growth" not in readers and "methods" not in readers
+    assert _edited(root, "book/words/verdicts.yml", _comment) == (sorted(readers), [])
+
+
+def test_a_changed_pin_in_requirements_reruns_every_notebook_and_a_comment_does_not(root):
+    def bump(text: bytes) -> bytes:
+        lines = text.decode().splitlines(keepends=True)
+        pinned = next(i for i, line in enumerate(lines) if "==" in line and not line.startswith("#"))
+        lines[pinned] = lines[pinned].rstrip("\n") + ".post1\n"
+        return "".join(lines).encode()
+
+    assert _edited(root, "requirements.txt", bump) == (sorted(_records(root)), [])
+    assert _edited(root, "requirements.txt", _comment) == ([], [])
+
+
+def test_the_python_version_is_part_of_the_key(monkeypatch):
+    notebook = build.NOTEBOOKS / "methods.ipynb"
+    before = build.notebook_key(notebook, {}, ["claims.csv"])
+    monkeypatch.setattr(build.platform, "python_version", lambda: "3.11.0")
+    assert build.notebook_key(notebook, {}, ["claims.csv"]) != before
+
+
+def _notebook(tmp_path: Path, cells, name="n.ipynb") -> Path:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = cells
+    path = tmp_path / name
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_only_code_and_the_tags_that_change_how_it_runs_are_in_the_code_hash(tmp_path):
+    new = nbformat.v4
+    base = [new.new_markdown_cell("Prose."), new.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            new.new_code_cell("print(x)")]
+    digest = build.code_hash(_notebook(tmp_path, base))
+    same = [new.new_markdown_cell("Other prose."), new.new_markdown_cell("More."),
+            new.new_code_cell("x = 1", metadata={"tags": ["parameters", "remove-cell"]}),
+            new.new_code_cell("print(x)", metadata={"tags": ["remove-input"]})]
+    assert build.code_hash(_notebook(tmp_path, same, "same.ipynb")) == digest
+    for cells in ([base[0], new.new_code_cell("x = 1"), base[2]],  # no parameters cell: papermill injects first
+                  [base[0], base[1], new.new_code_cell("print(x)  # a comment")],
+                  [base[0], base[2], base[1]]):
+        assert build.code_hash(_notebook(tmp_path, cells, "other.ipynb")) != digest
+
+
+def test_merging_prose_keeps_every_output_and_puts_papermill_s_cell_where_a_run_puts_it(tmp_path):
+    notebook, cached = build.NOTEBOOKS / "out_of_area.ipynb", build.EXECUTED / "out_of_area.ipynb"
+    old = nbformat.read(cached, as_version=4)
+    unchanged = tmp_path / "unchanged.ipynb"
+    build.merge_prose(notebook, cached, unchanged)
+    merged = nbformat.read(unchanged, as_version=4)
+    assert [(c.id, c.cell_type, c.source, c.get("outputs")) for c in merged.cells] == \
+           [(c.id, c.cell_type, c.source, c.get("outputs")) for c in old.cells]
+    # New prose: a paragraph first, one more after the parameters cell, and the last markdown cell gone.
+    source = nbformat.read(notebook, as_version=4)
+    last = max(i for i, c in enumerate(source.cells) if c.cell_type == "markdown")
+    del source.cells[last]
+    source.cells.insert(0, nbformat.v4.new_markdown_cell("A new first paragraph."))
+    parameters = next(i for i, c in enumerate(source.cells) if "parameters" in c.metadata.get("tags", []))
+    source.cells.insert(parameters + 1, nbformat.v4.new_markdown_cell("After the parameters."))
+    edited = _notebook(tmp_path, source.cells, "edited.ipynb")
+    build.merge_prose(edited, cached, tmp_path / "merged.ipynb")
+    merged = nbformat.read(tmp_path / "merged.ipynb", as_version=4)
+    assert [c.source for c in merged.cells if c.cell_type == "markdown"] == \
+           [c.source for c in source.cells if c.cell_type == "markdown"]
+    assert [c.outputs for c in merged.cells if c.cell_type == "code"] == [c.outputs for c in old.cells if c.cell_type == "code"]
+    tags = [c.metadata.get("tags", []) for c in merged.cells]
+    injected = next(i for i, t in enumerate(tags) if "injected-parameters" in t)
+    assert "parameters" in tags[injected - 1] and merged.cells[injected + 1].source == "After the parameters."
+    # Code that is not the code that ran is refused, never merged.
+    source.cells[-1 if source.cells[-1].cell_type == "code" else parameters].source += "\n# changed"
+    with pytest.raises(build.BuildError, match="does not hold the code of"):
+        build.merge_prose(_notebook(tmp_path, source.cells, "code.ipynb"), cached, tmp_path / "no.ipynb")
+
+
+def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
+    name = "out_of_area"
+    path, executed = root / f"notebooks/{name}.ipynb", root / f"book/executed/{name}.ipynb"
+    before = nbformat.read(executed, as_version=4)
+    record = _records(root)[name]
+    notebook = nbformat.read(path, as_version=4)
+    sentence = "This sentence was added by the cache test and nothing was run."
+    cell = next(c for c in notebook.cells if c.cell_type == "markdown")
+    cell.source += f"\n\n{sentence}\n"
+    nbformat.write(notebook, path)
+    assert _plan(root) == ([], [name])
+    result = subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.build"], cwd=root, text=True,
+                            capture_output=True, timeout=900, env=_env(root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "notebooks: running" not in result.stdout and "[IPKernelApp]" not in result.stderr, result.stdout
+    assert f"notebooks/{name}.ipynb: only its prose changed" in result.stdout
+    assert sentence in (root / f"_build/html/book/executed/{name}.html").read_text(encoding="utf-8")
+    after = nbformat.read(executed, as_version=4)
+    assert [c.get("outputs") for c in after.cells if c.cell_type == "code"] == \
+           [c.get("outputs") for c in before.cells if c.cell_type == "code"]
+    kept = _records(root)[name]
+    assert (kept["finished"], kept["key"], kept["side"]) == (record["finished"], record["key"], record["side"])
+    assert "new prose merged in this build" in (root / "book/executed/build_status.md").read_text()
+    assert _plan(root) == ([], [])
+
+
+def test_a_run_notes_every_repository_file_it_reads_and_nothing_it_writes(tmp_path):
+    log = tmp_path / "reads.txt"
+    code = ("import sentaway, pandas\n"
+            "from pathlib import Path\n"
+            "Path('book/templates/changes.html.j2').read_text()\n"  # read without data_file or words
+            "pandas.read_csv('data/claims.csv', nrows=1)\n"
+            "import sentaway.words\n"  # the package's own source: its modules are listed by the build instead
+            "Path('_build/tmp-cache-test.txt').write_text('x')\n"  # the build's folders are not inputs
+            "Path('_build/tmp-cache-test.txt').unlink()\n")
+    env = {k: v for k, v in os.environ.items() if k != sidefiles.ENV}
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, text=True, capture_output=True, timeout=120,
+                            env={**env, READS_ENV: str(log), "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert sorted(set(log.read_text().split())) == ["book/templates/changes.html.j2", "data/claims.csv"]
