@@ -67,9 +67,9 @@ def _comment(text: bytes) -> bytes:
 
 
 def test_a_change_to_an_imported_module_reruns_exactly_the_notebooks_that_imported_it(root):
-    importers = {name for name, record in _records(root).items() if "sentaway/growth.py" in record["modules"]}
+    importers = {name for name, record in _records(root).items() if "sentaway/growth/rates.py" in record["modules"]}
     assert importers == {"growth"}  # the growth chapter, and no other, imports it
-    assert _edited(root, "sentaway/growth.py", _comment) == (["growth"], [])
+    assert _edited(root, "sentaway/growth/rates.py", _comment) == (["growth"], [])
     everyone = {name for name, record in _records(root).items() if "sentaway/paths.py" in record["modules"]}
     assert _edited(root, "sentaway/paths.py", _comment) == (sorted(everyone), []) and len(everyone) == 9
 
