@@ -21,24 +21,46 @@ SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [1, 0], [4, 4], [1, 0]]
 
 
+TITLE_CHARS = 46  # a title line fits a 342 px phone column at Vega's 13 px bold title font
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """A chart title as lines short enough for a phone (Vega does not wrap titles itself)."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def chart_title(text: str, subtitle: str = "") -> alt.Title:
+    """Titles start at the left, wrap for phones, and carry the y-axis's words as a subtitle, so the axis
+    needs no rotated title of its own and the plot keeps its width on a narrow screen."""
+    extra = dict(subtitle=wrap(subtitle, TITLE_CHARS + 8), subtitleFontSize=12, subtitleColor="#333") if subtitle else {}
+    return alt.Title(wrap(text), anchor="start", fontSize=14, offset=8, **extra)
+
+
 def line_chart(table: pd.DataFrame, *, x: str, y: str, series: str, y_title: str, title: str,
                tooltip: list[alt.Tooltip], y_format: str = ",.0f") -> alt.Chart:
     """Lines with points, one per series, told apart by colour, point shape and dash."""
     names = list(dict.fromkeys(table[series]))
     scale = dict(domain=names)
+    axis = dict(format=y_format)
+    largest = pd.to_numeric(table[y], errors="coerce").abs().max()
+    if largest >= 1e6:  # "1,100,000,000" would take a third of a phone's width: "1.1 bn", "250 m"
+        axis = dict(labelExpr="abs(datum.value) >= 1e9 ? format(datum.value / 1e9, '.3~f') + ' bn' : "
+                              "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, '.3~f') + ' m' : format(datum.value, ',')")
     encode = alt.Chart(table).encode(
         # Quantitative years, so a year with no official value shows as a gap rather than vanishing.
         x=alt.X(f"{x}:Q", title="Year (at 31 March)", scale=alt.Scale(zero=False, nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+        y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(**axis), scale=alt.Scale(zero=True)),
         color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=PALETTE[: len(names)], **scale),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         shape=alt.Shape(f"{series}:N", scale=alt.Scale(range=SHAPES[: len(names)], **scale), legend=None),
         strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(range=DASHES[: len(names)], **scale), legend=None),
         tooltip=tooltip,
     )
     chart = encode.mark_line() + encode.mark_point(size=70, filled=True, opacity=1)
-    return chart.properties(title=alt.Title(title, anchor="start"), width="container", height=320)
+    return chart.properties(title=chart_title(title, y_title), width="container", height=320)
 
 
 def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes: str,

@@ -49,23 +49,10 @@ def scale_table() -> str:
 
 
 def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
-    """The claims with verdicts. On the register page each row is the claim's anchor (#claim-<id>);
-    on a family page the rows link down to the evidence sections, which hold those anchors."""
-    body = []
-    for row in register.itertuples():
-        page = "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"
-        evidence = f'<a href="{page}#claim-{row.claim_id}">evidence</a>' if row.verdict != SCALE[-1][0] else ""
-        row_id = f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}"
-        cited = cited_text(row) if row.cited_value else "—"
-        body.append(
-            f'<tr id="{row_id}"><td><a href="#{row_id}" class="sa-anchor">{row.claim_id}</a></td>'
-            f"<td>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</td>"
-            f"<td>{html.escape(row.measure)} ({row.year})</td><td>{cited}</td><td>{official_text(row)}</td>"
-            f"<td>{badge(row.verdict)}</td><td>{evidence}</td></tr>")
-    # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
-    return ('<table class="sa-table sa-register" tabindex="0"><caption>All figures in the five source texts, with verdicts</caption>'
-            "<thead><tr><th>Claim</th><th>Said by</th><th>Measure (year)</th><th>Cited</th><th>Official</th>"
-            "<th>Verdict</th><th>Evidence</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+    """The claims with verdicts, as sentaway.register_view lays them out for readers and journalists."""
+    from . import claims, register_view
+
+    return register_view.register_table(register, badge, on_family_page=on_family_page, claims=claims.load())
 
 
 def cite_line(row, page: str) -> str:
@@ -120,7 +107,8 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     if "-" not in row.year and first_year <= int(row.year) <= last_year and unit in ("children", "incidents", "percent") and row.unit in ("children", "incidents", "reports", "percent"):
         table = pd.concat([table, pd.DataFrame([{"measure": f"Cited by {row.speaker} ({row.outlet})", "year": int(row.year),
                                                  "value": float(row.cited_value), "unit": unit, "release": "the claim"}])])
-    label = {"percent": "Per cent", "children": "Children", "incidents": "Incidents"}.get(unit, unit)
+    label = {"percent": "Per cent", "children": "Children", "incidents": "Incidents", "gbp": "Spending (£)",
+             "gbp_per_child": "Spending per child (£)"}.get(unit, unit)
     chart = charts.line_chart(
         table, x="year", y="value", series="measure", y_title=f"{label} (England)", y_format=",.0f",
         title=f"{row.claim_id}: the cited figure and the nearest official figures",

@@ -787,7 +787,7 @@ SOURCE = ("Department for Education, Children looked after in England: SFR under
 def _band(frame: pd.DataFrame, title: str):
     import altair as alt
     return alt.Chart(frame).mark_area(opacity=0.18, color="#0072B2").encode(
-        x="year:Q", y=alt.Y("lo:Q", title=title), y2="hi:Q")
+        x="year:Q", y=alt.Y("lo:Q", title=None), y2="hi:Q")
 
 
 def fit_chart(rows: pd.DataFrame, fit: pd.DataFrame, series: str) -> str:

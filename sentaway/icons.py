@@ -7,10 +7,15 @@ Font Awesome Free icons: CC BY 4.0 (https://fontawesome.com/license/free).
 """
 
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+# The theme's Font Awesome: a script (pydata-sphinx-theme 0.17: scripts/fontawesome.js; 0.15: vendor/fontawesome/
+# <version>/js/all.min.js), and in 0.15 also its stylesheet and three preloaded web fonts.
+SCRIPT = re.compile(r'\s*<script(?: defer)? src="[^"]*_static/(?:scripts/fontawesome\.js|vendor/fontawesome/[^"]*/all\.min\.js)[^"]*"></script>')
+EXTRAS = re.compile(r'\s*<link (?:href="[^"]*_static/vendor/fontawesome/[^"]*" rel="stylesheet"|rel="preload" as="(?:font|script)"[^>]*'
+                    r'(?:vendor/fontawesome/|fontawesome\.js)[^>]*)\s*/?>')
 CLASSES = re.compile(r'class="([^"]*\bfa-[^"]*)"')
 MODIFIERS = {"solid", "regular", "brands", "lg", "xl", "sm", "xs", "fw", "2x", "3x", "spin"}
 ICON = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9_]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]*","([^"]+)"\]')
@@ -62,7 +67,17 @@ def replace_in_site(outdir: Path, fontawesome_js: Path) -> None:
         static = match.group(0).split('src="', 1)[1].split("_static/")[0]
         link = f'\n    <link rel="stylesheet" type="text/css" href="{static}_static/{CSS_NAME}" />'
         text = text[:match.start()] + link + text[match.end():]
-        text = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*fontawesome\.js[^"]*"\s*/?>', "", text)
+        text = EXTRAS.sub("", text)
         page.write_text(text, encoding="utf-8")
     (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
     (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
+    shutil.rmtree(outdir / "_static" / "vendor" / "fontawesome", ignore_errors=True)
+
+
+def theme_script(static: Path) -> Path:
+    """The installed theme's Font Awesome script (its location differs between theme versions)."""
+    found = [static / "scripts" / "fontawesome.js"] + sorted(static.glob("vendor/fontawesome/*/js/all.min.js"))
+    for path in found:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"no Font Awesome script in the theme's static folder {static}")

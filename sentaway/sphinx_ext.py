@@ -30,10 +30,10 @@ def _finish(app, exception):
         import pydata_sphinx_theme
 
         from .csp import add_to_site
-        from .icons import replace_in_site
+        from .icons import replace_in_site, theme_script
 
-        theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts"
-        replace_in_site(Path(app.outdir), theme / "fontawesome.js")
+        static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+        replace_in_site(Path(app.outdir), theme_script(static))
         add_to_site(Path(app.outdir))
 
 
