@@ -6,7 +6,8 @@ import pandas as pd
 
 from . import __version__
 from .tables import html_table
-from .verdicts import SCALE, format_value
+from . import numbers
+from .verdicts import SCALE
 
 BADGE_CLASS = {name: f"sa-badge-{i}" for i, (name, _, _) in enumerate(SCALE)}
 SYMBOL = {name: symbol for name, _, symbol in SCALE}
@@ -39,8 +40,7 @@ def cited_text(row) -> str:
 def official_text(row) -> str:
     if row.official_value is None or pd.isna(row.official_value):
         return "—"
-    return format_value(float(row.official_value), row.official_unit) + (
-        "" if row.official_unit in ("percent", "gbp") else f" {row.official_unit}")
+    return numbers.value(float(row.official_value), row.official_unit)
 
 
 def scale_table() -> str:
@@ -64,7 +64,7 @@ def nearest_table(evidence) -> pd.DataFrame:
     frame = pd.DataFrame(evidence.nearest)
     if frame.empty:
         return frame
-    frame["shown"] = [format_value(v, u) for v, u in zip(frame.value, frame.unit)]
+    frame["shown"] = [numbers.value(v, u) for v, u in zip(frame.value, frame.unit)]
     return frame[["measure", "year", "shown", "release"]].rename(columns={"shown": "value"})
 
 

@@ -865,11 +865,8 @@ def cited_chart(result: dict) -> str:
 
 
 def html_table(table: pd.DataFrame, digits: int = 3) -> str:
-    shown = table.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else f"{v:,.{digits}f}")
-    return tables.html_table(shown)
+    """Numbers written by sentaway.numbers (no trailing zeros; p-values as "p < 0.001")."""
+    return tables.html_table(table, digits=digits)
 
 
 # ---------------------------------------------------------------- everything the chapter glues
