@@ -34,7 +34,21 @@ def _finish(app, exception):
 
         static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
         replace_in_site(Path(app.outdir), theme_script(static))
+        _focusable_table_wrappers(Path(app.outdir))
         add_to_site(Path(app.outdir))
+
+
+def _focusable_table_wrappers(outdir) -> None:
+    """The theme wraps Markdown tables in a div that scrolls sideways on a phone; keyboard users must be able
+    to focus it to scroll it (the book's own tables carry tabindex themselves)."""
+    wrapper = '<div class="pst-scrollable-table-container">'
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        if wrapper in text:
+            page.write_text(text.replace(wrapper, '<div class="pst-scrollable-table-container" tabindex="0">'),
+                            encoding="utf-8")
 
 
 def setup(app):

@@ -74,3 +74,12 @@ def phone():
     driver = _chrome(mobile=True)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def clean_print_browser(browser):
+    """The session's desktop browser, with print emulation and any size override undone afterwards."""
+    yield browser
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.set_window_size(1200, 2000)
