@@ -93,6 +93,30 @@ def evidence_block(row, evidence, page: str, build_date: str) -> str:
             "</section>")
 
 
+def finding_title(row, table: pd.DataFrame, unit: str) -> str:
+    """What the chart shows, in words computed from its points: how the longest official series moved, and
+    where the cited figure stands against the official one for its year (or that there is none)."""
+    official = table[table.release != "the claim"]
+    longest = official.groupby("measure", sort=False).size().idxmax()
+    rows = official[official.measure == longest].sort_values("year")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    a, b = float(first.value), float(last.value)
+    moved = "rose" if b > a * 1.005 else "fell" if b < a * 0.995 else "stayed about level"
+    shown = lambda v: numbers.value(v, unit)  # noqa: E731
+    words = (f"{longest} {moved} from {shown(a)} in {numbers.year(first.year)} to {shown(b)} in {numbers.year(last.year)}"
+             if moved != "stayed about level" else
+             f"{longest} stayed about level ({shown(a)} in {numbers.year(first.year)}, {shown(b)} in {numbers.year(last.year)})")
+    cited = table[table.release == "the claim"]
+    if not cited.empty:
+        said = cited.iloc[0]
+        same_year = official[official.year == said.year]
+        if same_year.empty:
+            words += f"; no official figure for {numbers.year(said.year)}, the year of the cited {shown(said.value)}"
+        else:
+            words += f"; cited {shown(said.value)} for {numbers.year(said.year)}"
+    return words[0].upper() + words[1:]
+
+
 def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     """The official figures nearest to the claim, with the cited figure beside them."""
     import altair as alt
@@ -104,14 +128,15 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     if len(points) < 2:
         return None
     table = pd.DataFrame(points)
-    if "-" not in row.year and first_year <= int(row.year) <= last_year and unit in ("children", "incidents", "percent") and row.unit in ("children", "incidents", "reports", "percent"):
+    same_unit = row.unit == unit or (row.unit, unit) == ("reports", "incidents")
+    if "-" not in row.year and first_year <= int(row.year) <= last_year and same_unit:
         table = pd.concat([table, pd.DataFrame([{"measure": f"Cited by {row.speaker} ({row.outlet})", "year": int(row.year),
                                                  "value": float(row.cited_value), "unit": unit, "release": "the claim"}])])
     label = {"percent": "Per cent", "children": "Children", "incidents": "Incidents", "gbp": "Spending (£)",
              "gbp_per_child": "Spending per child (£)"}.get(unit, unit)
     chart = charts.line_chart(
         table, x="year", y="value", series="measure", y_title=f"{label} (England)", y_format=",.0f",
-        title=f"{row.claim_id}: the cited figure and the nearest official figures",
+        title=finding_title(row, table, unit),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("value:Q", title=label, format=",.1f"), alt.Tooltip("release:N", title="Release")])
     return charts.figure(

@@ -790,6 +790,37 @@ def _band(frame: pd.DataFrame, title: str):
         x="year:Q", y=alt.Y("lo:Q", title=None), y2="hi:Q")
 
 
+def _fit_title(rows: pd.DataFrame, fit: pd.DataFrame, series: str) -> str:
+    """The chart's finding in words, from its own points: where the series went and the fitted yearly rate."""
+    from . import numbers
+
+    rows = rows.sort_values("year")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    fit = fit.sort_values("year")
+    years = float(fit.year.iloc[-1] - fit.year.iloc[0])
+    rate = 100 * ((fit.fitted.iloc[-1] / fit.fitted.iloc[0]) ** (1 / years) - 1) if years else 0.0
+    moved = "rose" if last["count"] > first["count"] else "fell"
+    return (f"{SERIES[series]} {moved} from {numbers.count(first['count'])} in {numbers.year(first.year)} to "
+            f"{numbers.count(last['count'])} in {numbers.year(last.year)}: {numbers.number(abs(rate), 1)}% a year "
+            f"on the fitted trend")
+
+
+def _forecast_title(frame: pd.DataFrame, facts: dict) -> str:
+    from . import numbers
+
+    later = frame[(frame.year > facts["oos_last"]) & frame.outside.notna() & frame.hi.notna()]
+    above = int((later.outside > later.hi).sum())
+    return (f"After {numbers.year(facts['oos_last'])}, {above} of {len(later)} official values lie above the "
+            "forecast's 95% prediction band")
+
+
+def _cited_title(cited: pd.DataFrame, band: pd.DataFrame) -> str:
+    merged = cited.merge(band[["year", "lo", "hi"]], on="year", how="left")
+    outside = int(((merged.outside < merged.lo) | (merged.outside > merged.hi)).sum())
+    return (f"{outside} of {len(merged)} cited figures lie outside the 95% band of the trend through the "
+            "official children's-homes points")
+
+
 def fit_chart(rows: pd.DataFrame, fit: pd.DataFrame, series: str) -> str:
     import altair as alt
 
@@ -800,7 +831,7 @@ def fit_chart(rows: pd.DataFrame, fit: pd.DataFrame, series: str) -> str:
                       "source": "model"})], ignore_index=True)
     y_title = "Children (number, at 31 March)"
     lines = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
-                              title=f"{SERIES[series]}: observed and fitted, with the 95% band of the fitted trend",
+                              title=_fit_title(rows, fit, series),
                               tooltip=[alt.Tooltip("line:N"), alt.Tooltip("year:Q", format="d"),
                                        alt.Tooltip("children:Q", format=",.0f"), alt.Tooltip("source:N")])
     chart = charts.with_band(_band(fit, y_title), lines)
@@ -825,8 +856,7 @@ def forecast_chart(frame: pd.DataFrame, facts: dict) -> str:
                       "children": frame.fitted[frame.year >= facts["oos_last"]].round(0)})], ignore_index=True)
     y_title = "Looked-after children placed outside their council"
     lines = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
-                              title="All looked-after children placed outside their council: trend, forecast and "
-                                    "what happened",
+                              title=_forecast_title(frame, facts),
                               tooltip=[alt.Tooltip("line:N"), alt.Tooltip("year:Q", format="d"),
                                        alt.Tooltip("children:Q", format=",.0f")])
     chart = charts.with_band(_band(frame[frame.part == "forecast"], y_title), lines)
@@ -851,7 +881,7 @@ def cited_chart(result: dict) -> str:
     ], ignore_index=True)
     y_title = "Children in children's homes placed outside their council"
     lines = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
-                              title="The cited figures against a trend through the official children's-homes points",
+                              title=_cited_title(c, band),
                               tooltip=[alt.Tooltip("line:N"), alt.Tooltip("year:Q", format="d"),
                                        alt.Tooltip("children:Q", format=",.0f")])
     chart = charts.with_band(_band(band, y_title), lines)

@@ -174,6 +174,39 @@ def _share_table(homes: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["measure", "year"]).reset_index(drop=True)
 
 
+def _share_title(table: pd.DataFrame) -> str:
+    """The finding in words from the chart's own rows: children's homes against all looked-after children,
+    in the latest year both have."""
+    from . import numbers
+
+    homes = table[table.measure.str.startswith("Children's homes")].dropna(subset=["share_outside"])
+    every = table[table.measure.str.startswith("All looked-after")].dropna(subset=["share_outside"])
+    years = sorted(set(homes.year) & set(every.year))
+    if not years:
+        return "Share of children placed outside their council's boundary"
+    year = years[-1]
+    h = homes[homes.year == year].sort_values("share_outside").iloc[-1]
+    a = every[every.year == year].iloc[0]
+    more = "more" if h.share_outside > a.share_outside else "fewer"
+    return (f"In {numbers.year(year)}, {numbers.percent(h.share_outside, 0)} of children in children's homes lived "
+            f"outside their council, {more} than the {numbers.percent(a.share_outside, 0)} of all looked-after children")
+
+
+def _number_title(table: pd.DataFrame) -> str:
+    from . import numbers
+
+    outside = table[table.measure.str.startswith("Outside")]
+    if outside.empty:
+        return "Children in children's homes, by year"
+    longest = outside.groupby("measure").size().idxmax()
+    rows = outside[outside.measure == longest].sort_values("year")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    moved = "rose" if last.children > first.children else "fell"
+    return (f"Children in children's homes placed outside their council {moved} from {numbers.count(first.children)} "
+            f"in {numbers.year(first.year)} to {numbers.count(last.children)} in {numbers.year(last.year)} "
+            f"({longest.split(': ', 1)[-1]})")
+
+
 def share_chart(homes: pd.DataFrame, children: pd.DataFrame) -> str:
     from . import charts
     import altair as alt
@@ -183,7 +216,7 @@ def share_chart(homes: pd.DataFrame, children: pd.DataFrame) -> str:
         table.assign(inside=table.inside.astype(float), outside=table.outside.astype(float)),
         x="year", y="share_outside", series="measure", y_title="Placed outside the council boundary (%)",
         y_format=".0f",
-        title="A larger share of children in children's homes than of all looked-after children live outside their council",
+        title=_share_title(table),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("share_outside:Q", title="Outside (%)", format=".1f"),
                  alt.Tooltip("outside:Q", title="Children outside", format=",.0f"),
@@ -213,7 +246,7 @@ def number_chart(homes: pd.DataFrame) -> str:
     table["children"] = table.children.astype(int)
     chart = charts.line_chart(
         table, x="year", y="children", series="measure", y_title="Children (number, at 31 March)",
-        title="More children live in children's homes, and more of them outside their council",
+        title=_number_title(table),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("children:Q", title="Children", format=",.0f"),
                  alt.Tooltip("release:N", title="Release")],
