@@ -61,7 +61,7 @@ def notebook_key(notebook: Path, parameters: dict, reads: list[str]) -> str:
         "notebook": _hash_files([notebook]),
         "parameters": json.dumps(parameters, sort_keys=True),
         "data": _data_hash(reads),
-        "package": _hash_files((REPO / "sentaway").rglob("*.py")),
+        "package": _hash_files([*(REPO / "sentaway").rglob("*.py"), *(REPO / "sentaway").rglob("*.j2")]),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -18,7 +18,7 @@ def _stamp(app, config):
     # Unset, the theme logs "invalid theme mode" as a console error on every page.
     config.html_context = {**(config.html_context or {}), "default_mode": "auto"}
     substitutions = dict(config.myst_substitutions or {})
-    substitutions.update({"version": __version__, "build_date": today})
+    substitutions.update({"version": __version__, "build_date": today, "baseurl": config.html_baseurl or ""})
     config.myst_substitutions = substitutions
 
 

@@ -10,7 +10,7 @@ from sentaway.paths import REPO
 # Anything a page loads by itself (not plain <a href> links to sources).
 LOADS = re.compile(
     r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']([^"']+)"""
-    r"""|<link\b[^>]*\bhref\s*=\s*["']([^"']+)"""
+    r"""|<link\b(?![^>]*\brel="canonical")[^>]*\bhref\s*=\s*["']([^"']+)"""
     r"""|url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""",
     re.I,
 )
