@@ -150,9 +150,11 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     table_html = html_table(table)
     drawn = chart_csv(chart)
     csv_link = write_chart_data(name, drawn if not drawn.empty else table)
+    heading = chart.title if not isinstance(chart.title, alt.Title) else chart.title.text
+    heading = " ".join(heading) if isinstance(heading, list) else str(heading or name)
     cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #chart-{name} on this page)."
     return (
-        f'<figure class="sa-chart" id="chart-{name}" aria-label="{caption}">'
+        f'<figure class="sa-chart" id="chart-{name}" aria-label="{caption}" data-title="{html.escape(heading)}">'
         f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
         f'<script type="application/json" class="sa-spec">{spec_json}</script>'
         f'<noscript><img class="sa-chart-static" src="{static_link}" alt="{caption}"></noscript>'

@@ -16,6 +16,9 @@ import pandas as pd
 
 from . import numbers
 from .paths import data_file
+from .verdicts import SCALE
+
+RANK = {name: i for i, (name, _, _) in enumerate(SCALE)}
 
 ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
                "official_unit", "official_year", "release", "source_file"]
@@ -114,7 +117,7 @@ def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, 
             url = quote_url(extra.loc[row.claim_id])
             if url:
                 said_at = f' · <a href="{html.escape(url)}" rel="external" class="sa-said-at">where it was said</a>'
-        attrs = {"id": row_id, "data-claim": row.claim_id, "data-verdict": row.verdict, "data-speaker": row.speaker,
+        attrs = {"id": row_id, "data-claim": row.claim_id, "data-verdict": row.verdict, "data-rank": RANK.get(row.verdict, 9), "data-speaker": row.speaker,
                  "data-outlet": row.outlet, "data-topic": TOPICS.get(row.family, row.family), "data-date": row.date,
                  "data-quote": " ".join(str(row.quote).split())}
         attr_html = " ".join(f'{k}="{html.escape(str(v))}"' for k, v in attrs.items())
