@@ -61,6 +61,9 @@ def _finish(app, exception):
         static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
         replace_in_site(Path(app.outdir), theme_script(static))
         _focusable_table_wrappers(Path(app.outdir))
+        from . import search
+
+        search.add_to_site(Path(app.outdir))
         add_to_site(Path(app.outdir))
 
 
