@@ -33,14 +33,23 @@ def solid_icons(fontawesome_js: str) -> dict[str, tuple[int, int, str]]:
     return icons
 
 
-def stylesheet(names: set[str], icons: dict) -> str:
+FONT_NAME = "sentaway-fa-solid-900.woff2"
+# The theme's stylesheets draw a few icons as Font Awesome glyphs in ::before/::after (admonitions, download
+# links, previous/next arrows); those need the solid web font (SIL OFL 1.1), loaded only by pages that use it.
+FONT_RULES = ('@font-face { font-family: "Font Awesome 6 Free"; font-style: normal; font-weight: 900; font-display: block;'
+              f' src: url("{FONT_NAME}") format("woff2"); }}\n'
+              ':root { --fa-font-solid: normal 900 1em/1 "Font Awesome 6 Free"; }')
+
+
+def stylesheet(names: set[str], icons: dict, font: bool = False) -> str:
     missing = sorted(name for name in names if name not in icons)
     if missing:
         raise KeyError(f"icons used by the theme but not in Font Awesome's solid pack: {', '.join(missing)}")
     rules = [
         "/* Font Awesome Free icons (CC BY 4.0), only those the pages use; written by sentaway/icons.py. */",
+        *([FONT_RULES] if font else []),
         ".fa-lg { font-size: 1.25em; }",
-        "i[class*='fa-']::before { content: ''; display: inline-block; height: 1em; vertical-align: -0.125em;"
+        "i[class*='fa-']::before, span[class*='fa-']::before { content: ''; display: inline-block; height: 1em; vertical-align: -0.125em;"
         " background-color: currentColor; -webkit-mask: var(--sa-icon) no-repeat center / contain;"
         " mask: var(--sa-icon) no-repeat center / contain; }",
     ]
@@ -57,8 +66,11 @@ def replace_in_site(outdir: Path, fontawesome_js: Path) -> None:
     for page in pages:
         for classes in CLASSES.findall(page.read_text(encoding="utf-8")):
             names |= {token[3:] for token in classes.split() if token.startswith("fa-") and token[3:] not in MODIFIERS}
-    (outdir / "_static" / CSS_NAME).write_text(stylesheet(names, solid_icons(fontawesome_js.read_text(encoding="utf-8"))),
-                                               encoding="utf-8")
+    font = fontawesome_js.parent.parent / "webfonts" / "fa-solid-900.woff2"
+    if font.is_file():
+        shutil.copyfile(font, outdir / "_static" / FONT_NAME)
+    (outdir / "_static" / CSS_NAME).write_text(
+        stylesheet(names, solid_icons(fontawesome_js.read_text(encoding="utf-8")), font=font.is_file()), encoding="utf-8")
     for page in pages:
         text = page.read_text(encoding="utf-8")
         match = SCRIPT.search(text)

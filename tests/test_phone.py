@@ -40,7 +40,7 @@ return {visible: style.visibility !== 'hidden' && style.display !== 'none' && r.
 
 
 def test_the_phone_is_390px_wide(site, phone):
-    load(phone, site / "book/index.html")
+    load(phone, site / "book/executed/index.html")
     assert phone.execute_script("return document.documentElement.clientWidth") <= PHONE[0]
 
 
@@ -54,6 +54,10 @@ def test_menu_and_contents_buttons_open_their_panels(site, phone, button, panel)
 
     load(phone, site / "book/executed/out_of_area.html")
     assert not phone.execute_script(SHOWN, panel)["visible"], f"{panel} is open before any tap"
+    icon = phone.execute_script(
+        "const i = document.querySelector(arguments[0] + ' [class*=\"fa-\"]');"
+        "const s = getComputedStyle(i, '::before'); return [s.width, s.height, s.maskImage || s.webkitMaskImage];", button)
+    assert float(icon[0].rstrip("px") or 0) > 4 and icon[2] not in ("none", ""), f"{button} shows no icon: {icon}"
     phone.find_element(By.CSS_SELECTOR, button).click()  # a real tap on the visible button
     WebDriverWait(phone, 5).until(lambda d: d.execute_script(SHOWN, panel)["visible"],
                                   message=f"tapping {button} did not open {panel}")
