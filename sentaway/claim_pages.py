@@ -82,12 +82,19 @@ def evidence_block(row, evidence, page: str, build_date: str) -> str:
              ("Was the claim's source public when said", row.source_public_when_said),
              ("Source", f"{row.release} ({row.source_file})" if row.release else ""), ("Filters", row.filters),
              ("Rounding", row.rounding)]
-    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts if v)
+    from . import claims, register_view
+
+    linked = {"Source": register_view.release_html(row.release) + f" ({html.escape(row.source_file)})" if row.release else ""}
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{linked[k] if k in linked else html.escape(str(v))}</dd>"
+                    for k, v in facts if v)
+    said = claims.load().set_index("claim_id")
+    said_at = register_view.quote_url(said.loc[row.claim_id]) if row.claim_id in said.index else ""
+    said_link = f' · <a href="{html.escape(said_at)}" rel="external">where it was said</a>' if said_at else ""
     data = {**row._asdict(), "build_date": build_date}
     return (f'<section class="sa-claim" id="claim-{row.claim_id}" aria-labelledby="claim-{row.claim_id}-title">'
             f'<h3 id="claim-{row.claim_id}-title"><a href="#claim-{row.claim_id}" class="sa-anchor">{html.escape(row.claim_id)}</a> '
             f"{badge(row.verdict)}</h3>"
-            f"<blockquote>“{html.escape(row.quote)}”<footer>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}</footer></blockquote>"
+            f"<blockquote>“{html.escape(row.quote)}”<footer>{html.escape(row.speaker)}, {html.escape(row.outlet)}, {row.date}{said_link}</footer></blockquote>"
             f'<dl class="sa-facts">{items}</dl><p class="sa-cite">{html.escape(cite_line(row, page))}</p>'
             f'<script type="application/ld+json">{claim_review(data, f"{page}.html#claim-{row.claim_id}")}</script>'
             "</section>")
