@@ -52,3 +52,10 @@ def html_table(frame: pd.DataFrame, extra_class: str = "", digits: int = 1) -> s
     classes = "sa-table" + (f" {extra_class}" if extra_class else "")
     return shown(frame, digits).to_html(index=False, border=0, classes=classes, na_rep=numbers.MISSING,
                                         escape=True).replace("<table ", '<table tabindex="0" ', 1)
+
+
+def specialist(tables_html: str, summary: str = "Model output for specialists") -> str:
+    """Model output folded under a toggle: the page's prose above it says what it means in plain words."""
+    import html
+
+    return f'<details class="sa-specialist"><summary>{html.escape(summary)}</summary>{tables_html}</details>'
