@@ -23,8 +23,9 @@ def _clipboard(driver) -> str | None:
         return None
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, width):
+def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, width, theme):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -38,11 +39,16 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
 
     driver.get((site / "index.html").as_uri())  # the site's front door (redirects to the home page)
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sa-main-points"))
+    # The theme remembers the reader's choice between pages, as its own button does.
+    driver.execute_script("localStorage.setItem('theme', arguments[0]); localStorage.setItem('mode', arguments[0]);"
+                          "document.documentElement.dataset.theme = arguments[0];"
+                          "document.documentElement.dataset.mode = arguments[0];", theme)
     link = driver.find_element(By.CSS_SELECTOR, '.sa-point a[href^="register.html"]')
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link)
     link.click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sa-register-tools input.sa-search"))
 
+    assert driver.execute_script("return document.documentElement.dataset.theme") == theme
     search = driver.find_element(By.CSS_SELECTOR, ".sa-register-tools input.sa-search")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", search)
     search.click()
