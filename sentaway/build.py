@@ -141,6 +141,7 @@ def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=(
         "modules": _repo_hash(modules),
         "requirements": requirements_hash(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "templates": _hash_files((REPO / "sentaway").rglob("*.j2")),  # page templates (sentaway/templates)
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from . import __version__
 from .tables import html_table
+from . import numbers
 from .verdicts import RELATIONS, SCALE, TOLERANCE, format_value
 
 
@@ -51,8 +52,7 @@ def cited_text(row) -> str:
 def official_text(row) -> str:
     if row.official_value is None or pd.isna(row.official_value):
         return "—"
-    return format_value(float(row.official_value), row.official_unit) + (
-        "" if row.official_unit in ("percent", "gbp") else f" {row.official_unit}")
+    return numbers.value(float(row.official_value), row.official_unit)
 
 
 def scale_table() -> str:
@@ -121,23 +121,10 @@ def worked_examples(register: pd.DataFrame, readings_of) -> str:
 
 
 def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
-    """The claims with verdicts. On the register page each row is the claim's anchor (#claim-<id>);
-    on a family page the rows link down to the evidence sections, which hold those anchors."""
-    body = []
-    for row in register.itertuples():
-        page = "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"
-        evidence = f'<a href="{e(page)}#claim-{e(row.claim_id)}">evidence</a>' if row.verdict != SCALE[-1][0] else ""
-        row_id = e(f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}")
-        cited = cited_text(row) if row.cited_value else "—"
-        body.append(
-            f'<tr id="{row_id}"><td><a href="#{row_id}" class="sa-anchor">{e(row.claim_id)}</a></td>'
-            f"<td>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}</td>"
-            f"<td>{e(row.measure)} ({e(row.year)})</td><td>{e(cited)}</td><td>{e(official_text(row))}</td>"
-            f"<td>{badge(row.verdict)}</td><td>{evidence}</td></tr>")
-    # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
-    return ('<table class="sa-table sa-register" tabindex="0"><caption>All figures in the five source texts, with verdicts</caption>'
-            "<thead><tr><th>Claim</th><th>Said by</th><th>Measure (year)</th><th>Cited</th><th>Official</th>"
-            "<th>Verdict</th><th>Evidence</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+    """The claims with verdicts, as sentaway.register_view lays them out for readers and journalists."""
+    from . import claims, register_view
+
+    return register_view.register_table(register, badge, on_family_page=on_family_page, claims=claims.load())
 
 
 def cite_line(row, page: str) -> str:
@@ -149,7 +136,7 @@ def nearest_table(evidence) -> pd.DataFrame:
     frame = pd.DataFrame(evidence.nearest)
     if frame.empty:
         return frame
-    frame["shown"] = [format_value(v, u) for v, u in zip(frame.value, frame.unit)]
+    frame["shown"] = [numbers.value(v, u) for v, u in zip(frame.value, frame.unit)]
     return frame[["measure", "year", "shown", "release"]].rename(columns={"shown": "value"})
 
 
@@ -199,17 +186,46 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
     for label, markup in (("Official source", release_text(row)), ("Where the cited figure was first printed", provenance_text(row))):
         if markup:
             items += f"<dt>{html.escape(label)}</dt><dd>{markup}</dd>"
+    from . import claims, register_view
+
+    said = claims.load().set_index("claim_id")
+    said_at = register_view.quote_url(said.loc[row.claim_id]) if row.claim_id in said.index else ""
+    said_link = f' · <a href="{e(said_at)}" rel="external">where it was said</a>' if said_at else ""
     data = {**row._asdict(), "build_date": build_date}
     anchor = e(f"claim-{row.claim_id}")
     return (f'<section class="sa-claim" id="{anchor}" aria-labelledby="{anchor}-title">'
             f'<h3 id="{anchor}-title"><a href="#{anchor}" class="sa-anchor">{e(row.claim_id)}</a> '
             f"{badge(row.verdict)}</h3>"
-            f"<blockquote>“{e(row.quote)}”<footer>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}</footer></blockquote>"
+            f"<blockquote>“{e(row.quote)}”<footer>{e(row.speaker)}, {e(row.outlet)}, {e(row.date)}{said_link}</footer></blockquote>"
             f'<dl class="sa-facts">{items}</dl>'
             + (readings_table(readings) if readings else "")
             + f'<p class="sa-cite">{e(cite_line(row, page))}</p>'
             f'<script type="application/ld+json">{script_json(claim_review(data, f"{page}.html#claim-{row.claim_id}"))}</script>'
             "</section>")
+
+
+def finding_title(row, table: pd.DataFrame, unit: str) -> str:
+    """What the chart shows, in words computed from its points: how the longest official series moved, and
+    where the cited figure stands against the official one for its year (or that there is none)."""
+    official = table[table.release != "the claim"]
+    longest = official.groupby("measure", sort=False).size().idxmax()
+    rows = official[official.measure == longest].sort_values("year")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    a, b = float(first.value), float(last.value)
+    moved = "rose" if b > a * 1.005 else "fell" if b < a * 0.995 else "stayed about level"
+    shown = lambda v: numbers.value(v, unit)  # noqa: E731
+    words = (f"{longest} {moved} from {shown(a)} in {numbers.year(first.year)} to {shown(b)} in {numbers.year(last.year)}"
+             if moved != "stayed about level" else
+             f"{longest} stayed about level ({shown(a)} in {numbers.year(first.year)}, {shown(b)} in {numbers.year(last.year)})")
+    cited = table[table.release == "the claim"]
+    if not cited.empty:
+        said = cited.iloc[0]
+        same_year = official[official.year == said.year]
+        if same_year.empty:
+            words += f"; no official figure for {numbers.year(said.year)}, the year of the cited {shown(said.value)}"
+        else:
+            words += f"; cited {shown(said.value)} for {numbers.year(said.year)}"
+    return words[0].upper() + words[1:]
 
 
 def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
@@ -223,13 +239,15 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     if len(points) < 2:
         return None
     table = pd.DataFrame(points)
-    if "-" not in row.year and first_year <= int(row.year) <= last_year and unit in ("children", "incidents", "percent") and row.unit in ("children", "incidents", "reports", "percent"):
+    same_unit = row.unit == unit or (row.unit, unit) == ("reports", "incidents")
+    if "-" not in row.year and first_year <= int(row.year) <= last_year and same_unit:
         table = pd.concat([table, pd.DataFrame([{"measure": f"Cited by {row.speaker} ({row.outlet})", "year": int(row.year),
                                                  "value": float(row.cited_value), "unit": unit, "release": "the claim"}])])
-    label = {"percent": "Per cent", "children": "Children", "incidents": "Incidents"}.get(unit, unit)
+    label = {"percent": "Per cent", "children": "Children", "incidents": "Incidents", "gbp": "Spending (£)",
+             "gbp_per_child": "Spending per child (£)"}.get(unit, unit)
     chart = charts.line_chart(
         table, x="year", y="value", series="measure", y_title=f"{label} (England)", y_format=",.0f",
-        title=f"{row.claim_id}: the cited figure and the nearest official figures",
+        title=finding_title(row, table, unit),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("value:Q", title=label, format=",.1f"), alt.Tooltip("release:N", title="Release")])
     return charts.figure(

@@ -1,5 +1,6 @@
 """Reading the committed extracts in data/ (never the raw files)."""
 
+import csv as _csv
 from functools import lru_cache
 
 import pandas as pd
@@ -124,3 +125,19 @@ def bounded_sum(values, statuses, cell_max: float | None = None, total: float | 
             candidates.append(float(total))
         high = min(candidates) if candidates else float("inf")
     return {"known": known, "low": known, "high": high, "suppressed": len(suppressed), "exact": not suppressed}
+
+
+class LinksError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def release_links() -> dict[str, dict]:
+    """data/release_links.csv: release label -> {publisher, page, url}."""
+    path = data_file("release_links.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(_csv.DictReader(handle))
+    for line, row in enumerate(rows, start=2):
+        if not row.get("url", "").startswith("https://"):
+            raise LinksError(f"{path}, line {line}: url {row.get('url')!r} is not an https:// address")
+    return {row["release"]: row for row in rows}

@@ -131,7 +131,8 @@ def build() -> tuple[pd.DataFrame, dict[str, Evidence]]:
             "release_published": published if verdict != UNCHECKABLE else "",
             "release_public_when_said": (provenance.public_before(published, claim.date)
                                          if published and verdict != UNCHECKABLE else ""),
-            "release_url": known.url.get(release, "") if release in known.index and verdict != UNCHECKABLE else "",
+            "release_url": (extracts.release_links().get(release, {}).get("url", "")
+                            if verdict != UNCHECKABLE else ""),
             "filters": found.filters, "rounding": found.rounding,
             "first_printed_kind": first.get("kind", ""), "first_printed_by": first.get("publisher", ""),
             "first_printed_in": first.get("publication", ""), "first_printed_date": first.get("published", ""),

@@ -34,8 +34,7 @@ def chromium_paths() -> tuple[str, str] | None:
     return (browser, driver) if Path(browser).exists() and Path(driver).exists() else None
 
 
-@pytest.fixture(scope="session")
-def browser():
+def _chrome(mobile: bool = False):
     paths = chromium_paths()
     if paths is None:
         message = "chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver; .ci/run does it)"
@@ -52,8 +51,22 @@ def browser():
                  # No network at all: any request leaving the site fails, and shows in the log.
                  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', "--proxy-server=http://127.0.0.1:9"):
         options.add_argument(flag)
+    if mobile:
+        # A headless window is never narrower than 500 px: a phone's 390 px needs device emulation.
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": PHONE[0], "height": PHONE[1], "pixelRatio": 3.0, "touch": True},
+            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                         "Chrome/130.0 Mobile Safari/537.36"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(paths[1]), options=options)
+    return webdriver.Chrome(service=Service(paths[1]), options=options)
+
+
+PHONE = (390, 844)  # an iPhone 12-15 screen, CSS px
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = _chrome()
     yield driver
     driver.quit()
 
@@ -73,3 +86,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_sep("=", f"{len(skipped)} test(s) skipped")
     for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
         terminalreporter.write_line(f"{count} skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def phone():
+    """A Chromium emulating a 390 px-wide phone (touch, device pixel ratio 3)."""
+    driver = _chrome(mobile=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def clean_print_browser(browser):
+    """The session's desktop browser, with print emulation and any size override undone afterwards."""
+    yield browser
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.set_window_size(1200, 2000)

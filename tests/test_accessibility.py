@@ -106,7 +106,7 @@ def _is_excluded(rule: str, target: list, excluded: list[tuple[str, str]], brows
         "return !!el && arguments[1].some(s => el.closest(s) !== null);", target[0], selectors)
 
 
-def _axe_failures(site, browser, pages, options) -> list[str]:
+def _axe_failures(site, browser, pages, options, theme: str = "light") -> list[str]:
     """Run axe on each page (charts drawn, every <details> open); the serious and critical
     violations not excused in EXCLUDE, one line per page and rule."""
     axe_source = AXE.read_text(encoding="utf-8")
@@ -115,6 +115,7 @@ def _axe_failures(site, browser, pages, options) -> list[str]:
     for page in pages:
         rel = page.relative_to(site).as_posix()
         _load(browser, page)
+        set_theme(browser, theme)
         # Open every <details> (chart data tables, nearest official figures) so axe checks them too.
         browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
         browser.execute_script(axe_source)
@@ -134,18 +135,43 @@ def _axe_failures(site, browser, pages, options) -> list[str]:
     return failures
 
 
-def test_no_serious_or_critical_axe_violation_on_any_page(site, clean_browser):
-    clean_browser.set_window_size(1200, 2000)
-    failures = _axe_failures(site, clean_browser, _pages(site), {"resultTypes": ["violations"]})
-    assert not failures, "axe-core violations:\n" + "\n".join(failures)
+DESKTOP = (1366, 900)
 
 
-def test_tables_that_scroll_sideways_on_a_phone_can_be_scrolled_by_keyboard(site, clean_browser):
-    """At desktop width most tables fit; on a phone they scroll, and must then take keyboard focus."""
-    clean_browser.set_window_size(*PHONE)
-    failures = _axe_failures(site, clean_browser, _pages(site),
-                             {"runOnly": ["scrollable-region-focusable"], "resultTypes": ["violations"]})
-    assert not failures, f"axe-core violations at {PHONE[0]}px wide:\n" + "\n".join(failures)
+def set_theme(browser, theme: str) -> None:
+    """Switch the theme as its own button does: data-theme (and data-mode) on <html>."""
+    browser.execute_script(
+        "document.documentElement.dataset.mode = arguments[0];"
+        "document.documentElement.dataset.theme = arguments[0];", theme)
+    # The theme fades colours on a switch: measure after the transition, not halfway through it.
+    browser.execute_script("document.body.offsetHeight;")
+    import time
+    time.sleep(0.6)
+    assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") != "", theme
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_no_serious_or_critical_axe_violation_on_any_page(site, clean_browser, phone, width, theme):
+    """Every page, at 1366 px and on a 390 px phone, in the light and the dark theme (colour contrast
+    included). On a phone, tables scroll sideways and must then take keyboard focus: axe checks that too."""
+    browser = clean_browser if width == "desktop" else phone
+    if width == "desktop":
+        browser.set_window_size(*DESKTOP)
+    failures = _axe_failures(site, browser, _pages(site), {"resultTypes": ["violations"]}, theme)
+    assert not failures, f"axe-core violations ({width}, {theme} theme):\n" + "\n".join(failures)
+
+
+def test_dark_theme_changes_the_page_colours(site, clean_browser):
+    """The dark-mode checks above are only worth something if the theme switch really takes effect."""
+    _load(clean_browser, site / "book/executed/out_of_area.html")
+    colours = []
+    for theme in ("light", "dark"):
+        set_theme(clean_browser, theme)
+        colours.append(clean_browser.execute_script(
+            "return [getComputedStyle(document.body).backgroundColor,"
+            " getComputedStyle(document.querySelector('figure.sa-chart .sa-source')).color]"))
+    assert colours[0][0] != colours[1][0] and colours[0][1] != colours[1][1], colours
 
 
 # --- internal links -------------------------------------------------------------------------------
@@ -222,12 +248,11 @@ def test_every_internal_link_and_anchor_resolves(site):
 
 # --- phone width ----------------------------------------------------------------------------------
 
-def test_charts_fit_a_phone_screen(site, clean_browser):
-    browser = clean_browser
+def test_charts_fit_a_phone_screen(site, phone):
+    browser = phone
     pages = _chart_pages(site)
     assert pages, "no page with charts"
     problems = []
-    browser.set_window_size(*PHONE)
     for page in pages:
         rel = page.relative_to(site).as_posix()
         _load(browser, page)

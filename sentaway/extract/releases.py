@@ -12,42 +12,29 @@ from dataclasses import dataclass
 
 from .write import csv_text, unique
 
-COLUMNS = ["release", "publisher", "title", "published", "years", "date_source", "url"]
+COLUMNS = ["release", "publisher", "title", "published", "years", "date_source"]
 KEY = ["release"]
 
 _PROJECT = "project record of the release's first publication on explore-education-statistics; not stated in the raw files (the data guidance names the reporting year only)"
 _SFR = "publication date on the release's gov.uk page, as recorded by the project; not stated in the raw files"
-_GOVUK = "https://www.gov.uk/government/statistics/"
-_EES = "https://explore-education-statistics.service.gov.uk/find-statistics/children-looked-after-in-england-including-adoptions/"
 _TITLE = "Children looked after in England (including adoption and care leavers), year ending 31 March {}"
 RELEASES = [
-    ("SFR27/2010", "Department for Education", _TITLE.format(2010), "2010-09-30", "2010", _SFR,
-     "https://www.gov.uk/government/collections/statistics-looked-after-children"),
-    ("SFR21/2011", "Department for Education", _TITLE.format(2011), "2011-09-28", "2011", _SFR,
-     "https://www.gov.uk/government/collections/statistics-looked-after-children"),
-    ("SFR20/2012", "Department for Education", _TITLE.format(2012), "2012-09-25", "2012", _SFR,
-     _GOVUK + "children-looked-after-in-england-including-adoption"),
-    ("SFR36/2013", "Department for Education", _TITLE.format(2013), "2013-09-26", "2013", _SFR,
-     _GOVUK + "children-looked-after-in-england-including-adoption"),
-    ("SFR36/2014", "Department for Education", _TITLE.format(2014), "2014-09-30", "2014", _SFR,
-     _GOVUK + "children-looked-after-in-england-including-adoption--2"),
-    ("SFR34/2015", "Department for Education", _TITLE.format(2015), "2015-10-01", "2015", _SFR,
-     _GOVUK + "children-looked-after-in-england-including-adoption-2014-to-2015"),
-    ("SFR41/2016", "Department for Education", _TITLE.format(2016), "2016-09-29", "2016", _SFR,
-     _GOVUK + "children-looked-after-in-england-including-adoption-2015-to-2016"),
+    ("SFR27/2010", "Department for Education", _TITLE.format(2010), "2010-09-30", "2010", _SFR),
+    ("SFR21/2011", "Department for Education", _TITLE.format(2011), "2011-09-28", "2011", _SFR),
+    ("SFR20/2012", "Department for Education", _TITLE.format(2012), "2012-09-25", "2012", _SFR),
+    ("SFR36/2013", "Department for Education", _TITLE.format(2013), "2013-09-26", "2013", _SFR),
+    ("SFR36/2014", "Department for Education", _TITLE.format(2014), "2014-09-30", "2014", _SFR),
+    ("SFR34/2015", "Department for Education", _TITLE.format(2015), "2015-10-01", "2015", _SFR),
+    ("SFR41/2016", "Department for Education", _TITLE.format(2016), "2016-09-29", "2016", _SFR),
     ("SFR50/2017", "Department for Education",
      "Children looked after in England (including adoption), year ending 31 March 2017 (SFR50/2017), national tables",
-     "2017-09-28", "2013-2017", "../shared/raw/README.md: 'published 28 September 2017'",
-     _GOVUK + "children-looked-after-in-england-including-adoption-2016-to-2017"),
+     "2017-09-28", "2013-2017", "../shared/raw/README.md: 'published 28 September 2017'"),
     ("CLA 2022 (EES)", "Department for Education",
-     "Children looked after in England including adoptions, reporting year 2022", "2022-11-17", "2018-2022", _PROJECT,
-     _EES + "2022"),
+     "Children looked after in England including adoptions, reporting year 2022", "2022-11-17", "2018-2022", _PROJECT),
     ("CLA 2023 (EES)", "Department for Education",
-     "Children looked after in England including adoptions, reporting year 2023", "2023-12-14", "2019-2023", _PROJECT,
-     _EES + "2023"),
+     "Children looked after in England including adoptions, reporting year 2023", "2023-12-14", "2019-2023", _PROJECT),
     ("CLA 2024 (EES)", "Department for Education",
-     "Children looked after in England including adoptions, reporting year 2024", "2024-11-14", "2020-2024", _PROJECT,
-     _EES + "2024"),
+     "Children looked after in England including adoptions, reporting year 2024", "2024-11-14", "2020-2024", _PROJECT),
 ]
 
 
@@ -74,7 +61,7 @@ def to_csv(rows: list[ReleaseRow]) -> str:
 RESOURCE = {
     "name": "release_dates",
     "path": "release_dates.csv",
-    "title": "The releases the extracts name: publisher, title, publication date and page",
+    "title": "The releases the extracts name: publisher, title and publication date",
     "description": (
         "One row per release: its label as used in the column release of the other extracts, its title, the date "
         "it was first published and the years it covers. The raw files do not state these dates: see column "
@@ -89,6 +76,5 @@ RESOURCE = {
         {"name": "published", "type": "date", "description": "Date of first publication (ISO 8601)."},
         {"name": "years", "type": "string", "description": "Years ending 31 March the release covers."},
         {"name": "date_source", "type": "string", "description": "Where the date comes from."},
-        {"name": "url", "type": "string", "description": "The publisher's page for the release."},
     ],
 }

@@ -105,8 +105,5 @@ def cited_chart(official: pd.DataFrame, cited: pd.DataFrame, band: pd.DataFrame,
 
 
 def html_table(table: pd.DataFrame, digits: int = 3) -> str:
-    shown = table.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else f"{v:,.{digits}f}")
-    return tables.html_table(shown)
+    """A model table through the book's one formatting layer (years, p-values, counts, `digits` decimals)."""
+    return tables.html_table(table, digits=digits)

@@ -1,0 +1,193 @@
+// Search, filters and sorting for the claims register, and a "copy citation" button on every claim and chart.
+// Progressive: the page is complete without this script (the full table, the cite lines); it only adds tools.
+// A file of the site's own, so the pages' Content-Security-Policy (scripts from 'self' only) allows it.
+(function () {
+  "use strict";
+
+  function meta(name) {
+    var el = document.querySelector('meta[name="sentaway:' + name + '"]');
+    return el ? el.getAttribute("content") : "";
+  }
+
+  function canonical() {
+    var link = document.querySelector('link[rel="canonical"]');
+    return link ? link.href : meta("canonical");
+  }
+
+  function fold(text) {
+    // Curly quotes, apostrophes and dashes as typed on a keyboard; spaces collapsed; case ignored.
+    return (text || "").replace(/[\u2018\u2019\u201b\u2032]/g, "'").replace(/[\u201c\u201d\u2033]/g, '"')
+      .replace(/[\u2013\u2014]/g, "-").replace(/\s+/g, " ").trim().toLowerCase();
+  }
+
+  function today() {
+    return new Date().toISOString().slice(0, 10);
+  }
+
+  function element(tag, attrs, text) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { el.setAttribute(key, attrs[key]); });
+    if (text) { el.textContent = text; }
+    return el;
+  }
+
+  // --- copy citation -----------------------------------------------------------------------------
+
+  function citation(title, claim, anchor) {
+    var url = canonical().split("#")[0] + (anchor ? "#" + anchor : "");
+    return title + ". " + (claim ? claim + " " : "") + "Sent Away, version " + meta("version") +
+      " (built " + meta("built") + "). " + url + " (accessed " + today() + ").";
+  }
+
+  function copy(text, status) {
+    function done() { status.textContent = "Copied: " + text; }
+    function fallback() {
+      var area = element("textarea", { "aria-hidden": "true", readonly: "" });
+      area.value = text;
+      area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy"); } catch (e) { /* the text is shown below the button anyway */ }
+      document.body.removeChild(area);
+      done();
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function copyButton(label, makeText) {
+    var wrap = element("span", { "class": "sa-copy" });
+    var button = element("button", { type: "button", "class": "sa-copy-button" }, label);
+    var status = element("span", { "class": "sa-copy-status", role: "status", "aria-live": "polite" });
+    button.addEventListener("click", function () {
+      var text = makeText();
+      button.setAttribute("data-citation", text);
+      copy(text, status);
+    });
+    wrap.appendChild(button);
+    wrap.appendChild(status);
+    return wrap;
+  }
+
+  function addClaimButtons(table) {
+    table.querySelectorAll("tbody tr[data-claim]").forEach(function (row) {
+      var cell = row.querySelector(".sa-col-evidence") || row.lastElementChild;
+      var anchor = row.id;
+      cell.appendChild(copyButton("Copy citation", function () {
+        var quote = row.getAttribute("data-quote");
+        var claim = "Claim: \u201c" + quote + "\u201d (" + row.getAttribute("data-speaker") + ", " +
+          row.getAttribute("data-outlet") + ", " + row.getAttribute("data-date") + "). Verdict: " +
+          row.getAttribute("data-verdict") + ".";
+        return citation("Sent Away: check of claim " + row.getAttribute("data-claim"), claim, anchor);
+      }));
+    });
+  }
+
+  function addChartButtons() {
+    document.querySelectorAll("figure.sa-chart").forEach(function (figure) {
+      var line = figure.querySelector(".sa-cite") || figure.querySelector("figcaption");
+      line.appendChild(copyButton("Copy citation", function () {
+        var title = figure.getAttribute("data-title") || figure.getAttribute("aria-label") || figure.id;
+        return citation("Sent Away: chart \u201c" + title + "\u201d", "", figure.id);
+      }));
+    });
+  }
+
+  // --- search, filters, sort -----------------------------------------------------------------------
+
+  var FILTERS = [["verdict", "Verdict"], ["speaker", "Speaker"], ["outlet", "Outlet"], ["topic", "Topic"]];
+
+  function tools(table, index) {
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    rows.forEach(function (row, i) { row.setAttribute("data-order", String(i)); });
+    var box = element("div", { "class": "sa-register-tools", role: "search" });
+    var id = "sa-register-" + index;
+    var search = element("input", { type: "search", id: id + "-q", "class": "sa-search",
+                                     placeholder: "words from a quote, a name, a figure" });
+    var searchLabel = element("label", { "for": id + "-q" }, "Search the register");
+    box.appendChild(searchLabel);
+    box.appendChild(search);
+    var selects = {};
+    FILTERS.forEach(function (pair) {
+      var values = [];
+      rows.forEach(function (row) {
+        var value = row.getAttribute("data-" + pair[0]);
+        if (value && values.indexOf(value) < 0) { values.push(value); }
+      });
+      var select = element("select", { id: id + "-" + pair[0], "data-filter": pair[0] });
+      select.appendChild(element("option", { value: "" }, "All"));
+      values.sort().forEach(function (value) { select.appendChild(element("option", { value: value }, value)); });
+      var label = element("label", { "for": select.id }, pair[1]);
+      var field = element("span", { "class": "sa-field" });
+      field.appendChild(label);
+      field.appendChild(select);
+      box.appendChild(field);
+      selects[pair[0]] = select;
+    });
+    var sort = element("select", { id: id + "-sort" });
+    [["order", "As in the texts"], ["date", "Date said (newest first)"], ["speaker", "Speaker"],
+     ["rank", "Verdict"]].forEach(function (pair) {
+      sort.appendChild(element("option", { value: pair[0] }, pair[1]));
+    });
+    var sortField = element("span", { "class": "sa-field" });
+    sortField.appendChild(element("label", { "for": sort.id }, "Sort by"));
+    sortField.appendChild(sort);
+    box.appendChild(sortField);
+    var count = element("p", { "class": "sa-count", role: "status", "aria-live": "polite" });
+    box.appendChild(count);
+    table.parentNode.insertBefore(box, table);
+
+    function apply() {
+      var words = fold(search.value).split(" ").filter(Boolean);
+      var phrase = fold(search.value).replace(/^"|"$/g, "");
+      var shown = 0;
+      rows.forEach(function (row) {
+        var text = fold(row.textContent + " " + row.getAttribute("data-quote"));
+        var match = !words.length || text.indexOf(phrase) >= 0 || words.every(function (w) { return text.indexOf(w.replace(/"/g, "")) >= 0; });
+        Object.keys(selects).forEach(function (key) {
+          var wanted = selects[key].value;
+          if (wanted && row.getAttribute("data-" + key) !== wanted) { match = false; }
+        });
+        row.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      count.textContent = shown + " of " + rows.length + " claims shown";
+    }
+
+    function order() {
+      var key = sort.value;
+      var sorted = rows.slice().sort(function (a, b) {
+        if (key === "order" || key === "rank") {
+          var attr = key === "rank" ? "data-rank" : "data-order";
+          return (Number(a.getAttribute(attr)) - Number(b.getAttribute(attr))) ||
+                 (Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order")));
+        }
+        var x = a.getAttribute("data-" + key) || "", y = b.getAttribute("data-" + key) || "";
+        return key === "date" ? y.localeCompare(x) : x.localeCompare(y);
+      });
+      sorted.forEach(function (row) { table.tBodies[0].appendChild(row); });
+    }
+
+    search.addEventListener("input", apply);
+    Object.keys(selects).forEach(function (key) { selects[key].addEventListener("change", apply); });
+    sort.addEventListener("change", order);
+    apply();
+  }
+
+  function start() {
+    document.querySelectorAll("table[data-sa-register]").forEach(function (table, index) {
+      if (table.tBodies.length) { tools(table, index); }
+      addClaimButtons(table);
+    });
+    addChartButtons();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

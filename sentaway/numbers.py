@@ -1,0 +1,121 @@
+"""How the book writes numbers: one place for counts, percentages, money, years and p-values.
+
+Rules: years never take a thousands separator; no trailing zeros after a decimal point; a p-value below
+0.001 is written "p < 0.001"; a missing value is written as a dash (never nan/None); booleans are words.
+Every page, table and chart label that shows a number to a reader goes through here.
+"""
+
+import math
+import numbers as _numbers
+
+MISSING = "–"
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value)) or str(value) in ("nan", "NaN", "<NA>", "NaT")
+    except TypeError:
+        return False
+
+
+def _trim(text: str) -> str:
+    """'23.50' -> '23.5', '24.0' -> '24' (the figure's precision is stated once, not padded with zeros)."""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def number(value, decimals: int = 0) -> str:
+    """A plain quantity with thousands separators: 23560 -> '23,560', 59.166667 (1 dp) -> '59.2'."""
+    if is_missing(value):
+        return MISSING
+    return _trim(f"{float(value):,.{decimals}f}")
+
+
+def count(value) -> str:
+    """A count of children, incidents, homes: whole, with thousands separators."""
+    if is_missing(value):
+        return MISSING
+    return f"{round(float(value)):,}"
+
+
+def percent(value, decimals: int = 1) -> str:
+    """A share or change in per cent: 54.51168 -> '54.5%', 24.0 -> '24%'."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals) + "%"
+
+
+def points(value, decimals: int = 1) -> str:
+    """A change in percentage points."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals) + " percentage points"
+
+
+def money(value, decimals: int = 1) -> str:
+    """Pounds: £1,028,000,000 -> '£1 bn' ... '£1.03 bn' at 2 decimals; under a million in full pounds."""
+    if is_missing(value):
+        return MISSING
+    value = float(value)
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1e9:
+        return f"{sign}£{number(value / 1e9, decimals)} bn"
+    if value >= 1e6:
+        return f"{sign}£{number(value / 1e6, decimals)} m"
+    return f"{sign}£{count(value)}"
+
+
+def year(value) -> str:
+    """A year or a span of years as written: 2014 -> '2014', 2014.0 -> '2014', '2015-2017' kept."""
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, _numbers.Number) and not isinstance(value, bool):
+        return str(int(value))
+    return str(value).replace(",", "")
+
+
+def p_value(value) -> str:
+    """'p < 0.001' below a thousandth, else 'p = 0.012' (three decimals at most, no trailing zeros)."""
+    if is_missing(value):
+        return MISSING
+    value = float(value)
+    if value < 0.001:
+        return "p < 0.001"
+    return f"p = {_trim(f'{value:.3f}')}"
+
+
+def ratio(value, decimals: int = 2) -> str:
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals)
+
+
+def yes_no(value) -> str:
+    if is_missing(value):
+        return MISSING
+    return "yes" if bool(value) else "no"
+
+
+UNIT_WORDS = {"children": "children", "incidents": "incidents", "reports": "reports", "homes": "homes",
+              "miles": "miles"}
+
+
+def value(value, unit: str) -> str:
+    """A figure with its unit, as prose shows it: (54.51, 'percent') -> '54.5%', (4700, 'children') ->
+    '4,700 children', (1.028e9, 'gbp') -> '£1 bn'."""
+    if is_missing(value):
+        return MISSING
+    if unit in ("percent", "percent_change"):
+        return percent(value)
+    if unit in ("percentage_points", "points"):
+        return points(value)
+    if unit in ("gbp", "gbp_per_child"):
+        return money(value, 2) + (" a child" if unit == "gbp_per_child" else "")
+    if unit == "ratio":
+        return ratio(value) + " times"
+    if unit in UNIT_WORDS:
+        return f"{count(value)} {UNIT_WORDS[unit]}"
+    return number(value, 1)
