@@ -18,7 +18,8 @@ from pathlib import Path
 DATA_TYPES = ("application/json", "application/ld+json")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
 
-# Written by pydata-sphinx-theme 0.17.1 / sphinx-book-theme 1.3.0 (pinned in requirements.txt); a theme that
+# Written by pydata-sphinx-theme 0.15.4 / sphinx-book-theme 1.1.4 (pinned in requirements.txt; the document.write
+# buttons are 0.15's search and theme switchers) and earlier pins; a theme that
 # writes other inline scripts stops the build (PolicyError) until they are listed here.
 KNOWN_SCRIPTS = (
     '\n    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n'
@@ -27,6 +28,9 @@ KNOWN_SCRIPTS = (
     '\n    // Activate the search field on page load\n    let searchInput = document.querySelector("form.bd-search input");\n'
     '    if (searchInput) {\n        searchInput.focus();\n        searchInput.select();\n'
     '        console.log("[PST]: Set focus on search field.");\n    }\n  ',
+    '\n document.write(`\n   <button class="btn search-button-field search-button__button" title="Search" aria-label="Search" data-bs-placement="bottom" data-bs-toggle="tooltip">\n    <i class="fa-solid fa-magnifying-glass"></i>\n    <span class="search-button__default-text">Search</span>\n    <span class="search-button__kbd-shortcut"><kbd class="kbd-shortcut__modifier">Ctrl</kbd>+<kbd class="kbd-shortcut__modifier">K</kbd></span>\n   </button>\n `);\n ',
+    '\ndocument.write(`\n  <button class="btn btn-sm nav-link pst-navbar-icon theme-switch-button" title="light/dark" aria-label="light/dark" data-bs-placement="bottom" data-bs-toggle="tooltip">\n    <i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light"></i>\n    <i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark"></i>\n    <i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto"></i>\n  </button>\n`);\n',
+    '\ndocument.write(`\n  <button class="btn btn-sm pst-navbar-icon search-button search-button__button" title="Search" aria-label="Search" data-bs-placement="bottom" data-bs-toggle="tooltip">\n    <i class="fa-solid fa-magnifying-glass fa-lg"></i>\n  </button>\n`);\n',
 )
 KNOWN_HANDLERS = ("toggleFullScreen()", "window.print()")
 SPECIAL_PAGES = ("genindex", "search")

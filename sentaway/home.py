@@ -75,38 +75,57 @@ def main_points_html(register: pd.DataFrame, claims: pd.DataFrame | None = None)
     return environment.get_template("main_points.html.j2").render(points=points(register, claims))
 
 
+def claims_last_year() -> int:
+    """The latest single year the out-of-area claims name (their period ends there)."""
+    from . import claims
+
+    said = claims.load()
+    years = [int(y) for y in said[said.family == "out_of_area"].year if y.isdigit()]
+    return max(years)
+
+
 def homes_series_sentence() -> str:
-    """The 2013-2018 children's-homes series in one sentence, from sentaway.homes_series.headline() (columns
-    year, release, inside, outside, all, share_outside). Empty where that module or its columns are absent,
-    so the page then says nothing rather than something unfounded."""
-    try:
-        from . import homes_series  # written separately (issue 11); optional here
-        frame = homes_series.headline()
-    except (ImportError, AttributeError):
-        return ""
-    needed = {"year", "release", "outside", "share_outside"}
-    if frame is None or not needed <= set(getattr(frame, "columns", [])):
-        return ""
-    frame = frame.dropna(subset=["outside"]).sort_values("year")
+    """The official children's-homes series over the claims' period, which no claim quoted, in one sentence."""
+    from . import homes_series
+
+    frame = homes_series.headline().dropna(subset=["outside"]).sort_values("year")
+    frame = frame[frame.year <= claims_last_year()]
     if len(frame) < 2:
         return ""
     first, last = frame.iloc[0], frame.iloc[-1]
     releases = "; ".join(dict.fromkeys(str(r) for r in frame.release))
-    return (f"The official children's-homes series for {numbers.year(first.year)}-{numbers.year(last.year)}, which "
-            f"no claim quoted, shows {numbers.count(first.outside)} children placed outside their council in "
-            f"{numbers.year(first.year)} ({numbers.percent(first.share_outside)}) and {numbers.count(last.outside)} "
-            f"in {numbers.year(last.year)} ({numbers.percent(last.share_outside)}); source: {releases}.")
+    rise = 100 * (float(last.outside) / float(first.outside) - 1)
+    return (f"The official series of {homes_series.DEFINITION}, {numbers.year(first.year)}-{numbers.year(last.year)}, "
+            f"which no claim quoted: {numbers.count(first.outside)} placed outside their council in "
+            f"{numbers.year(first.year)} ({numbers.percent(first.share_outside)}), {numbers.count(last.outside)} in "
+            f"{numbers.year(last.year)} ({numbers.percent(last.share_outside)}), a rise of {numbers.percent(rise, 0)} "
+            f"(source: {releases}).")
+
+
+def share_sentence() -> str:
+    """Children's homes against all looked-after children, in the latest year both have."""
+    from . import homes_series, out_of_area
+
+    homes = homes_series.headline().dropna(subset=["share_outside"])
+    every = out_of_area.all_children_by_locality().dropna(subset=["share_outside"])
+    years = sorted(set(homes.year) & set(every.year))
+    if not years:
+        return ""
+    year = years[-1]
+    h = homes[homes.year == year].iloc[-1]
+    a = every[every.year == year].iloc[-1]
+    more = "more" if h.share_outside > a.share_outside else "fewer"
+    return (f"In {numbers.year(year)}, {numbers.percent(h.share_outside, 0)} of {homes_series.DEFINITION} lived outside "
+            f"their council, {more} than the {numbers.percent(a.share_outside, 0)} of all looked-after children.")
 
 
 def found_facts() -> dict:
     """What the book found that nobody claimed, each a sentence computed from the extracts."""
-    from . import out_of_area, revisions
+    from . import revisions
 
-    share = out_of_area._share_title(out_of_area._share_table(out_of_area.homes_by_locality(),
-                                                               out_of_area.all_children_by_locality()))
     revised = revisions.summary(revisions.national_revisions())
     return {
-        "found_share": share + ".",
+        "found_share": share_sentence(),
         "found_revisions": (f"DfE revises earlier years between releases, but little: of "
                             f"{numbers.count(revised['n_revisable'])} national figures published twice, "
                             f"{numbers.count(revised['n_revised'])} changed, the largest by "

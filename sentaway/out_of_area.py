@@ -276,15 +276,15 @@ def release_chart(table: pd.DataFrame, *, y: str, y_title: str, title: str, name
     base = alt.Chart(shown).encode(
         x=alt.X("year:Q", title="Year (at 31 March)", scale=alt.Scale(zero=False, nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
+        y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=charts.PALETTE[: len(measures)], **scale),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         shape=alt.Shape("measure:N", scale=alt.Scale(range=charts.SHAPES[: len(measures)], **scale), legend=None),
         strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(range=charts.DASHES[: len(measures)], **scale),
                                   legend=None),
         detail="key:N", tooltip=tooltip)
     chart = (base.mark_line() + base.mark_point(size=70, filled=True, opacity=1)).properties(
-        title=alt.Title(title, anchor="start"), width="container", height=320)
+        title=charts.chart_title(title, y_title), width="container", height=320)  # axis words as subtitle: phones
     columns = [c for c in ("measure", "year", "release", "headline", "inside", "outside", "all", y) if c in shown]
     data = table[list(dict.fromkeys(columns))].copy()
     if "share_outside" in data:
@@ -302,3 +302,18 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
 
 def parameters_note(first_year: int, last_year: int) -> str:
     return f"Parameters used for this page: `first_year = {first_year}`, `last_year = {last_year}`."
+
+
+def finding(series: pd.DataFrame, column: str) -> str:
+    """A chart title that states what the headline values show, from the first to the last year drawn."""
+    from . import numbers
+
+    rows = series[series.is_headline & series[column].notna()].sort_values("year")
+    if len(rows) < 2:
+        return SERIES_NAME
+    first, last = rows.iloc[0], rows.iloc[-1]
+    shown = numbers.percent if column == "share_outside" else numbers.count
+    kind = "share placed outside their council" if column == "share_outside" else "number placed outside their council"
+    moved = "rose" if float(last[column]) > float(first[column]) else "fell"
+    return (f"Children in children's homes: the {kind} {moved} from {shown(float(first[column]))} in "
+            f"{numbers.year(first.year)} to {shown(float(last[column]))} in {numbers.year(last.year)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import charts, tables
+from .. import charts, numbers, tables
 from .forecast import Forecast
 from .rates import CountFit
 
@@ -47,7 +47,8 @@ def fit_chart(rows: pd.DataFrame, fit: CountFit, label: str) -> str:
                       "source": "model"})], ignore_index=True)
     y_title = "Children (number, at 31 March)"
     lines = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
-                              title=f"{label}: observed and fitted, with the 95% band of the fitted trend",
+                              title=(f"{label}: grew {numbers.percent(fit.quasi.rate)} a year {fit.first}-{fit.last} "
+                                     f"(95% interval {numbers.percent(fit.quasi.lo)} to {numbers.percent(fit.quasi.hi)})"),
                               tooltip=_tooltip())
     chart = charts.with_band(_band(f, y_title), lines)
     table = rows[["year", "count", "source"]].merge(f.round(0), on="year").rename(
@@ -72,10 +73,12 @@ def forecast_chart(forecast: Forecast, label: str) -> str:
     ], ignore_index=True)
     y_title = "Children (number, at 31 March)"
     lines = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
-                              title=f"{label}: trend, forecast and what was published", tooltip=_tooltip())
+                              title=(f"The {forecast.fit_first}-{forecast.fit_last} trend, forecast to {forecast.test_last}: "
+                                     f"{forecast.n_test - forecast.above - forecast.below} of {forecast.n_test} later official "
+                                     f"values inside its 95% band"), tooltip=_tooltip())
     chart = charts.with_band(_band(frame[frame.part == "forecast"], y_title), lines)
     table = frame.assign(fitted=frame.fitted.round(0), lo=frame.lo.round(0), hi=frame.hi.round(0)).rename(
-        columns={"source": "release", "lo": "95% prediction low", "hi": "95% prediction high"})
+        columns={"lo": "95% prediction low", "hi": "95% prediction high"})
     return charts.figure(chart, name="growth-forecast", description=(
         f"Line chart of {label[0].lower() + label[1:]}: official values, the trend fitted to "
         f"{forecast.fit_first}-{forecast.fit_last}, and its forecast with a 95% prediction band."),
