@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from . import __version__
-from .tables import html_table
+from .tables import header, html_table
 
 # Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -149,9 +149,13 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     caption = html.escape(description)
     anchor = html.escape(f"chart-{name}")
     static_link = html.escape(static_link)
-    table_html = html_table(table)
     drawn = chart_csv(chart)
-    csv_link = html.escape(write_chart_data(name, drawn if not drawn.empty else table))
+    # The table on the page and the CSV hold the same rows and columns: what the chart draws.
+    data = (drawn if not drawn.empty else table).rename(columns=header)
+    # Shown to one decimal on the page, so written so: a reader's CSV holds the numbers the table shows.
+    data = data.apply(lambda c: c.round(1) if pd.api.types.is_float_dtype(c) else c)
+    table_html = html_table(data)
+    csv_link = html.escape(write_chart_data(name, data))
     heading = chart.title if not isinstance(chart.title, alt.Title) else chart.title.text
     heading = " ".join(heading) if isinstance(heading, list) else str(heading or name)
     cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #{anchor} on this page)."

@@ -172,7 +172,7 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
     """One claim's evidence: quote, verdict, cited vs official, every reading, provenance, and JSON-LD ClaimReview."""
     from .register import claim_review
 
-    plain = [("Cited", cited_text(row)), ("Official", official_text(row)),
+    plain = [("What the claim measures", f"{row.measure} ({row.year})"), ("Cited", cited_text(row)), ("Official", official_text(row)),
              ("Official measure", row.official_measure if row.comparable else ""), ("Official year", row.official_year if row.comparable else ""),
              ("Why this verdict", row.reason), ("Reading used for the verdict", f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else ""),
              ("What differs from the claim's words", row.caveat),

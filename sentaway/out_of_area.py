@@ -317,3 +317,20 @@ def finding(series: pd.DataFrame, column: str) -> str:
     moved = "rose" if float(last[column]) > float(first[column]) else "fell"
     return (f"Children in children's homes: the {kind} {moved} from {shown(float(first[column]))} in "
             f"{numbers.year(first.year)} to {shown(float(last[column]))} in {numbers.year(last.year)}")
+
+
+def other_finding(others: pd.DataFrame, column: str) -> str:
+    """A title for the other measures' chart: the measure with the highest latest value, and the one with the lowest."""
+    from . import numbers
+
+    rows = others[others[column].notna()].sort_values("year")
+    latest = rows.groupby("measure").tail(1).sort_values(column)
+    if latest.empty:
+        return "Other official measures"
+    if column != "share_outside":
+        first, last = rows.iloc[0], rows.iloc[-1]
+        return (f"{last.measure}: {numbers.count(float(first[column]))} children in {numbers.year(first.year)}, "
+                f"{numbers.count(float(last[column]))} in {numbers.year(last.year)}")
+    high, low = latest.iloc[-1], latest.iloc[0]
+    return (f"Other official measures: from {numbers.percent(float(low[column]), 0)} placed outside ({low.measure}, "
+            f"{numbers.year(low.year)}) to {numbers.percent(float(high[column]), 0)} ({high.measure}, {numbers.year(high.year)})")

@@ -41,8 +41,13 @@ def shown(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
             out[column] = [numbers.year(v) for v in values]
         else:
             out[column] = [_cell(v, digits) for v in values]
-    out.columns = [str(c).replace("_", " ") if re.fullmatch(r"[a-z0-9_]+", str(c)) else str(c) for c in frame.columns]
+    out.columns = [header(c) for c in frame.columns]
     return out
+
+
+def header(column) -> str:
+    """A column name as a table (and its CSV) shows it: 'share_outside' -> 'share outside'."""
+    return str(column).replace("_", " ") if re.fullmatch(r"[a-z0-9_]+", str(column)) else str(column)
 
 
 def html_table(frame: pd.DataFrame, extra_class: str = "", digits: int = 1) -> str:

@@ -30,7 +30,7 @@ A claim's own arithmetic (2,250 -> 3,990 = +77%) is checked separately by `arith
 import math
 from dataclasses import dataclass, field
 
-from . import words
+from . import numbers, words
 
 REPRODUCES = "reproduces"
 CAVEAT = "reproduces with a caveat"
@@ -240,7 +240,7 @@ def format_value(value: float | None, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not available"
     if unit in ("percent", "percent_change"):
-        return f"{value:.1f}%"
+        return numbers.percent(value)  # one decimal, no trailing zero (the book's one number format)
     if unit in ("gbp", "gbp_per_child"):
         return f"£{value:,.0f}"
     if unit == "ratio":

@@ -158,7 +158,10 @@ def _clear(browser):
 def _switch(browser, version):
     from selenium.webdriver.common.by import By
 
-    browser.find_element(By.CSS_SELECTOR, "#sa-versions details.sa-switcher summary").click()
+    summary = browser.find_element(By.CSS_SELECTOR, "#sa-versions details.sa-switcher summary")
+    # A deep link (#claim-...) scrolls the bar out of view; a reader scrolls back up to it.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
     browser.find_element(By.CSS_SELECTOR, f'#sa-versions .sa-switcher-menu a[data-version="{version}"]').click()
 
 

@@ -86,6 +86,17 @@ def forecast_chart(forecast: Forecast, label: str) -> str:
         table=table)
 
 
+def _cited_title(official: pd.DataFrame, cited: pd.DataFrame) -> str:
+    """Each cited figure against the official one for its year (latest release), or that there is none."""
+    latest = official.sort_values("year").groupby("year").tail(1).set_index("year").outside
+    parts = []
+    for row in cited.sort_values("year").itertuples():
+        there = latest.get(row.year)
+        parts.append(f"{numbers.count(row.outside)} cited for {numbers.year(row.year)}, "
+                     + (f"official {numbers.count(there)}" if there is not None and there == there else "no official figure"))
+    return "The cited figures against the official series: " + "; ".join(parts)
+
+
 def cited_chart(official: pd.DataFrame, cited: pd.DataFrame, band: pd.DataFrame, label: str) -> str:
     """Official points (one line per release), the trend fitted to them with its 95% prediction band, and the
     cited figures as points only: no line, trend or interval is drawn through them."""
@@ -98,7 +109,7 @@ def cited_chart(official: pd.DataFrame, cited: pd.DataFrame, band: pd.DataFrame,
     ], ignore_index=True)
     y_title = "Children placed outside their council"
     base = charts.line_chart(long, x="year", y="children", series="line", y_title=y_title,
-                             title="The cited figures against the official series and its trend", tooltip=_tooltip())
+                             title=_cited_title(official, cited), tooltip=_tooltip())
     chart = charts.with_band(_band(band, y_title), points_only(base, [cited_name]))
     return charts.figure(chart, name="growth-cited", description=(
         f"Chart of {label[0].lower() + label[1:]}: official points by release, a trend fitted to the official "
