@@ -158,10 +158,22 @@ def _clear(browser):
 def _switch(browser, version):
     from selenium.webdriver.common.by import By
 
+    import time
+
+    from selenium.common.exceptions import ElementClickInterceptedException
+
     summary = browser.find_element(By.CSS_SELECTOR, "#sa-versions details.sa-switcher summary")
-    # A deep link (#claim-...) scrolls the bar out of view; a reader scrolls back up to it.
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
-    summary.click()
+    # A deep link (#claim-...) scrolls the bar out of view, and the theme may scroll to the anchor again once
+    # it has loaded; a reader scrolls back up to the bar, so do that until the click lands.
+    for attempt in range(20):
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+        try:
+            summary.click()
+            break
+        except ElementClickInterceptedException:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
     browser.find_element(By.CSS_SELECTOR, f'#sa-versions .sa-switcher-menu a[data-version="{version}"]').click()
 
 
