@@ -856,3 +856,20 @@ def test_markup_and_scripts_in_every_text_field_of_claims_csv_show_as_text(repo_
                    for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', everything, flags=re.S))
     finally:
         path.write_bytes(original)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: t.replace(",2017-09-20,", ",20 Sept 2017,", 1), "column published_date: '20 Sept 2017' does not start with a year"),
+    (lambda t: t.replace("claim_topic,", "topic,", 1), "line 1: columns"),
+    (lambda t: t.replace(",2250,", ",,", 1), "column value: empty"),
+])
+def test_a_bad_claim_source_row_is_named_with_file_line_and_column(tmp_path, change, expected):
+    from sentaway.extract.__main__ import CLAIM_SOURCES, claim_sources_csv
+    from sentaway.raw import RawDataError
+
+    text = (DATA / "claim_sources.csv").read_text(encoding="utf-8")
+    (tmp_path / CLAIM_SOURCES).write_text(change(text), encoding="utf-8")
+    with pytest.raises(RawDataError, match=re.escape(expected)):
+        claim_sources_csv(tmp_path)
+    (tmp_path / CLAIM_SOURCES).write_text(text, encoding="utf-8")
+    assert claim_sources_csv(tmp_path)[0] == text  # a good file is copied byte for byte

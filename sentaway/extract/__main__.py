@@ -36,27 +36,32 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 YEAR = re.compile(r"[0-9]{4}")
 
 
-def read_transcribed(path: Path) -> list[dict[str, str]]:
-    """The hand-transcribed figures, checked like a raw file: exact columns (each once), a four-digit year,
-    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row."""
+def transcribed_rows(path: Path, columns: list[str]):
+    """(line, row as a dict) for each row of a hand-transcribed CSV, after the checks every such file gets:
+    present, UTF-8, exactly the expected columns, and one field per column in every row."""
     if not path.is_file():
         raise RawDataError(f"{path}: transcribed figures missing")
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RawDataError(f"{path}: not UTF-8 (byte {error.start})") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
-    if header != TRANSCRIBED_COLUMNS:
-        raise RawDataError(f"{path}, line 1: columns {','.join(header)!r}, expected {','.join(TRANSCRIBED_COLUMNS)!r}")
-    rows = []
+    if header != columns:
+        raise RawDataError(f"{path}, line 1: columns {','.join(header)!r}, expected {','.join(columns)!r}")
     for line, row in enumerate(reader, start=2):
         if not row:
             continue
         if len(row) != len(header):
             raise RawDataError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)}")
-        item = dict(zip(header, row))
+        yield line, dict(zip(header, row))
+
+
+def read_transcribed(path: Path) -> list[dict[str, str]]:
+    """The hand-transcribed figures, checked like a raw file: exact columns (each once), a four-digit year,
+    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row."""
+    rows = []
+    for line, item in transcribed_rows(path, TRANSCRIBED_COLUMNS):
         where = f"{path}, line {line}, column"
         if not YEAR.fullmatch(item["time_period"]):
             raise RawDataError(f"{where} time_period: {item['time_period']!r} is not a year (four digits, e.g. 2015)")
@@ -87,34 +92,19 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
 
 
 def claim_sources_csv(folder: Path) -> tuple[str, dict]:
-    """The printed sources of the claims' figures, checked like a raw file (exact columns, a field per column, a
-    topic, a value and a date that starts with its year, or 'not read', in every row) and copied unchanged."""
+    """The printed sources of the claims' figures, checked like the other transcribed file (and every row holding
+    a topic, a value, a publisher and a date that starts with its year, or 'not read'), copied unchanged."""
     path = folder / CLAIM_SOURCES
-    if not path.is_file():
-        raise RawDataError(f"{path}: transcribed claim sources missing")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RawDataError(f"{path}: not UTF-8 (byte {error.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
     columns = catalogue.CLAIM_SOURCE_FIELDS
-    if header != columns:
-        raise RawDataError(f"{path}, line 1: columns {','.join(header)!r}, expected {','.join(columns)!r}")
     records = []
-    for line, row in enumerate(reader, start=2):
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise RawDataError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)}")
-        item = dict(zip(header, row))
+    for line, item in transcribed_rows(path, columns):
         for column in ("claim_topic", "value", "publisher"):
             if not item[column].strip():
                 raise RawDataError(f"{path}, line {line}, column {column}: empty")
         if not (YEAR.match(item["published_date"]) or item["published_date"] == "not read"):
             raise RawDataError(f"{path}, line {line}, column published_date: {item['published_date']!r} does not start "
                                "with a year (or say 'not read')")
-        records.append(row)
+        records.append([item[c] for c in columns])
     source = {f"transcribed/{CLAIM_SOURCES}": {
         "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
         "release": "printed sources of the claims' figures (not official values)"}}
