@@ -192,6 +192,28 @@ def _build_env() -> dict:
     return env
 
 
+def _python_for(tree: Path, tmp: Path, run_tests: bool, env: dict, version: str, log) -> str:
+    """The Python to build an old commit with: this one where the commit pins the same packages, else a
+    temporary venv with the commit's own pins (an old book built with newer packages is not that book)."""
+    pins = [name for name in ("requirements.txt",) + (("requirements-test.txt",) if run_tests else ())]
+    if all((tree / n).is_file() and (REPO / n).is_file() and (tree / n).read_bytes() == (REPO / n).read_bytes()
+           for n in pins):
+        return sys.executable
+    venv = tmp / "venv"
+    log(f"release {version}: its pinned packages differ from this checkout's; installing them in a temporary venv")
+    base = getattr(sys, "_base_executable", sys.executable)
+    steps = [[base, "-m", "venv", str(venv)],
+             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *sum((["-r", str(tree / n)] for n in pins
+                                                                                      if (tree / n).is_file()), [])]]
+    for step in steps:
+        result = subprocess.run(step, env=env, text=True, capture_output=True)
+        if result.returncode != 0:
+            sys.stderr.write((result.stdout + result.stderr)[-3000:])
+            raise ReleaseError(f"release {version}: could not install its pinned packages (messages above)")
+    env["PATH"] = str(venv / "bin") + os.pathsep + env.get("PATH", "")
+    return str(venv / "bin" / "python")
+
+
 def build_commit(version: str, commit: str, out: Path, run_tests: bool = False, repo: Path = REPO,
                  log=print, keep=None) -> Path:
     """Check out `commit` in a temporary git worktree, build its book and archive there (and run its tests if
@@ -206,12 +228,13 @@ def build_commit(version: str, commit: str, out: Path, run_tests: bool = False, 
         tree = Path(tmp) / "tree"
         git("worktree", "add", "--detach", str(tree), commit, cwd=repo)
         try:
+            python = _python_for(tree, Path(tmp), run_tests, env, version, log)
             steps = [["-m", "sentaway.build"], ["-m", "sentaway.dist"]]
             if run_tests:
                 steps.append(["-m", "pytest", "-q", "-x"])
             for step in steps:
                 log(f"release {version}: running `python {' '.join(step)}` at commit {commit[:10]}")
-                result = subprocess.run([sys.executable, *step], cwd=tree, env=env, text=True, capture_output=True)
+                result = subprocess.run([python, *step], cwd=tree, env=env, text=True, capture_output=True)
                 if result.returncode != 0:
                     sys.stderr.write((result.stdout + result.stderr)[-3000:])
                     raise ReleaseError(f"release {version}: `python {' '.join(step)}` failed at commit {commit[:10]} "
