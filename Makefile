@@ -32,7 +32,7 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 
 # Execute the chapter notebooks (only those whose inputs changed) and build _build/html.
 book: $(STAMP)
-	$(PY) -m sentaway.build
+	$(PY) -m sentaway.publish.build
 
 # Re-extract data/ from the raw official files (../shared/raw, or $$SENTAWAY_RAW).
 data: $(STAMP)
@@ -44,16 +44,16 @@ test: $(TEST_STAMP) book
 
 # The citable archive of this version: dist/sent-away-<version>.zip and its sha256.
 dist: book
-	$(PY) -m sentaway.dist
+	$(PY) -m sentaway.publish.dist
 
-# Publish a version: make release VERSION=x.y.z (see sentaway/release.py). For a version already in releases/,
+# Publish a version: make release VERSION=x.y.z (see sentaway/publish/release.py). For a version already in releases/,
 # rebuilds its missing archive from the recorded commit; SKIP_TESTS=1 skips that commit's tests (only there).
 release: $(STAMP)
-	$(PY) -m sentaway.release $(VERSION) $(if $(COMMIT),--commit $(COMMIT)) $(if $(SKIP_TESTS),--skip-tests)
+	$(PY) -m sentaway.publish.release $(VERSION) $(if $(COMMIT),--commit $(COMMIT)) $(if $(SKIP_TESTS),--skip-tests)
 
 # Every release in one offline site, _build/site/: the latest at the root, each under v<version>/.
 site: $(STAMP)
-	$(PY) -m sentaway.site
+	$(PY) -m sentaway.publish.site
 
 # Speed and memory figures (a script that prints, not a test); deletes and rebuilds _build and book/executed.
 bench: $(STAMP)

@@ -11,7 +11,7 @@ for the "one notebook changed" figure, a sentence in its prose for the "prose ed
 its exact bytes afterwards. Nothing else is touched:
 the naive Jupyter Book build and `make data` run in temporary folders.
 
-The build is always called through its command line (`python -m sentaway.build`,
+The build is always called through its command line (`python -m sentaway.publish.build`,
 `python -m sentaway.extract`), never through its internals.
 """
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from sentaway.pageweight import page_weights  # noqa: E402  (the repository's package, not installed)
+from sentaway.publish.pageweight import page_weights  # noqa: E402  (the repository's package, not installed)
 EXECUTED = REPO / "book" / "executed"
 BUILD = REPO / "_build"
 SITE = BUILD / "html"
@@ -106,14 +106,14 @@ def python(*args) -> list[str]:
 
 
 def build(label: str, retry: bool = True) -> Run:
-    """`python -m sentaway.build`; a failure is retried once after a minute (someone may be mid-edit)."""
-    result = run(python("-m", "sentaway.build"))
+    """`python -m sentaway.publish.build`; a failure is retried once after a minute (someone may be mid-edit)."""
+    result = run(python("-m", "sentaway.publish.build"))
     if result.returncode != 0 and retry:
         print(f"  {label}: build failed, retrying in 60 s. Last lines:", flush=True)
         for _, line in result.lines[-8:]:
             print("    | " + line)
         time.sleep(60)
-        result = run(python("-m", "sentaway.build"))
+        result = run(python("-m", "sentaway.publish.build"))
     if result.returncode != 0:
         for _, line in result.lines[-30:]:
             print("    | " + line)

@@ -2,7 +2,7 @@
 # Refresh the vendored chart libraries in book/assets/vendor from the npm registry.
 # Run by hand (`make vendor`) when bumping versions; the build itself never fetches anything.
 # Versions match what Altair 6 emits (vega 6, vega-embed 7). Vega-Lite specs are compiled to Vega at
-# build time by vl-convert (sentaway/charts.py), so the pages do not need the Vega-Lite compiler.
+# build time by vl-convert (sentaway/present/charts.py), so the pages do not need the Vega-Lite compiler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=book/assets/vendor

@@ -4,7 +4,7 @@ import hashlib
 
 import nbformat
 
-from sentaway import build
+from sentaway.publish import build
 
 
 def _digest(folder):

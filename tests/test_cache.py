@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sentaway import build, sidefiles
+from sentaway.publish import build
+from sentaway import sidefiles
 from sentaway.paths import READS_ENV, REPO
 
 
@@ -37,7 +38,7 @@ def root(tmp_path_factory, site):
 
 def _plan(root: Path) -> tuple[list[str], list[str]]:
     """(notebooks to run, fresh notebooks whose prose changed), as the copy's own build plans them."""
-    code = ("import json; from sentaway import build; stale, fresh = build.plan(); "
+    code = ("import json; from sentaway.publish import build; stale, fresh = build.plan(); "
             "print(json.dumps([[n.stem for n, *_ in stale], [n.stem for n in fresh if build.prose_changed(n)]]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=root, text=True, capture_output=True, timeout=120,
                             env=_env(root))
@@ -67,16 +68,16 @@ def _comment(text: bytes) -> bytes:
 
 
 def test_a_change_to_an_imported_module_reruns_exactly_the_notebooks_that_imported_it(root):
-    importers = {name for name, record in _records(root).items() if "sentaway/growth/rates.py" in record["modules"]}
+    importers = {name for name, record in _records(root).items() if "sentaway/analysis/growth/rates.py" in record["modules"]}
     assert importers == {"growth"}  # the growth chapter, and no other, imports it
-    assert _edited(root, "sentaway/growth/rates.py", _comment) == (["growth"], [])
+    assert _edited(root, "sentaway/analysis/growth/rates.py", _comment) == (["growth"], [])
     everyone = {name for name, record in _records(root).items() if "sentaway/paths.py" in record["modules"]}
     assert _edited(root, "sentaway/paths.py", _comment) == (sorted(everyone), []) and everyone == set(_records(root))
 
 
 def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):
     imported = set().union(*(record["modules"] for record in _records(root).values()))
-    for rel in ("sentaway/site.py", "sentaway/release.py", "sentaway/build.py"):
+    for rel in ("sentaway/publish/site.py", "sentaway/publish/release.py", "sentaway/publish/build.py"):
         assert rel not in imported
         assert _edited(root, rel, _comment) == ([], [])
 
@@ -178,7 +179,7 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     cell.source += f"\n\n{sentence}\n"
     nbformat.write(notebook, path)
     assert _plan(root) == ([], [name])
-    result = subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.build"], cwd=root, text=True,
+    result = subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=root, text=True,
                             capture_output=True, timeout=900, env=_env(root))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "notebooks: running" not in result.stdout and "[IPKernelApp]" not in result.stderr, result.stdout
@@ -199,7 +200,7 @@ def test_a_run_notes_every_repository_file_it_reads_and_nothing_it_writes(tmp_pa
             "from pathlib import Path\n"
             "Path('book/templates/changes.html.j2').read_text()\n"  # read without data_file or words
             "pandas.read_csv('data/claims.csv', nrows=1)\n"
-            "import sentaway.words\n"  # the package's own source: its modules are listed by the build instead
+            "import sentaway.analysis.words\n"  # the package's own source: its modules are listed by the build instead
             "Path('_build/tmp-cache-test.txt').write_text('x')\n"  # the build's folders are not inputs
             "Path('_build/tmp-cache-test.txt').unlink()\n")
     env = {k: v for k, v in os.environ.items() if k != sidefiles.ENV}

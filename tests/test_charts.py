@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from sentaway import charts
+from sentaway.present import charts
 
 
 def _table():

@@ -1,7 +1,8 @@
 import hashlib
 import zipfile
 
-from sentaway import __version__, dist
+from sentaway import __version__
+from sentaway.publish import dist
 
 
 def test_dist_archive_holds_site_data_and_register_with_its_checksum(site, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from sentaway.extract.__main__ import build
 from sentaway.paths import DATA, REPO
-from sentaway.raw import RawFiles
+from sentaway.raw.files import RawFiles
 
 
 def test_regenerating_from_raw_gives_the_committed_bytes(raw_root, tmp_path):

@@ -9,8 +9,8 @@ import pytest
 
 from sentaway.extract import context
 from sentaway.paths import DATA
-from sentaway.raw import RawDataError, RawFiles
-from sentaway.validate import validate_resource
+from sentaway.raw.files import RawDataError, RawFiles
+from sentaway.extract.validate import validate_resource
 from tables import one, raw_dicts
 
 

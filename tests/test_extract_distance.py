@@ -7,7 +7,7 @@ import io
 import pytest
 
 from sentaway.extract import distance
-from sentaway.raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 from tables import one, raw_dicts
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from sentaway.extract import national_notes, national_tables
 from sentaway.extract.national_tables import WORKBOOK
-from sentaway.raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 
 
 def one(rows, **where):

@@ -7,7 +7,7 @@ import pytest
 
 from sentaway.extract import placements
 from sentaway.paths import DATA
-from sentaway.raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 from tables import raw_dicts
 
 CHAR = {

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from sentaway.extract import providers
-from sentaway.raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 from tables import one
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from sentaway.extract import spend
-from sentaway.raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 from tables import one
 
 

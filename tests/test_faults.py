@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from sentaway import claims, extracts, register, verdicts
+from sentaway.read import claims, extracts
+from sentaway.register import register, verdicts
 from sentaway.extract.write import observed_rounding
 
 
@@ -82,12 +83,14 @@ from pathlib import Path  # noqa: E402
 
 import nbformat  # noqa: E402
 
-from sentaway import params as chapter_params  # noqa: E402
-from sentaway import csp, sidefiles, validate  # noqa: E402
-from sentaway.claim_pages import FAMILY_PAGES  # noqa: E402
+from sentaway.read import params as chapter_params  # noqa: E402
+from sentaway.publish import csp
+from sentaway import sidefiles
+from sentaway.extract import validate  # noqa: E402
+from sentaway.present.claim_pages import FAMILY_PAGES  # noqa: E402
 from sentaway.paths import DATA, REPO, raw_dir, transcribed_dir  # noqa: E402
-from sentaway.raw import RawDataError, RawFiles  # noqa: E402
-from sentaway.suppression import CellError, parse_cell  # noqa: E402
+from sentaway.raw.files import RawDataError, RawFiles  # noqa: E402
+from sentaway.raw.suppression import CellError, parse_cell  # noqa: E402
 
 KERNEL_NOISE = "[IPKernelApp]"
 
@@ -466,12 +469,12 @@ def test_a_notebook_given_a_name_it_does_not_take_refuses_it():
 
 
 def test_the_reviewer_route_refuses_a_misspelt_name_before_running_anything(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "sentaway.run", "notebooks/out_of_area.ipynb", str(tmp_path / "review"),
+    result = subprocess.run([sys.executable, "-m", "sentaway.publish.run", "notebooks/out_of_area.ipynb", str(tmp_path / "review"),
                              "-p", "frist_year", "2013"], cwd=REPO, env=_env(), text=True, capture_output=True, timeout=120)
     assert result.returncode == 1
     assert the_message(result.stderr) == ("run: stopped before running anything. out_of_area: unknown parameter "
                                           "'frist_year'; allowed: first_year, last_year")
-    result = subprocess.run([sys.executable, "-m", "sentaway.run", "notebooks/out_of_area.ipynb", str(REPO / "book" / "executed")],
+    result = subprocess.run([sys.executable, "-m", "sentaway.publish.run", "notebooks/out_of_area.ipynb", str(REPO / "book" / "executed")],
                             cwd=REPO, env=_env(), text=True, capture_output=True, timeout=120)
     assert result.returncode == 1 and "inside the book's own folder book/" in the_message(result.stderr)
     assert not (tmp_path / "review").exists()
@@ -512,7 +515,7 @@ def test_every_published_policy_hashes_only_known_scripts(site):
 # ---------------------------------------------------------------- 1. side files are part of the cached output
 
 def test_a_deleted_or_altered_side_file_or_output_reruns_its_notebook(site, tmp_path, monkeypatch):
-    from sentaway import build
+    from sentaway.publish import build
 
     executed = tmp_path / "executed"
     shutil.copytree(build.EXECUTED, executed)
@@ -526,7 +529,7 @@ def test_a_deleted_or_altered_side_file_or_output_reruns_its_notebook(site, tmp_
 
 
 def test_a_stray_file_in_the_published_side_folders_is_removed(site, tmp_path, monkeypatch):
-    from sentaway import build
+    from sentaway.publish import build
 
     executed = tmp_path / "executed"
     shutil.copytree(build.EXECUTED, executed)
@@ -570,7 +573,7 @@ def other_python():
 
 def test_the_build_refuses_another_python_in_one_line(other_python):
     path, version = other_python
-    result = subprocess.run([path, "-m", "sentaway.build"], cwd=REPO, env=_env(), text=True, capture_output=True, timeout=60)
+    result = subprocess.run([path, "-m", "sentaway.publish.build"], cwd=REPO, env=_env(), text=True, capture_output=True, timeout=60)
     assert result.returncode == 1
     assert the_message(result.stderr) == (f"build: stopped. Python {version} found ({path}); Sent Away builds with "
                                           "Python 3.11 or 3.12")
@@ -623,7 +626,7 @@ def repo_copy(tmp_path_factory, site):
 
 
 def _build(root: Path, *args, timeout=900) -> subprocess.CompletedProcess:
-    return subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.build", *args], cwd=root, env=_env(),
+    return subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.publish.build", *args], cwd=root, env=_env(),
                           text=True, capture_output=True, timeout=timeout)
 
 
@@ -710,7 +713,7 @@ def assert_site_agrees(root: Path) -> int:
             assert source.read_bytes() == published.read_bytes(), name
             charts += 1
     fresh = subprocess.run([str(root / ".venv/bin/python"), "-c",
-                            "from sentaway import register; import sys; sys.stdout.write(register.to_csv(register.build()[0]))"],
+                            "from sentaway.register import register; import sys; sys.stdout.write(register.to_csv(register.build()[0]))"],
                            cwd=root, env=_env(), text=True, capture_output=True, timeout=300)
     assert fresh.returncode == 0, fresh.stderr
     [download] = site.glob("_downloads/*/claims_register.csv")
@@ -733,7 +736,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
         f"pathlib.Path({str(mark)!r}).touch()\ntime.sleep(600)"))
     notebook.write_text(nbformat.writes(changed), encoding="utf-8")
     before = _state(repo_copy)
-    process = subprocess.Popen([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.build"], cwd=repo_copy,
+    process = subprocess.Popen([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy,
                                env=_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 300
@@ -761,7 +764,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
     (repo_copy / "_build/html/book/executed/out_of_area.html").unlink()
     (repo_copy / "_build/html/chart-data/share-outside.csv").unlink()
     before = _state(repo_copy)
-    process = subprocess.Popen([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.build"], cwd=repo_copy,
+    process = subprocess.Popen([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy,
                                env=_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 300
@@ -787,7 +790,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
 def test_the_reviewer_route_writes_only_under_the_chosen_folder(repo_copy, tmp_path):
     before = _state(repo_copy)
     review = tmp_path / "my review"
-    result = subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.run", "notebooks/out_of_area.ipynb",
+    result = subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.run", "notebooks/out_of_area.ipynb",
                              str(review), "-p", "first_year", "2016"], cwd=repo_copy, env=_env(), text=True,
                             capture_output=True, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -865,7 +868,7 @@ def test_markup_and_scripts_in_every_text_field_of_claims_csv_show_as_text(repo_
 ])
 def test_a_bad_claim_source_row_is_named_with_file_line_and_column(tmp_path, change, expected):
     from sentaway.extract.__main__ import CLAIM_SOURCES, claim_sources_csv
-    from sentaway.raw import RawDataError
+    from sentaway.raw.files import RawDataError
 
     text = (DATA / "claim_sources.csv").read_text(encoding="utf-8")
     (tmp_path / CLAIM_SOURCES).write_text(change(text), encoding="utf-8")

@@ -11,9 +11,9 @@ import pytest
 from scipy import optimize, stats
 from scipy.special import gammaln
 
-from sentaway import params
-from sentaway.growth import breaks, claims_period, decomposition, page, series
-from sentaway.growth import panel as councils
+from sentaway.read import params
+from sentaway.analysis.growth import breaks, claims_period, decomposition, page, series
+from sentaway.analysis.growth import panel as councils
 from sentaway.paths import DATA, REPO
 
 Z975 = stats.norm.ppf(0.975)

@@ -3,7 +3,8 @@ the fold on a desktop, and the sentences on what nobody claimed."""
 
 
 
-from sentaway import home, register
+from sentaway.present import home
+from sentaway.register import register
 
 DESKTOP = (1366, 768)
 

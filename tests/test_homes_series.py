@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sentaway import homes_series
+from sentaway.analysis import homes_series
 
 WORKBOOK = "dfe-cla-sfr/2017/SFR50_2017_National_tables.xlsx"
 CHARACTERISTICS = {
@@ -118,7 +118,7 @@ def test_types_and_definition(series):
 
 
 def test_a_value_suppressed_in_the_latest_release_is_never_borrowed(monkeypatch):
-    from sentaway import extracts
+    from sentaway.read import extracts
 
     real = extracts.placements()
     hit = ((real.release == "CLA 2024 (EES)") & (real.year == 2022) & (real.placement == "childrens_homes")

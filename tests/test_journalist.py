@@ -4,7 +4,8 @@ holds the book's absolute URL, the version and the claim."""
 
 import pytest
 
-from sentaway import __version__, register
+from sentaway import __version__
+from sentaway.register import register
 
 BASEURL = "https://sent-away.github.io/sent-away/"
 

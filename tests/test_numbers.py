@@ -1,12 +1,12 @@
-"""One way of writing numbers (sentaway/numbers.py), and no raw output on any built page."""
+"""One way of writing numbers (sentaway/analysis/numbers.py), and no raw output on any built page."""
 
 import re
 from html.parser import HTMLParser
 
 import pytest
 
-from sentaway import numbers
-from sentaway.tables import shown
+from sentaway.analysis import numbers
+from sentaway.present.tables import shown
 
 
 @pytest.mark.parametrize("value, expected", [

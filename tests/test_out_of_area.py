@@ -4,7 +4,9 @@ import csv
 
 import pytest
 
-from sentaway import out_of_area, params
+from sentaway.analysis import out_of_area
+from sentaway.present import out_of_area_charts
+from sentaway.read import params
 from sentaway.paths import DATA
 
 
@@ -87,9 +89,9 @@ def test_every_measure_is_named_in_words_and_none_is_called_childrens_homes_alon
 
 def test_no_line_joins_two_releases_or_two_measures(monkeypatch):
     captured = {}
-    monkeypatch.setattr(out_of_area.charts, "figure", lambda chart, **kw: captured.setdefault("chart", chart) and "")
+    monkeypatch.setattr(out_of_area_charts.charts, "figure", lambda chart, **kw: captured.setdefault("chart", chart) and "")
     table = out_of_area.series_table(out_of_area.series_by_release(2010, 2024))
-    out_of_area.release_chart(table, y="outside", y_title="t", title="t", name="t", description="t")
+    out_of_area_charts.release_chart(table, y="outside", y_title="t", title="t", name="t", description="t")
     spec = captured["chart"].to_dict()
     line = next(layer for layer in spec["layer"] if layer["mark"] in ("line", {"type": "line"}))
     detail = (line.get("encoding") or spec["encoding"])["detail"]["field"]

@@ -3,7 +3,8 @@ address is recorded, and the methods page to the repository and the commit the s
 
 import re
 
-from sentaway import register, register_view
+from sentaway.register import register
+from sentaway.present import register_view
 
 
 def test_every_release_the_register_cites_has_a_publisher_page():
@@ -24,7 +25,7 @@ def test_every_official_figure_on_the_register_links_to_its_release(site):
 
 
 def test_quotes_with_a_recorded_address_link_to_it(site):
-    from sentaway import claims
+    from sentaway.read import claims
 
     said = claims.load()
     expected = {row.claim_id for row in said.itertuples() if register_view.quote_url(row)}

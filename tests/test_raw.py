@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from sentaway.raw import ChecksumMismatch, RawDataError, RawFiles
+from sentaway.raw.files import ChecksumMismatch, RawDataError, RawFiles
 
 
 def make_raw(tmp_path, files: dict[str, bytes]):

@@ -1,12 +1,13 @@
 """The register: every claim read under every reading, official values recomputed here from the extracts with
-the csv module (not through sentaway.checks), and verdicts by the published rule."""
+the csv module (not through sentaway.register.checks), and verdicts by the published rule."""
 
 import csv
 import json
 
 import pytest
 
-from sentaway import claims, readings, register, verdicts
+from sentaway.read import claims
+from sentaway.register import readings, register, verdicts
 from sentaway.paths import DATA
 
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from sentaway import anchors, changes, release
-from sentaway import releases as store
-from sentaway.releases import Release, ReleaseError
-from sentaway.site import Assembly, ensure_archives, write_changes
+from sentaway.publish import anchors, changes, release
+from sentaway.publish import releases as store
+from sentaway.publish.releases import Release, ReleaseError
+from sentaway.publish.site import Assembly, ensure_archives, write_changes
 
 ROW = {"claim_id": "a", "verdict": "reproduces", "reason": "r", "quote": "q", "cited_value": "100", "cited_value_2": "",
        "unit": "children", "year": "2017", "measure": "m", "quantity": "count", "official_measure": "om",

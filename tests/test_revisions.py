@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from sentaway import revisions
+from sentaway.analysis import revisions
 from sentaway.paths import DATA
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sentaway.paths import DATA
-from sentaway.validate import SchemaError, validate_folder, validate_resource
+from sentaway.extract.validate import SchemaError, validate_folder, validate_resource
 
 
 def test_committed_extracts_match_their_schemas():

@@ -42,7 +42,7 @@ def test_search_finds_a_figure_only_the_register_and_evidence_tables_hold(site, 
 
 
 def test_every_claim_of_the_register_is_in_the_search_data(site):
-    from sentaway import claims
+    from sentaway.read import claims
 
     text = (site / "_static/sentaway-search-data.js").read_text(encoding="utf-8")
     data = json.loads(text[text.index("{"): text.rindex("}") + 1].replace("<\\/", "</"))

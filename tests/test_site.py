@@ -45,7 +45,7 @@ def test_chapter_prose_has_no_unfilled_glue(site):
 
 
 def test_a_second_build_with_nothing_changed_reexecutes_nothing():
-    result = subprocess.run([sys.executable, "-m", "sentaway.build"], cwd=REPO, text=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-m", "sentaway.publish.build"], cwd=REPO, text=True, capture_output=True)
     assert result.returncode == 0, result.stderr
     assert "unchanged, using the cached run" in result.stdout
     assert "running with" not in result.stdout
@@ -101,7 +101,7 @@ def test_register_download_has_every_claim_and_anchors_resolve(site):
     import csv
     import io
 
-    from sentaway import claims
+    from sentaway.read import claims
 
     said = set(claims.load().claim_id)
     found = list(site.glob("_downloads/*/claims_register.csv"))
@@ -204,7 +204,7 @@ def test_icons_come_from_a_small_stylesheet_not_the_font_awesome_script(site):
 
 
 def test_no_page_weighs_more_than_the_budget_with_its_assets(site):
-    from sentaway.pageweight import LIMIT_BYTES, page_weights
+    from sentaway.publish.pageweight import LIMIT_BYTES, page_weights
 
     _, pages = page_weights(site)
     heavy = [(size, name) for size, name in pages if size > LIMIT_BYTES]

@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from sentaway.suppression import CODES, CellError, parse_cell
+from sentaway.raw.suppression import CODES, CellError, parse_cell
 
 
 @pytest.mark.parametrize("code", list(CODES))

@@ -14,10 +14,10 @@ import shutil
 import pytest
 from markupsafe import escape
 
-from sentaway import dist as archive_maker
-from sentaway import releases as store
+from sentaway.publish import dist as archive_maker
+from sentaway.publish import releases as store
 from sentaway.paths import REPO
-from sentaway.site import ensure_archives, assemble
+from sentaway.publish.site import ensure_archives, assemble
 
 from test_site import ABSOLUTE, LOADS
 
@@ -134,7 +134,7 @@ def test_the_assembled_site_loads_nothing_from_outside_and_keeps_its_security_po
 
 
 def test_the_changes_page_lists_every_changed_claim_with_old_and_new_values(versions):
-    from sentaway import changes
+    from sentaway.publish import changes
 
     text = (versions["site"] / "changes.html").read_text(encoding="utf-8")
     pairs = changes.all_pairs(versions["releases"], versions["root"])

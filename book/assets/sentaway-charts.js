@@ -5,7 +5,7 @@
       var view = figure.querySelector(".sa-chart-view");
       var spec = JSON.parse(figure.querySelector("script.sa-spec").textContent);
       // ast + expressionInterpreter: no eval(), so the pages' Content-Security-Policy can forbid it.
-      // Specs arrive compiled to Vega at build time (sentaway/charts.py), so no Vega-Lite in the page.
+      // Specs arrive compiled to Vega at build time (sentaway/present/charts.py), so no Vega-Lite in the page.
       var options = { mode: "vega", actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter };
       vegaEmbed(view, spec, options).then(function () {
         figure.classList.add("sa-drawn");

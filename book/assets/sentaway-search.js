@@ -1,5 +1,5 @@
 // The search page from disk: excerpts from text written at build time (no fetch, which browsers refuse for
-// files), pages Sphinx's index misses, and the register's claims (sentaway/search.py writes SA_SEARCH).
+// files), pages Sphinx's index misses, and the register's claims (sentaway/publish/search.py writes SA_SEARCH).
 (function () {
   "use strict";
   if (!window.SA_SEARCH || typeof DOCUMENTATION_OPTIONS === "undefined") { return; }

@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 from ..paths import DATA, transcribed_dir
-from ..raw import RawFiles, RawDataError, sha256_of
-from ..suppression import CellError, parse_cell
-from ..validate import SchemaError, validate_folder
+from sentaway.raw.files import RawFiles, RawDataError, sha256_of
+from sentaway.raw.suppression import CellError, parse_cell
+from sentaway.extract.validate import SchemaError, validate_folder
 from . import catalogue, placements
 from .catalogue import EXTRACTORS
 from .write import csv_text, placements_csv

@@ -3,7 +3,7 @@
 import json
 
 from .. import __version__
-from ..suppression import CODES
+from sentaway.raw.suppression import CODES
 
 OGL = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
        "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}

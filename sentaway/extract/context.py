@@ -38,7 +38,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 from .tidy import Source
 from .write import csv_text
 

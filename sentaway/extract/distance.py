@@ -30,8 +30,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..metadata import check_definition, definitions
-from ..raw import RawDataError, RawFiles
+from sentaway.raw.metadata import check_definition, definitions
+from sentaway.raw.files import RawDataError, RawFiles
 from .catalogue import STATUS_FIELD
 from .tidy import ParsedCell, Source, format_count, level_of
 from .write import csv_text, LEVEL_ORDER, observed_rounding, unique

@@ -4,7 +4,7 @@ validation change), so the numbers in sfr50_national_tables.csv never travel wit
 
 from dataclasses import dataclass
 
-from ..raw import RawFiles
+from sentaway.raw.files import RawFiles
 from .national_tables import RELEASE, TABLES, WORKBOOK, read_sheet
 from .tidy import Source
 from .write import csv_text, unique

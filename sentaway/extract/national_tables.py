@@ -30,7 +30,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..raw import RawDataError, RawFiles
+from sentaway.raw.files import RawDataError, RawFiles
 from .tidy import Source, format_count
 from .write import csv_text, observed_rounding, unique
 

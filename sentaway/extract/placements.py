@@ -19,8 +19,8 @@ rows, and a value one release suppressed stays suppressed in that release's row.
 
 import re
 
-from ..metadata import check_definition, definitions
-from ..raw import RawFiles, RawDataError
+from sentaway.raw.metadata import check_definition, definitions
+from sentaway.raw.files import RawFiles, RawDataError
 from .tidy import Row, Source, level_of
 
 SFR = {

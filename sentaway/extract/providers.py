@@ -59,8 +59,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..raw import RawDataError, RawFiles
-from ..suppression import CellError, parse_cell
+from sentaway.raw.files import RawDataError, RawFiles
+from sentaway.raw.suppression import CellError, parse_cell
 from .catalogue import STATUS_FIELD
 from .tidy import Source
 from .write import csv_text, LEVEL_ORDER, unique

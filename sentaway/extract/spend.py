@@ -34,8 +34,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..raw import RawDataError, RawFiles
-from ..suppression import CODES, parse_cell, CellError
+from sentaway.raw.files import RawDataError, RawFiles
+from sentaway.raw.suppression import CODES, parse_cell, CellError
 from .tidy import Source
 from .write import csv_text, LEVEL_ORDER, unique
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from ..suppression import parse_cell
+from sentaway.raw.suppression import parse_cell
 
 LEVELS = {
     "national": "national", "country": "national",

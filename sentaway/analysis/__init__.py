@@ -1,0 +1,1 @@
+"""Analysis: numbers only (frames and dicts) from data/."""

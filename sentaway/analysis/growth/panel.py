@@ -1,0 +1,228 @@
+"""Where growth came from: councils. A council x year panel (SFR years 2011-2017) of the share of looked-after
+children placed outside the council, against children's-home places registered inside it (Ofsted), region and
+IMD 2019 (data/la_context.csv); pooled, random-intercept and fixed-effects models; and the councils whose
+rises add most to the national rise. Numbers only."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+
+from sentaway.read import extracts
+
+
+def _norm(name: str) -> str:
+    s = re.sub(r"\(.*?\)", " ", name.lower()).replace("&", "and").replace(".", "").replace(",", " ").replace("-", " ")
+    s = " ".join(w for w in s.split() if w not in {"city", "of", "the", "borough", "council", "county", "royal"})
+    return ALIASES.get(s, s)
+
+
+# Ofsted's short names for authorities -> the DfE name, after _norm (names only differ in wording).
+ALIASES = {"blackburn": "blackburn with darwen", "bath and ne somerset": "bath and north east somerset",
+           "hull": "kingston upon hull", "southend": "southend on sea", "stockton": "stockton on tees",
+           "telford": "telford and wrekin", "newcastle": "newcastle upon tyne", "medway towns": "medway",
+           "st helens": "st helens", "isles scilly": "isles scilly"}
+
+
+def _supply() -> pd.DataFrame:
+    """Registered places in children's homes of all types by the LA where the home is, per snapshot with places."""
+    o = extracts.providers()
+    o = o[(o.geographic_level == "local_authority") & (o.sector == "all") & (o.measure == "places")
+          & o.provider_type.isin(["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"])
+          & o.status.eq("")]
+    places = o.groupby(["snapshot_date", "area_name"], as_index=False).value.sum()
+    places["key"] = places.area_name.map(_norm)
+    places["snapshot"] = pd.to_datetime(places.snapshot_date)
+    return places
+
+
+PANEL_YEARS = (2011, 2017)   # SFR local-authority rows with a locality split
+REFERENCE_REGION = "North East"
+
+
+def _context_match(wide: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Attach region and IMD 2019 (data/la_context.csv) to the SFR authorities: on DfE number and ONS code, else on
+    the DfE number alone where it names one authority (ONS codes changed, e.g. Northumberland and Gateshead in 2013),
+    else on the normalised name."""
+    ctx = extracts.la_context()
+    ctx = ctx.assign(key=ctx.la_name.map(_norm))
+    las = wide[["old_la_code", "area_code", "area_name", "key"]].drop_duplicates("old_la_code")
+    by_pair = ctx.set_index(["old_la_code", "new_la_code"])
+    by_old = ctx.groupby("old_la_code").filter(lambda g: len(g) == 1).set_index("old_la_code")
+    by_name = ctx.groupby("key").filter(lambda g: len(g) == 1).set_index("key")
+    found, how = {}, {}
+    for r in las.itertuples():
+        if (r.old_la_code, r.area_code) in by_pair.index:
+            found[r.old_la_code], how[r.old_la_code] = by_pair.loc[(r.old_la_code, r.area_code)], "DfE number and ONS code"
+        elif r.old_la_code in by_old.index:
+            found[r.old_la_code], how[r.old_la_code] = by_old.loc[r.old_la_code], "DfE number (ONS code differs)"
+        elif r.key in by_name.index:
+            found[r.old_la_code], how[r.old_la_code] = by_name.loc[r.key], "name"
+    columns = ["region9_name", "imd_average_score", "imd_rank_of_average_score", "imd_status", "imd_match"]
+    matched = pd.DataFrame({code: row[columns] for code, row in found.items()}).T.rename_axis("old_la_code")
+    matched["context_match"] = pd.Series(how)
+    matched["imd_average_score"] = matched.imd_average_score.astype(float)
+    matched = matched.reset_index()
+    names = las.set_index("old_la_code").area_name
+    unmatched = sorted(names[~names.index.isin(matched.old_la_code)])
+    no_imd = matched[matched.imd_average_score.isna()]
+    info = {"context_matched": len(matched), "context_unmatched": len(unmatched),
+            "context_unmatched_names": ", ".join(unmatched) or "none",
+            "context_by_name": int((matched.context_match == "name").sum()),
+            "context_by_old_code": int((matched.context_match == "DfE number (ONS code differs)").sum()),
+            "context_by_old_code_names": ", ".join(sorted(names[matched.old_la_code[
+                matched.context_match == "DfE number (ONS code differs)"]])) or "none",
+            "no_imd": len(no_imd), "no_imd_names": ", ".join(sorted(names[no_imd.old_la_code])) or "none"}
+    return wide.merge(matched.drop(columns=["imd_match"]), on="old_la_code", how="left"), info
+
+
+def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1]) -> tuple[pd.DataFrame, dict]:
+    """LA x year (SFR years 2011-2017 by default): outside share of looked-after children, places per 100 looked-after
+    children (nearest Ofsted snapshot with places), region and IMD 2019 from data/la_context.csv."""
+    if not PANEL_YEARS[0] <= first_year < last_year <= PANEL_YEARS[1]:
+        raise ValueError(f"growth: the council panel needs {PANEL_YEARS[0]} <= first_year < last_year <= {PANEL_YEARS[1]} "
+                         f"(the SFR years with a local-authority locality split); got {first_year}-{last_year}")
+    p = extracts.placements()
+    p = p[(p.geographic_level == "local_authority") & (p.placement == "all") & p.release.str.startswith("SFR")
+          & (p.year >= first_year) & (p.year <= last_year) & p.status.eq("")]
+    wide = p.pivot_table(index=["year", "old_la_code", "area_code", "area_name"], columns="locality", values="value",
+                         aggfunc="first").reset_index()
+    wide = wide.dropna(subset=["inside", "outside"])
+    wide = wide[(wide.inside + wide.outside) > 0]
+    wide["inside"], wide["outside"] = wide.inside.astype(float), wide.outside.astype(float)
+    wide["looked_after"] = wide.inside + wide.outside
+    wide["share_outside"] = 100 * wide.outside / wide.looked_after
+    wide["key"] = wide.area_name.map(_norm)
+    wide["london"] = wide.old_la_code.astype(int).between(201, 320).astype(int)  # DfE codes 2xx/3xx up to 320
+    supply = _supply()
+    snaps = sorted(supply.snapshot.unique())
+    wide["snapshot"] = [min(snaps, key=lambda s: abs(s - pd.Timestamp(f"{y}-03-31"))) for y in wide.year]
+    wide = wide.merge(supply[["snapshot", "key", "value"]], on=["snapshot", "key"], how="left")
+    names = set(wide.key)
+    unmatched = sorted({n for n in supply.key if n not in names})
+    # An authority absent from a snapshot's places list has no registered places there (the list is every provider).
+    no_homes = wide.value.isna()
+    wide["places"] = wide.value.fillna(0.0)
+    wide["places_per_100"] = 100 * wide.places / wide.looked_after
+    wide, context = _context_match(wide.drop(columns=["value"]))
+    if (wide.london == 1).ne(wide.region9_name.eq("London")).any() and wide.region9_name.notna().all():
+        raise ValueError("growth: the DfE-number London indicator and the region from data/la_context.csv disagree")
+    info = {"first": first_year, "last": last_year, "las": wide.old_la_code.nunique(), "rows": len(wide),
+            "snapshots": ", ".join(pd.Timestamp(s).strftime("%d %B %Y").lstrip("0") for s in sorted(wide.snapshot.unique())),
+            "la_years_no_places": int(no_homes.sum()), "ofsted_names_unmatched": len(unmatched),
+            "unmatched_names": ", ".join(unmatched) or "none", **context}
+    return wide, info
+
+
+MODELS = {
+    "base": "Pooled: year effects, London indicator (earlier specification)",
+    "pooled": "Pooled: year and region effects, IMD 2019",
+    "random": "Random intercept per council: year and region effects, IMD 2019",
+    "fixed": "Council and year fixed effects (region and IMD absorbed)",
+}
+REGION_TERM = f"C(region, Treatment(reference='{REFERENCE_REGION}'))"
+
+
+def _term_label(term: str) -> str:
+    return f"region: {term.split('[T.')[1][:-1]}" if term.startswith(REGION_TERM) else term
+
+
+def panel_models(panel: pd.DataFrame) -> dict:
+    """Share outside (percentage points) on places per 100 looked-after children.
+
+    Between councils: pooled OLS with year and region effects (nine regions, London as one, against the North East)
+    and IMD 2019 average score standardised across councils (one value per council), SEs clustered by council; the
+    same with a random intercept per council (mixed model, model-based SEs); and, for comparison on the same
+    councils, the earlier specification with a London indicator only. Within councils: council and year fixed
+    effects, with SEs clustered by council. IMD 2019 and region do not change within a council over these years, so
+    the fixed effects absorb them: they cannot be estimated there, and are not."""
+    full = panel.copy()
+    sample = full[full.imd_average_score.notna() & full.region9_name.notna()].copy()
+    la_imd = sample.drop_duplicates("old_la_code").imd_average_score
+    imd_mean, imd_sd = float(la_imd.mean()), float(la_imd.std())
+    sample["imd_z"] = (sample.imd_average_score - imd_mean) / imd_sd
+    sample["region"] = sample.region9_name
+    clusters = lambda frame: frame.old_la_code.astype("category").cat.codes  # noqa: E731
+    between = f"share_outside ~ places_per_100 + imd_z + {REGION_TERM} + C(year)"
+    fits = {
+        "base": smf.ols("share_outside ~ places_per_100 + london + C(year)", data=sample).fit(
+            cov_type="cluster", cov_kwds={"groups": clusters(sample)}),
+        "pooled": smf.ols(between, data=sample).fit(cov_type="cluster", cov_kwds={"groups": clusters(sample)}),
+        "random": smf.mixedlm(between, data=sample, groups=sample.old_la_code).fit(reml=True),
+        "fixed": smf.ols("share_outside ~ places_per_100 + C(old_la_code) + C(year)", data=full).fit(
+            cov_type="cluster", cov_kwds={"groups": clusters(full)}),
+    }
+    rows = []
+    for key, fit in fits.items():
+        ci = fit.conf_int()
+        for term in fit.params.index:
+            if term in ("places_per_100", "imd_z", "london") or term.startswith(REGION_TERM):
+                rows.append({"model": MODELS[key], "term": _term_label(term), "estimate": fit.params[term],
+                             "std_error": fit.bse[term], "ci_low": ci.loc[term, 0], "ci_high": ci.loc[term, 1],
+                             "p_value": fit.pvalues[term], "observations": int(fit.nobs)})
+    table = pd.DataFrame(rows)
+
+    def get(model, term, col):
+        return float(table[(table.model == MODELS[model]) & (table.term == term)][col].iloc[0])
+
+    region_terms = [t for t in fits["pooled"].params.index if t.startswith(REGION_TERM)]
+    R = np.zeros((len(region_terms), len(fits["pooled"].params)))
+    for i, term in enumerate(region_terms):
+        R[i, list(fits["pooled"].params.index).index(term)] = 1.0
+    region_wald = fits["pooled"].wald_test(R, scalar=True)
+    regions = table[(table.model == MODELS["pooled"]) & table.term.str.startswith("region: ")]
+    top, bottom = regions.loc[regions.estimate.idxmax()], regions.loc[regions.estimate.idxmin()]
+    within_sd = float(full.groupby("old_la_code").places_per_100.transform(lambda s: s - s.mean()).std())
+    facts = {"base_b": get("base", "places_per_100", "estimate"), "base_lo": get("base", "places_per_100", "ci_low"),
+             "base_hi": get("base", "places_per_100", "ci_high"),
+             "base_london_b": get("base", "london", "estimate"),
+             "base_london_lo": get("base", "london", "ci_low"), "base_london_hi": get("base", "london", "ci_high")}
+    for prefix, key in (("pool", "pooled"), ("re", "random"), ("fe", "fixed")):
+        facts.update({f"{prefix}_{k}": get(key, "places_per_100", col) for k, col in
+                      (("b", "estimate"), ("lo", "ci_low"), ("hi", "ci_high"), ("p", "p_value"))})
+    for prefix, key in (("imd", "pooled"), ("imd_re", "random")):
+        facts.update({f"{prefix}_{k}": get(key, "imd_z", col) for k, col in
+                      (("b", "estimate"), ("lo", "ci_low"), ("hi", "ci_high"), ("p", "p_value"))})
+    facts.update({
+        "london_b": get("pooled", "region: London", "estimate"), "london_lo": get("pooled", "region: London", "ci_low"),
+        "london_hi": get("pooled", "region: London", "ci_high"),
+        "region_reference": REFERENCE_REGION, "region_wald_p": float(region_wald.pvalue),
+        "region_wald_df": len(region_terms), "regions": len(region_terms) + 1,
+        "region_wald_words": ("p < 0.001" if region_wald.pvalue < 0.001 else f"p = {float(region_wald.pvalue):.3f}"),
+        "region_top": top.term.removeprefix("region: "), "region_top_b": float(top.estimate),
+        "region_bottom": bottom.term.removeprefix("region: "), "region_bottom_b": float(bottom.estimate),
+        "imd_mean": imd_mean, "imd_sd": imd_sd,
+        "model_n": int(fits["pooled"].nobs), "model_las": int(sample.old_la_code.nunique()),
+        "supply_sd": float(full.places_per_100.std()), "supply_within_sd": within_sd,
+        "panel_n": int(fits["fixed"].nobs), "panel_clusters": int(full.old_la_code.nunique()),
+        "re_la_sd": float(np.sqrt(fits["random"].cov_re.iloc[0, 0])),
+    })
+    return {"table": table, "facts": facts, "fits": fits}
+
+
+def top_contributors(start: int = 2011, end: int = 2017, n: int = 10) -> tuple[pd.DataFrame, dict]:
+    p = extracts.placements()
+    p = p[(p.placement == "all") & (p.locality == "outside") & p.release.str.startswith("SFR") & p.status.eq("")]
+    la = p[p.geographic_level == "local_authority"]
+    a = la[la.year == start].set_index("old_la_code").value.astype(float)
+    b = la[la.year == end].set_index("old_la_code").value.astype(float)
+    names = la[la.year == end].set_index("old_la_code").area_name
+    change = (b - a).dropna()
+    nat = p[p.geographic_level == "national"].set_index("year").value.astype(float)
+    national = nat[end] - nat[start]
+    table = pd.DataFrame({"authority": names.reindex(change.index), f"outside {start}": a.reindex(change.index),
+                          f"outside {end}": b.reindex(change.index), "change": change})
+    table["share of national rise (%)"] = 100 * table.change / national
+    table = table.sort_values("change", ascending=False).reset_index(drop=True)
+    top = table.head(n)
+    rising = int((table.change > 0).sum())
+    facts = {"top_start": start, "top_end": end, "national_change": national, "la_sum_change": float(change.sum()),
+             "top_n": n, "top_change": float(top.change.sum()), "top_share": float(100 * top.change.sum() / national),
+             "top_first": top.authority.iloc[0], "top_first_change": float(top.change.iloc[0]),
+             "las_rising": rising, "las_counted": len(table)}
+    return top, facts
+
+

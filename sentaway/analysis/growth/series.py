@@ -1,0 +1,185 @@
+"""The series the growth chapter models, one frame each: year, inside, outside, total, share, count, source.
+
+Each series is one definition, never spliced across definitions. `count` is what its models fit: children
+outside the boundary, or (for a group with no locality split) all children in the group. Numbers only.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from sentaway.read import claims, extracts
+from sentaway.analysis import homes_series, out_of_area
+from sentaway.read import params
+from sentaway.read.params import ParameterError
+from sentaway.paths import data_file
+from sentaway.analysis.growth.rates import MIN_YEARS
+
+# What each series counts, in words: named every time it is shown.
+SERIES = {
+    "childrens_homes": homes_series.DEFINITION[0].upper() + homes_series.DEFINITION[1:] + ", official",
+    "all_children": "All looked-after children (official; adjusted for unrecorded locality)",
+    "homes_total": "Secure units, children's homes and hostels, total only (official)",
+}
+COUNT_OF = {"childrens_homes": "outside", "all_children": "outside", "homes_total": "total"}
+CITED_NUMBER = {2012: "ooa-number-2012-localgov", 2017: "ooa-number-2017-huffpost", 2018: "ooa-number-2018-localgov"}
+CITED_SHARE = {2012: "ooa-share-2012-localgov", 2017: "ooa-share-2017-huffpost", 2018: "ooa-share-2018-localgov"}
+CITED_CHANGE = "ooa-number-change-2012-2018-localgov"
+
+DEFAULTS = {"first_year": 2013, "last_year": 2018, "series": "childrens_homes"}
+
+
+# ---------------------------------------------------------------- parameters and windows
+
+def check_parameters(first_year, last_year, series) -> dict:
+    """Reject bad parameters (sentaway.read.params, the one place they are checked), then a window of under three years."""
+    values = params.check("growth", {"first_year": first_year, "last_year": last_year, "series": series})
+    check_window(first_year, last_year)
+    return values
+
+
+def check_window(first_year: int, last_year: int) -> None:
+    if first_year > last_year:
+        raise ValueError(f"growth: first_year {first_year} is after last_year {last_year}")
+    if last_year - first_year + 1 < MIN_YEARS:
+        raise ValueError(f"growth: the window {first_year}-{last_year} spans {last_year - first_year + 1} year(s); "
+                         f"a trend needs at least {MIN_YEARS} years (e.g. first_year={first_year}, "
+                         f"last_year={first_year + MIN_YEARS - 1})")
+
+
+def window(table: pd.DataFrame, first_year: int, last_year: int, column: str = "count") -> pd.DataFrame:
+    """The series' years inside the window with a value in `column`; stops if fewer than three."""
+    check_window(first_year, last_year)
+    rows = table[(table.year >= first_year) & (table.year <= last_year) & table[column].notna()]
+    if len(rows) < MIN_YEARS:
+        have = ", ".join(map(str, table.loc[table[column].notna(), "year"])) or "none"
+        name = table.series.iloc[0] if len(table) else "series"
+        raise ValueError(f"growth: {name!r} has {len(rows)} year(s) with a {column} value in {first_year}-{last_year}; "
+                         f"a trend needs at least {MIN_YEARS}. Years it has: {have}")
+    return rows.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- the series
+
+def frame(series: str, rows: list[dict], count: str = "outside") -> pd.DataFrame:
+    """A series frame from rows of year, inside, outside (and total where published, else inside + outside).
+    share = outside / (inside + outside): of the children whose locality is recorded."""
+    table = pd.DataFrame(rows)
+    for column in ("outside", "inside", "total"):
+        if column not in table:
+            table[column] = np.nan
+        table[column] = table[column].astype(float)
+    table["recorded"] = table.inside + table.outside
+    table["total"] = table.total.fillna(table.recorded)
+    table["share"] = (table.outside / table.recorded).where(table.recorded.notna(), table.outside / table.total)
+    table["count"] = table[count]
+    table.insert(0, "series", series)
+    return table.sort_values("year").reset_index(drop=True)
+
+
+def all_children() -> pd.DataFrame:
+    """All looked-after children placed outside their council. In the early years some children's locality is
+    not recorded (total > inside + outside), which makes the recorded 'outside' count grow faster than the
+    children it stands for. The modelled count is therefore adjusted: outside x total / (inside + outside), the
+    recorded share applied to every looked-after child. A year with an 'outside' figure only (the LA net-gain
+    file, no inside and no total) has no adjusted count and is left out of the fits, never filled."""
+    split = out_of_area.all_children_by_locality()
+    placements = extracts.placements()
+    totals = placements[(placements.geographic_level == "national") & (placements.placement == "all")
+                        & (placements.locality == "all") & (placements.provider == "all") & placements.status.eq("")]
+    totals = totals.sort_values("release").groupby("year").value.last()
+    rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside),
+             "total": float(totals.get(r.year, np.nan)), "source": f"{r.release}, national locality table"}
+            for r in split.itertuples()]
+    net = placements[(placements.geographic_level == "national") & (placements.placement == "all")
+                     & (placements.locality == "outside") & placements.source_file.str.contains("net_?gain")
+                     & placements.status.eq("")]
+    for year in sorted(set(net.year) - {r["year"] for r in rows}):
+        row = net[net.year == year].sort_values("release").iloc[-1]
+        rows.append({"year": int(year), "outside": float(row.value),
+                     "source": f"{row.release}, LA net-gain file (outside only; no inside or total)"})
+    table = frame("all_children", rows)
+    table.loc[table.inside.isna(), "total"] = np.nan
+    table["unrecorded"] = table.total - table.recorded
+    table["count"] = table.share * table.total
+    return table
+
+
+def childrens_homes() -> pd.DataFrame:
+    """The children's-homes series (sentaway.analysis.homes_series): one row a year, 2013-2024, from the latest release
+    that gives it; `source` names the release and table; first_outside / first_release: the value as the
+    earliest release in the files gave it."""
+    releases = homes_series.by_release()
+    head = releases[releases.is_headline]
+    first = releases[releases.first_in_files].set_index("year")
+    rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside), "total": float(r.all),
+             "source": r.table if r.release in r.table else f"{r.release}, {r.table}", "release": r.release,
+             "published": r.published, "first_outside": float(first.outside[r.year]),
+             "first_release": first.release[r.year]} for r in head.itertuples()]
+    return frame("childrens_homes", rows)
+
+
+def validation_change() -> dict:
+    """The year DfE added placement validation to the collection, read from Table A2's own footnote
+    (data/sfr50_national_notes.csv, read here directly: sentaway.read.extracts has no reader for the notes)."""
+    notes = pd.read_csv(data_file("sfr50_national_notes.csv"), dtype=str, keep_default_na=False)
+    notes = notes[(notes.table == "A2") & (notes.kind == "footnote")]
+    for note in notes.itertuples():
+        found = re.search(r"validation was added to the data collection in (\d{4})", note.text)
+        if found:
+            return {"year": int(found.group(1)), "footnote": note.note, "text": note.text}
+    raise ValueError("data/sfr50_national_notes.csv: no Table A2 footnote says when validation was added "
+                     f"(footnotes found: {', '.join(notes.note) or 'none'})")
+
+
+def homes_total() -> pd.DataFrame:
+    homes = out_of_area.homes_by_locality()
+    homes = homes[homes.series == "Official, total only"]
+    rows = [{"year": int(r.year), "total": float(r.all), "source": r.release} for r in homes.itertuples()]
+    table = frame("homes_total", rows, count="total")
+    table["step"] = (table.year >= definition_break()["year"]).astype(float)
+    return table
+
+
+def cited() -> pd.DataFrame:
+    """The figures the claims cite (2012, 2017, 2018): data about the claims, never modelled as a series.
+    Totals are implied: number / share."""
+    rows = []
+    for year, claim_id in CITED_NUMBER.items():
+        number = float(claims.get(claim_id).cited_value)
+        share = float(claims.get(CITED_SHARE[year]).cited_value) / 100
+        rows.append({"year": year, "outside": number, "total": number / share,
+                     "source": f"claims {claim_id} and {CITED_SHARE[year]} (total implied = number / share)"})
+    return frame("cited", rows)
+
+
+LOADERS = {"childrens_homes": childrens_homes, "all_children": all_children, "homes_total": homes_total}
+
+
+def load(series: str) -> pd.DataFrame:
+    if series not in LOADERS:
+        raise ParameterError(f"growth: series={series!r} is not allowed; allowed: {', '.join(LOADERS)}")
+    return LOADERS[series]()
+
+
+def definition_break() -> dict:
+    """The year 'secure units, children's homes and hostels' took in residential schools, read off the data:
+    the year residential schools fall most while the homes group rises most."""
+    placements = extracts.placements()
+    placements = placements[(placements.geographic_level == "national") & (placements.provider == "all")
+                            & (placements.locality == "all") & placements.release.str.startswith("SFR")]
+
+    def by_year(placement):
+        return placements[placements.placement == placement].set_index("year").value.astype(float).sort_index()
+    schools = by_year("residential_schools")
+    homes = by_year("secure_childrens_homes_hostels")
+    d_schools, d_homes = schools.diff().dropna(), homes.diff().dropna()
+    year = int(d_schools.idxmin())
+    if int(d_homes.idxmax()) != year:
+        raise ValueError(f"the residential-schools fall ({year}) and the homes jump ({int(d_homes.idxmax())}) differ")
+    return {"year": year, "schools_before": schools[year - 1], "schools_after": schools[year],
+            "homes_before": homes[year - 1], "homes_after": homes[year],
+            "schools_change": schools[year] - schools[year - 1], "homes_change": homes[year] - homes[year - 1]}

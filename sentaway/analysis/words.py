@@ -1,0 +1,42 @@
+"""The book's words kept out of Python: book/words/<name>.yml holds the sentences (Jinja templates) that code
+fills with numbers and chooses between. A missing key or value stops with the file and key named."""
+
+from functools import lru_cache
+
+import yaml
+from jinja2 import Environment, StrictUndefined, UndefinedError
+
+from sentaway.paths import REPO, note_read
+
+FOLDER = REPO / "book" / "words"
+_ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+class WordsError(KeyError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    path = FOLDER / f"{name}.yml"
+    note_read(f"book/words/{name}.yml")  # part of the reading notebook's cache key
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def entry(name: str, key: str):
+    """The value at a dotted key ('reasons.bound') of book/words/<name>.yml."""
+    value = load(name)
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise WordsError(f"book/words/{name}.yml: no entry {key!r}")
+        value = value[part]
+    return value
+
+
+def say(name: str, key: str, **values) -> str:
+    """The sentence at `key`, filled with `values` (plain text: escaped where it reaches HTML)."""
+    try:
+        return _ENV.from_string(entry(name, key)).render(**values)
+    except UndefinedError as error:
+        raise WordsError(f"book/words/{name}.yml, {key}: {error.message}") from None

@@ -1,0 +1,1 @@
+"""Presentation: charts, tables, claim pages, the register view, the home page, templates."""

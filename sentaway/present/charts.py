@@ -1,0 +1,204 @@
+"""Charts as the book publishes them: an interactive Vega-Lite view drawn by the site's own copy of
+Vega (no CDN), a static SVG for print and no-script readers, a source line, and the data as a table.
+
+The page carries the spec as JSON; book/assets/sentaway-charts.js draws every chart on load, so no
+inline script is needed.
+"""
+
+import html
+import json
+
+import altair as alt
+import pandas as pd
+
+from sentaway import __version__
+from sentaway.present.tables import header, html_table
+
+# Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [1, 0], [4, 4], [1, 0]]
+
+
+TITLE_CHARS = 46  # a title line fits a 342 px phone column at Vega's 13 px bold title font
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """A chart title as lines short enough for a phone (Vega does not wrap titles itself)."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def chart_title(text: str, subtitle: str = "") -> alt.Title:
+    """Titles start at the left, wrap for phones, and carry the y-axis's words as a subtitle, so the axis
+    needs no rotated title of its own and the plot keeps its width on a narrow screen."""
+    extra = dict(subtitle=wrap(subtitle, TITLE_CHARS + 8), subtitleFontSize=12, subtitleColor="#333") if subtitle else {}
+    return alt.Title(wrap(text), anchor="start", fontSize=14, offset=8, **extra)
+
+
+def release_family(release) -> str:
+    """The series a release belongs to: 'SFR20/2012' and 'SFR36/2013' are one series of first releases,
+    'CLA 2023 (EES)' and 'CLA 2024 (EES)' another; moving from one to the other is a break."""
+    text = str(release or "")
+    if text.startswith("SFR"):
+        return "SFR"
+    if "(EES)" in text:
+        return "EES"
+    return text
+
+
+def segments(table: pd.DataFrame, *, x: str, series: str, breaks: str | None) -> tuple[pd.Series, list[float]]:
+    """A line segment id for each row, and where the breaks fall: a series' line stops at a missing year and
+    where its rows move to another release series (column `breaks`), so no line joins what is not comparable."""
+    ids = pd.Series("", index=table.index, dtype=object)
+    marks = []
+    for name, rows in table.groupby(series, sort=False):
+        rows = rows.sort_values(x)
+        part, previous = 0, None
+        for index, row in rows.iterrows():
+            if previous is not None:
+                gap = float(row[x]) - float(previous[x]) > 1
+                changed = breaks in table.columns and release_family(row[breaks]) != release_family(previous[breaks])
+                if gap or changed:
+                    part += 1
+                    marks.append((float(row[x]) + float(previous[x])) / 2)
+            ids[index] = f"{name} #{part}"
+            previous = row
+    return ids, sorted(set(marks))
+
+
+def line_chart(table: pd.DataFrame, *, x: str, y: str, series: str, y_title: str, title: str,
+               tooltip: list[alt.Tooltip], y_format: str = ",.0f", breaks: str | None = "release") -> alt.LayerChart:
+    """Lines with points, one per series, told apart by colour, point shape and dash. A line never crosses a
+    missing year or a change of release series (`breaks`, a column naming each row's release): it stops,
+    and a grey dashed rule marks the break."""
+    table = table.copy()
+    table["segment"], marks = segments(table, x=x, series=series, breaks=breaks)
+    names = list(dict.fromkeys(table[series]))
+    scale = dict(domain=names)
+    axis = dict(format=y_format)
+    largest = pd.to_numeric(table[y], errors="coerce").abs().max()
+    if largest >= 1e6:  # "1,100,000,000" would take a third of a phone's width: "1.1 bn", "250 m"
+        axis = dict(labelExpr="abs(datum.value) >= 1e9 ? format(datum.value / 1e9, '.3~f') + ' bn' : "
+                              "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, '.3~f') + ' m' : format(datum.value, ',')")
+    encode = alt.Chart(table).encode(
+        # Quantitative years, so a year with no official value shows as a gap rather than vanishing.
+        x=alt.X(f"{x}:Q", title="Year (at 31 March)", scale=alt.Scale(zero=False, nice=False, padding=8),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(**axis), scale=alt.Scale(zero=True)),
+        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=PALETTE[: len(names)], **scale),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        shape=alt.Shape(f"{series}:N", scale=alt.Scale(range=SHAPES[: len(names)], **scale), legend=None),
+        strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(range=DASHES[: len(names)], **scale), legend=None),
+        tooltip=tooltip,
+    )
+    layers = [encode.mark_line().encode(detail="segment:N"), encode.mark_point(size=70, filled=True, opacity=1)]
+    if marks:
+        rules = pd.DataFrame({x: marks, "break": "break in the series (a missing year or another release)"})
+        layers.append(alt.Chart(rules).mark_rule(color="#666", strokeDash=[3, 3], strokeWidth=1).encode(
+            x=f"{x}:Q", tooltip=[alt.Tooltip("break:N", title="Here")]))
+    chart = alt.layer(*layers, data=table)
+    return chart.properties(title=chart_title(title, y_title), width="container", height=320)
+
+
+def chart_frames(chart) -> list[tuple[str, pd.DataFrame]]:
+    """Every data set a chart draws, each with the mark that draws it (line, point, area, rule)."""
+    found, seen = [], set()
+
+    def visit(node, inherited):
+        data = node.data if isinstance(getattr(node, "data", alt.Undefined), pd.DataFrame) else inherited
+        for child in getattr(node, "layer", None) or []:
+            visit(child, data)
+        mark = getattr(node, "mark", alt.Undefined)
+        if mark is not alt.Undefined and isinstance(data, pd.DataFrame):
+            kind = mark if isinstance(mark, str) else getattr(mark, "type", "mark")
+            if id(data) not in seen:
+                seen.add(id(data))
+                found.append((str(kind), data))
+
+    visit(chart, None)
+    return found
+
+
+def chart_csv(chart) -> pd.DataFrame:
+    """The CSV behind a chart: every data set it draws, one after another, with what draws it."""
+    parts = []
+    for kind, frame in chart_frames(chart):
+        if "break" in frame.columns and len(frame.columns) == 2:
+            continue  # the break rules: positions computed from the data above, not data
+        frame = frame.drop(columns=[c for c in ("segment",) if c in frame.columns]).copy()
+        frame.insert(0, "drawn as", {"line": "line with points", "area": "shaded band"}.get(kind, kind))
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True, sort=False) if parts else pd.DataFrame()
+
+
+def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes: str,
+           table: pd.DataFrame) -> str:
+    """The HTML a notebook displays for one chart (see the module docstring)."""
+    spec = chart.to_dict()
+    svg = chart.properties(width=640).to_dict()
+    import vl_convert as vlc  # heavy; only when a figure is made
+
+    static = vlc.vegalite_to_svg(svg)
+    # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte).
+    spec = vlc.vegalite_to_vega(spec)
+    static_link = write_chart_file(name, "svg", static)
+    # No '<', '>' or '&' in the block, so no text in the spec can end the <script> or open a comment.
+    spec_json = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    caption = html.escape(description)
+    anchor = html.escape(f"chart-{name}")
+    static_link = html.escape(static_link)
+    drawn = chart_csv(chart)
+    # The table on the page and the CSV hold the same rows and columns: what the chart draws.
+    data = (drawn if not drawn.empty else table).rename(columns=header)
+    # Shown to one decimal on the page, so written so: a reader's CSV holds the numbers the table shows.
+    data = data.apply(lambda c: c.round(1) if pd.api.types.is_float_dtype(c) else c)
+    table_html = html_table(data)
+    csv_link = html.escape(write_chart_data(name, data))
+    heading = chart.title if not isinstance(chart.title, alt.Title) else chart.title.text
+    heading = " ".join(heading) if isinstance(heading, list) else str(heading or name)
+    cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #{anchor} on this page)."
+    return (
+        f'<figure class="sa-chart" id="{anchor}" aria-label="{caption}" data-title="{html.escape(heading)}">'
+        f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
+        f'<script type="application/json" class="sa-spec">{spec_json}</script>'
+        f'<noscript><img class="sa-chart-static" src="{static_link}" alt="{caption}"></noscript>'
+        f'<figcaption><p class="sa-description">{caption}</p>'
+        f'<p class="sa-source"><strong>Source:</strong> {html.escape(source)}</p>'
+        f'<p class="sa-notes">{html.escape(notes)}</p>'
+        f'<p class="sa-download"><a href="{csv_link}" download>Download the data behind this chart (CSV)</a> · '
+        f'<a href="#{anchor}" class="sa-anchor">link to this chart</a></p>'
+        f'<p class="sa-cite">{cite}</p>'
+        f'<details><summary>Data behind this chart (table)</summary>{table_html}</details>'
+        f"</figcaption></figure>"
+    )
+
+
+CHART_DATA = "chart-data"
+
+
+def write_chart_file(name: str, suffix: str, text: str) -> str:
+    """Write a file beside the chart (published at the site root as /chart-data/) and return the link
+    from a chapter page (pages live in book/executed/, two levels below the site root). Written through
+    sentaway.sidefiles: staged with the notebook's run, never straight into the book."""
+    from sentaway import sidefiles
+
+    sidefiles.write(f"extra/{CHART_DATA}/{name}.{suffix}", text)
+    return f"../../{CHART_DATA}/{name}.{suffix}"
+
+
+def write_chart_data(name: str, table: pd.DataFrame) -> str:
+    return write_chart_file(name, "csv", table.to_csv(index=False, lineterminator="\n"))
+
+
+def with_band(band: alt.Chart, lines: alt.LayerChart) -> alt.LayerChart:
+    """A shaded interval band under a line_chart. line_chart keeps its data at the top of its layer,
+    so each line layer is given that data back before being layered with the band's own data."""
+    layers = []
+    for layer in lines.layer:
+        layer = layer.copy()
+        if layer.data is alt.Undefined:  # the break rules keep their own data
+            layer.data = lines.data
+        layers.append(layer)
+    return alt.layer(band, *layers).properties(title=lines.title, width="container", height=320)

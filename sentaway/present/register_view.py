@@ -1,0 +1,123 @@
+"""The register as a journalist reads it: each row leads with what was said, then who said it and when,
+the verdict (symbol, word and colour), the official figure with a link to the release it came from, and
+the evidence. Takes a register DataFrame (sentaway.register.register.build()) and reads only the columns
+ROW_COLUMNS; rendering only, no verdict logic.
+
+The rows carry data attributes (verdict, speaker, outlet, topic, date) that book/assets/sentaway-register.js
+uses to add search, filters and sorting; with scripts off the full table is still there to read.
+"""
+
+import csv
+import html
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from sentaway.analysis import numbers
+from sentaway.read.extracts import release_links
+from sentaway.paths import data_file
+from sentaway.register.verdicts import SCALE
+
+RANK = {name: i for i, (name, _, _) in enumerate(SCALE)}
+
+ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
+               "official_unit", "official_year", "release", "source_file"]
+QUOTE_CHARS = 140  # a short quote leads the row; the evidence page has it whole
+
+FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
+                "regional": "claims_regional", "cost": "claims_cost", "other": "claims_cost"}
+TOPICS = {"out_of_area": "Out-of-area placements", "missing": "Missing children", "distance": "Distance from home",
+          "regional": "Where homes are", "cost": "Cost", "other": "Other figures"}
+URL = re.compile(r"https?://[^\s,;)'\"]+")
+
+
+@lru_cache(maxsize=None)
+def quote_links() -> dict[str, str]:
+    """data/quote_links.csv: seed file of a text -> where that text was published."""
+    with open(data_file("quote_links.csv"), encoding="utf-8", newline="") as handle:
+        return {row["seed_file"]: row["url"] for row in csv.DictReader(handle)}
+
+
+def release_parts(release: str) -> list[str]:
+    return [part.strip() for part in str(release or "").split(";") if part.strip()]
+
+
+def unlinked_releases(register: pd.DataFrame) -> list[str]:
+    """Release labels in the register with no publisher page in data/release_links.csv."""
+    links = release_links()
+    return sorted({part for release in register.release for part in release_parts(release) if part not in links})
+
+
+def release_html(release: str) -> str:
+    """Each release a figure came from, linked to its publisher's page."""
+    links = release_links()
+    parts = []
+    for part in release_parts(release):
+        link = links.get(part)
+        text = html.escape(part)
+        parts.append(f'<a href="{html.escape(link["url"])}" class="sa-release" rel="external">{text}</a>' if link else text)
+    return "; ".join(parts)
+
+
+def quote_url(claim) -> str:
+    """Where the words were said or printed: the text's own address where data/quote_links.csv has it, else
+    an address the claim's notes give (the Hansard record of a speech); '' where none is recorded."""
+    seed = getattr(claim, "seed_file", "")
+    if seed and seed in quote_links():
+        return quote_links()[seed]
+    found = URL.search(str(getattr(claim, "notes", "") or ""))
+    return found.group(0) if found else ""
+
+
+def short_quote(quote: str, limit: int = QUOTE_CHARS) -> str:
+    quote = " ".join(str(quote).split())
+    if len(quote) <= limit:
+        return quote
+    cut = quote[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + " …"
+
+
+def official_html(row) -> str:
+    if numbers.is_missing(row.official_value):
+        return '<span class="sa-none">no official figure</span>'
+    shown = numbers.value(float(row.official_value), row.official_unit)
+    year = f' <span class="sa-when">({html.escape(numbers.year(row.official_year))})</span>' if row.official_year else ""
+    source = release_html(row.release)
+    return f'<span class="sa-figure">{html.escape(shown)}</span>{year}' + (f'<br><span class="sa-from">{source}</span>' if source else "")
+
+
+def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, claims: pd.DataFrame | None = None) -> str:
+    """The claims with verdicts (badge: verdict -> HTML). On the register page each row is the claim's
+    anchor (#claim-<id>); on a family page the rows link down to the evidence sections."""
+    extra = claims.set_index("claim_id") if claims is not None else None
+    body = []
+    for row in register[ROW_COLUMNS].itertuples(index=False):
+        page = "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"
+        row_id = f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}"
+        evidence = (f'<a href="{page}#claim-{row.claim_id}">evidence</a>'
+                    if not row.verdict.startswith("outside") else '<span class="sa-none">not checked</span>')
+        said_at = ""
+        if extra is not None and row.claim_id in extra.index:
+            url = quote_url(extra.loc[row.claim_id])
+            if url:
+                said_at = f' · <a href="{html.escape(url)}" rel="external" class="sa-said-at">where it was said</a>'
+        attrs = {"id": row_id, "data-claim": row.claim_id, "data-verdict": row.verdict, "data-rank": RANK.get(row.verdict, 9), "data-speaker": row.speaker,
+                 "data-outlet": row.outlet, "data-topic": TOPICS.get(row.family, row.family), "data-date": row.date,
+                 "data-quote": " ".join(str(row.quote).split())}
+        attr_html = " ".join(f'{k}="{html.escape(str(v))}"' for k, v in attrs.items())
+        body.append(
+            f"<tr {attr_html}>"
+            f'<td class="sa-col-claim" data-label="Claim">“{html.escape(short_quote(row.quote))}”'
+            f'<br><a href="#{row_id}" class="sa-anchor sa-id">{html.escape(row.claim_id)}</a></td>'
+            f'<td class="sa-col-who" data-label="Said by">{html.escape(row.speaker)}<br>'
+            f'<span class="sa-when">{html.escape(row.outlet)}, {html.escape(str(row.date))}</span>{said_at}</td>'
+            f'<td class="sa-col-verdict" data-label="Verdict">{badge(row.verdict)}</td>'
+            f'<td class="sa-col-official" data-label="Official figure">{official_html(row)}</td>'
+            f'<td class="sa-col-evidence" data-label="Evidence">{evidence}</td></tr>')
+    # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
+    return ('<table class="sa-table sa-register" tabindex="0" data-sa-register="">'
+            "<caption>Every figure in the five source texts, with its verdict</caption>"
+            '<thead><tr><th scope="col" data-sort="quote">Claim</th><th scope="col" data-sort="speaker">Said by</th>'
+            '<th scope="col" data-sort="verdict">Verdict</th><th scope="col">Official figure</th>'
+            '<th scope="col">Evidence</th></tr></thead><tbody>' + "".join(body) + "</tbody></table>")

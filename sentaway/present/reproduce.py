@@ -1,0 +1,73 @@
+"""Figures for the Reproduce page, read at build time from the repository's own records: the pinned
+environment (requirements.txt), the raw files' checksums (data/datapackage.json) and how long the build
+takes (BENCHMARKS.md, written by `make bench`)."""
+
+import json
+import platform
+import re
+
+import pandas as pd
+
+from sentaway.paths import REPO, data_file
+
+BENCH_ROWS = {"cold build": "Build the book from nothing (packages installed)",
+              "no-op rebuild": "Rebuild with nothing changed",
+              "rebuild after changing": "Rebuild after changing one chapter notebook",
+              "`make data` from raw": "Re-extract data/ from the raw files"}
+
+
+def environment() -> pd.DataFrame:
+    """The pinned packages, as requirements.txt lists them."""
+    rows = []
+    for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            rows.append({"package": name, "version": version})
+    return pd.DataFrame(rows)
+
+
+def python_version() -> str:
+    return platform.python_version()
+
+
+def raw_checksums() -> pd.DataFrame:
+    """Every raw official file an extract is made from, with its sha256 and release (one row per file)."""
+    package = json.loads(data_file("datapackage.json").read_text(encoding="utf-8"))
+    rows = {}
+    for resource in package["resources"]:
+        for source in resource.get("sources", []):
+            if "sha256" not in source:
+                continue
+            row = rows.setdefault(source["title"], {"raw file": source["title"], "sha256": source["sha256"],
+                                                    "release": source.get("release", ""), "read into": []})
+            row["read into"].append(resource["path"])
+    table = pd.DataFrame(rows.values())
+    table["read into"] = table["read into"].map(lambda paths: ", ".join(sorted(set(paths))))
+    return table.sort_values("raw file").reset_index(drop=True)
+
+
+def timings() -> pd.DataFrame:
+    """How long each step takes, from the figures table of BENCHMARKS.md (median of its runs)."""
+    text = (REPO / "BENCHMARKS.md").read_text(encoding="utf-8")
+    measured = re.search(r"`python scripts/bench.py[^`]*`\s*\(run on ([^;)]+)", text)
+    rows = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2:
+            continue
+        for key, words in BENCH_ROWS.items():
+            if cells[0].startswith(key):
+                rows.append({"step": words, "time": cells[1].split(",")[0]})
+    frame = pd.DataFrame(rows)
+    frame.attrs["measured"] = measured.group(1) if measured else "an earlier run"
+    return frame
+
+
+def notebook_seconds(name: str) -> str:
+    """One chapter's run time in a cold build, from BENCHMARKS.md's "where the time goes" table."""
+    for line in (REPO / "BENCHMARKS.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] == name:
+            return f"{cells[1]} s"
+    return "not measured"

@@ -1,0 +1,1 @@
+"""Publishing: the build, a reviewer's run, site post-processing, dist and releases. No chapter imports these."""

@@ -1,0 +1,622 @@
+"""`python -m sentaway.publish.build`: execute each chapter notebook with papermill, then build the HTML.
+
+- A notebook runs only when its cache key changed. The key covers what its outputs depend on and
+  nothing else: its code cells (source, and the tags that change how they run), its parameters, the
+  repository files its last run read (data/, book/words/...; noted in the kernel by sentaway.paths),
+  the source of the package modules its last run imported (listed by a last cell the build adds, then
+  removes), the pinned requirements and the Python version. A stale page can never be published from
+  old inputs, and an edit to a module no chapter imports (publishing code) re-runs nothing.
+- A notebook whose code is unchanged but whose prose (markdown) changed is not executed: its cached
+  output gets the new markdown cells (code cells and their outputs kept), as jupyter-cache does.
+- Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with
+  its run and moved into book/executed/ together with its output, only when it succeeded; their
+  checksums are part of its cache entry, so a deleted or altered one re-runs it.
+- Before anything runs: the Python version, data/ against datapackage.json and claims.csv against its
+  schema, and params.yml against the data.
+- The HTML is built into a temporary folder and swapped into _build/html only on success, so a
+  failing or interrupted build leaves the previous site as it was; the built site's checksums are
+  recorded, so a page deleted or altered in _build/html is noticed and rebuilt.
+- Temporary folders live in _build/tmp and are removed at the end, also after Ctrl-C or SIGTERM.
+"""
+
+import sys
+
+PYTHONS = ((3, 11), (3, 12))
+
+
+def check_python() -> None:
+    """Before anything else is imported: one line naming the Python found, never an ImportError."""
+    found = sys.version_info[:2]
+    if found not in PYTHONS:
+        sys.exit(f"build: stopped. Python {found[0]}.{found[1]} found ({sys.executable}); Sent Away builds with "
+                 f"Python {' or '.join('.'.join(map(str, v)) for v in PYTHONS)}")
+
+
+check_python()
+
+import datetime as dt  # noqa: E402 (after the version check)
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from sentaway import __version__
+from sentaway.read import params as chapter_params
+from sentaway import sidefiles
+from sentaway.paths import BUILD, DATA, READS_ENV, REPO
+
+NOTEBOOKS = REPO / "notebooks"
+EXECUTED = REPO / "book" / "executed"
+KEYS = BUILD / "keys"
+SITE = BUILD / "html"
+TMP = BUILD / "tmp"
+SITE_RECORD = BUILD / "site.json"
+REQUIREMENTS = REPO / "requirements.txt"
+# Cell tags that change whether or how a code cell runs (papermill, nbclient); other tags only change the page.
+EXECUTION_TAGS = {"parameters", "raises-exception", "skip-execution"}
+MODULES_TAG = "sentaway-modules"
+# Added as the last cell of every run, and removed from its output: lists the package modules the run imported.
+MODULES_CELL = """import sys as _sys
+with open({log!r}, "w", encoding="utf-8") as _log:
+    _log.writelines(_m.__file__ + "\\n" for _n, _m in list(_sys.modules.items())
+                    if (_n == "sentaway" or _n.startswith("sentaway.")) and getattr(_m, "__file__", None))
+"""
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def _shown(path: Path) -> str:
+    """A path as the messages show it: relative to the repository where it is inside it."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def _hash_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(_shown(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _data_hash(names: list[str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(set(names)):
+        path = DATA / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    return digest.hexdigest()
+
+
+def _repo_hash(rels) -> str:
+    """Files named relative to the repository (a missing one hashes as missing, so it changes the key)."""
+    digest = hashlib.sha256()
+    for rel in sorted(set(rels)):
+        path = REPO / rel
+        digest.update(rel.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    return digest.hexdigest()
+
+
+def _cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def code_hash(notebook: Path) -> str:
+    """The notebook's code cells in order: their source and the tags that change how they run. Markdown,
+    raw cells, outputs and other metadata (remove-input, notebook metadata) do not change what it computes."""
+    code = [(_text(c["source"]), sorted(set(c.get("metadata", {}).get("tags", [])) & EXECUTION_TAGS))
+            for c in _cells(notebook) if c["cell_type"] == "code"]
+    return hashlib.sha256(json.dumps(code).encode()).hexdigest()
+
+
+def requirements_hash() -> str:
+    """The pinned requirements, without comments and blank lines (they change nothing that is installed)."""
+    lines = [line.split("#", 1)[0].strip() for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines()]
+    return hashlib.sha256("\n".join(line for line in lines if line).encode()).hexdigest()
+
+
+def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=()) -> str:
+    """What a notebook's output depends on, and nothing else: its code cells, its parameters, the data files
+    (`reads`, names in data/) and other repository files (`files`: book/words/...) its last run read, as
+    sentaway.paths noted them, the source of the package modules its last run imported
+    (`modules`: sentaway/....py), the pinned requirements and the Python version."""
+    parts = {
+        "code": code_hash(notebook),
+        "parameters": json.dumps(parameters, sort_keys=True),
+        "data": _data_hash(reads),
+        "files": _repo_hash(files),
+        "modules": _repo_hash(modules),
+        "requirements": requirements_hash(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "templates": _hash_files((REPO / "sentaway").rglob("*.j2")),  # page templates (sentaway/present/templates)
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def run_inputs(record: dict) -> dict:
+    """The inputs a run recorded, as notebook_key takes them."""
+    return {name: record.get(name, []) for name in ("reads", "files", "modules")}
+
+
+def site_key() -> str:
+    inputs = [REPO / "_config.yml", REPO / "_toc.yml"]
+    inputs += [p for p in [REPO / "releases" / "renames.csv"] if p.is_file()]  # redirect anchors of renamed claims
+    inputs += [p for p in (REPO / "book").rglob("*") if p.is_file()]
+    inputs += list((REPO / "sentaway").rglob("*.py"))
+    return _hash_files(inputs)
+
+
+def _kernel_env() -> dict:
+    env = dict(os.environ)
+    # The kernel must be this environment's Python, with the package importable.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.update(_kernel_env())
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(REPO),
+                            kernel_name="python3", progress_bar=False)
+    except PapermillExecutionError as error:
+        raise BuildError(
+            f"{_shown(notebook)} failed in cell {error.cell_index} "
+            f"(execution count {error.exec_count}): {error.ename}: {error.evalue}"
+        ) from None
+
+
+def _with_modules_cell(notebook: Path, staged: Path, log: Path) -> None:
+    """A copy of the notebook with a last cell that lists the package modules the run imported into `log`."""
+    import nbformat
+
+    copy = nbformat.read(notebook, as_version=4)
+    copy.cells.append(nbformat.v4.new_code_cell(MODULES_CELL.format(log=str(log)),
+                                                metadata={"tags": [MODULES_TAG, "remove-cell"]}))
+    nbformat.write(copy, staged)
+
+
+def _finish_output(path: Path, notebook: Path) -> None:
+    """Papermill's injected cell would show as code on the page (the page states its parameters itself);
+    the build's own last cell goes; the output names the notebook it came from, not the staged copy."""
+    import nbformat
+
+    output = nbformat.read(path, as_version=4)
+    output.cells = [c for c in output.cells if MODULES_TAG not in c.metadata.get("tags", [])]
+    for cell in output.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    if "papermill" in output.metadata:
+        output.metadata.papermill["input_path"] = str(notebook)
+    nbformat.write(output, path)
+
+
+def _imported(log: Path, notebook: Path) -> list[str]:
+    """The package modules a run imported, as paths relative to the repository."""
+    package = REPO / "sentaway"
+    found = set()
+    for line in log.read_text(encoding="utf-8").splitlines():
+        path = Path(line).resolve()
+        if not path.is_relative_to(package):
+            raise BuildError(f"{_shown(notebook)} imported the package from {path.parent}, not from {package}")
+        found.add(path.relative_to(REPO).as_posix())
+    return sorted(found)
+
+
+def merge_prose(notebook: Path, cached: Path, target: Path) -> None:
+    """Write to `target` the notebook's current cells with the cached run's code cells (outputs, execution
+    counts) in place of its own, and papermill's parameters cell where that run had it: what a run would
+    give when only the prose changed (the code cells, compared in order, must be the ones that ran)."""
+    import nbformat
+
+    source, old = nbformat.read(notebook, as_version=4), nbformat.read(cached, as_version=4)
+    ran, injected = [], {}  # injected: papermill's cells, by the number of code cells before them
+    for cell in old.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            injected.setdefault(len(ran), []).append(cell)
+        elif cell.cell_type == "code":
+            ran.append(cell)
+    if [c.source for c in ran] != [c.source for c in source.cells if c.cell_type == "code"]:
+        raise BuildError(f"{_shown(cached)} does not hold the code of {_shown(notebook)}; run `python -m sentaway.publish.build --force`")
+    cells, done = list(injected.get(0, [])), 0
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        merged = ran[done]  # its outputs; its tags (remove-input...) are the notebook's own
+        merged.metadata = nbformat.from_dict({**cell.metadata, **{k: merged.metadata[k] for k in ("execution", "papermill")
+                                                                   if k in merged.metadata}})
+        done += 1
+        cells += [merged] + injected.get(done, [])
+    source.cells = cells
+    source.metadata.update({k: old.metadata[k] for k in ("kernelspec", "language_info", "papermill") if k in old.metadata})
+    nbformat.write(source, target)
+
+
+def _record(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
+    """book/executed/build_status.md: each notebook, its parameters, run time and result, from this build."""
+    lines = ["# Build status", "",
+             "Every chapter is a notebook executed with papermill before the HTML is built. A build in which any "
+             "notebook fails stops with the notebook and cell named, and is not published: every notebook listed "
+             "here passed. A notebook whose inputs (its code cells, its parameters, the data and words files it read, "
+             "the package modules it imported, the pinned requirements and the Python version) are unchanged "
+             "since its last run is not run again: its cached output is used, with its prose as it now is.", "",
+             "| Notebook | Parameters | Result | Run time | Last run |", "| --- | --- | --- | --- | --- |"]
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        record = _record(KEYS / f"{notebook.stem}.json")
+        params = ", ".join(f"`{k} = {v!r}`" for k, v in record.get("parameters", {}).items()) or "none"
+        result = ("passed, run in this build" if notebook.stem in ran else
+                  "passed, cached (inputs unchanged; new prose merged in this build)" if notebook.stem in merged else
+                  "passed, cached (inputs unchanged)")
+        lines.append(f"| `notebooks/{notebook.name}` | {params} | {result} | {record.get('seconds', '?')} s | {record.get('finished', '?')} |")
+    lines += ["", f"Built with Sent Away {__version__} on {dt.date.today().isoformat()}."]
+    text = "\n".join(lines) + "\n"
+    page = EXECUTED / "build_status.md"
+    if not page.exists() or page.read_text() != text:
+        page.write_text(text)
+
+
+def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, dict, str]:
+    """Run one notebook into a staging folder: its output notebook and every side file it writes.
+    Returns its run time, the inputs it read and imported (run_inputs) and the staging folder; the main
+    process moves the staged files into place (so a build interrupted at any point never leaves a
+    half-swapped notebook)."""
+    start = time.monotonic()
+    TMP.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f"{notebook.stem}-", dir=TMP))
+    staged, source = stage / output.name, stage / "input.ipynb"
+    reads, modules = stage / "reads.txt", stage / "modules.txt"
+    reads.touch()
+    os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
+    os.environ[sidefiles.ENV] = str(stage / "side")
+    _with_modules_cell(notebook, source, modules)
+    try:
+        run_notebook(source, parameters, staged)
+    except BuildError as error:
+        raise BuildError(str(error).replace(_shown(source), _shown(notebook), 1)) from None
+    _finish_output(staged, notebook)
+    if not modules.is_file():
+        raise BuildError(f"{_shown(notebook)} ran, but its last cell (the list of modules it imported) did not")
+    read = sorted(set(reads.read_text(encoding="utf-8").split()))
+    inputs = {"reads": [r.removeprefix("data/") for r in read if r.startswith("data/")],
+              "files": [r for r in read if not r.startswith("data/")],
+              "modules": _imported(modules, notebook)}
+    return time.monotonic() - start, inputs, str(stage)
+
+
+def _sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def side_files_intact(record: dict) -> bool:
+    """Every side file the notebook's last run wrote is in book/executed/ with the bytes it wrote."""
+    return all(_sha(EXECUTED / rel) == sha for rel, sha in record.get("side", {}).items())
+
+
+def _staged_side(stage: Path) -> dict[str, str]:
+    side = stage / "side"
+    found = {}
+    for path in sorted(p for p in side.rglob("*") if p.is_file()) if side.is_dir() else []:
+        rel = path.relative_to(side).as_posix()
+        sidefiles.checked(rel)
+        found[rel] = _sha(path)
+    return found
+
+
+def install(notebook: Path, output: Path, record_file: Path, stage: Path, record: dict) -> None:
+    """Move a successful run's output and side files into book/executed/, then write its cache record.
+    The old record goes first: an interruption mid-way leaves the notebook stale, never half-new."""
+    side = _staged_side(stage)
+    for other in KEYS.glob("*.json"):
+        if other != record_file:
+            clash = sorted(set(side) & set(_record(other).get("side", {})))
+            if clash:
+                raise BuildError(f"{_shown(notebook)} writes {clash[0]}, which {other.stem} also writes; "
+                                 "give the chart another name")
+    old = _record(record_file).get("side", {})
+    record_file.unlink(missing_ok=True)
+    for rel in old:
+        if rel not in side:
+            (EXECUTED / rel).unlink(missing_ok=True)
+    for rel in side:
+        target = EXECUTED / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / "side" / rel, target)
+    os.replace(stage / output.name, output)
+    record_file.write_text(json.dumps({**record, "side": side, "output": _sha(output)}))
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def prune_side_files() -> list[str]:
+    """Remove files in the side-file folders that no notebook's current run wrote (a removed chart, a
+    stray copy): the site publishes those folders whole."""
+    claimed = set()
+    for path in KEYS.glob("*.json"):
+        if (NOTEBOOKS / f"{path.stem}.ipynb").is_file():  # a removed notebook's charts are not published
+            claimed.update(_record(path).get("side", {}))
+    removed = []
+    for area in sidefiles.AREAS:
+        for path in sorted((EXECUTED / area).rglob("*")) if (EXECUTED / area).is_dir() else []:
+            rel = path.relative_to(EXECUTED).as_posix()
+            if path.is_file() and rel not in claimed:
+                path.unlink()
+                removed.append(rel)
+    return removed
+
+
+def plan(force: bool = False) -> tuple[list, list]:
+    """(stale, fresh): notebooks to run, as (notebook, parameters, output, record file), and those to reuse
+    (of which those whose prose changed get it merged into their cached run: prose_changed)."""
+    all_params = chapter_params.load()
+    stale, fresh = [], []
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        parameters = all_params.get(notebook.stem, {})
+        record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
+        record = _record(record_file)
+        current = notebook_key(notebook, parameters, **run_inputs(record))
+        if force or not output.exists() or record.get("key") != current or not side_files_intact(record) \
+                or record.get("output") != _sha(output):
+            stale.append((notebook, parameters, output, record_file))
+        else:
+            fresh.append(notebook)
+    return stale, fresh
+
+
+def prose_changed(notebook: Path) -> bool:
+    """A fresh notebook (same key) whose file differs from the one its cached output was made from."""
+    return _record(KEYS / f"{notebook.stem}.json").get("source") != _sha(notebook)
+
+
+def rerender(notebook: Path) -> None:
+    """Merge a fresh notebook's new prose into its cached output (nothing is executed). The output is
+    replaced whole, then its record; an interruption in between leaves the notebook stale, never wrong."""
+    record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
+    TMP.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{notebook.stem}-", dir=TMP) as tmp:
+        merged = Path(tmp) / output.name
+        merge_prose(notebook, output, merged)
+        os.replace(merged, output)
+        record = {**_record(record_file), "source": _sha(notebook), "output": _sha(output)}
+        (Path(tmp) / "record.json").write_text(json.dumps(record))
+        os.replace(Path(tmp) / "record.json", record_file)
+
+
+def execute_notebooks(force: bool = False, workers: int | None = None) -> list[str]:
+    """Run every notebook whose key changed, as many at once as there are cores (they are independent)."""
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    KEYS.mkdir(parents=True, exist_ok=True)
+    stale, fresh = plan(force)
+    total = len(stale) + len(fresh)
+    merged = []
+    for notebook in fresh:
+        if prose_changed(notebook):
+            rerender(notebook)
+            merged.append(notebook.stem)
+            print(f"{_shown(notebook)}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
+        else:
+            print(f"{_shown(notebook)}: unchanged, using the cached run", flush=True)
+    if not stale:
+        # Nothing ran: the page from the build that made these outputs still describes them.
+        if merged or not (EXECUTED / "build_status.md").exists():
+            write_status_page([], merged)
+        return []
+    workers = workers or min(len(stale), os.cpu_count() or 1)
+    print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
+    ran, failures = [], []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_signals)
+    try:
+        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, out, record) for nb, params, out, record in stale}
+        for nb, params, _, _ in jobs.values():
+            print(f"  queued {_shown(nb)} with {params or 'no parameters'}", flush=True)
+        for done, job in enumerate(as_completed(jobs), start=1):
+            notebook, parameters, output, record_file = jobs[job]
+            try:
+                seconds, inputs, stage = job.result()
+            except BuildError as error:
+                failures.append(str(error))
+                print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
+                continue
+            install(notebook, output, record_file, Path(stage), {
+                "key": notebook_key(notebook, parameters, **inputs), **inputs, "source": _sha(notebook),
+                "seconds": round(seconds, 1), "parameters": parameters,
+                "finished": dt.datetime.now().isoformat(timespec="seconds")})
+            ran.append(notebook.stem)
+            print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+    if failures:
+        raise BuildError("\n".join(failures))
+    write_status_page(ran, merged)
+    return ran
+
+
+def _worker_signals() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the main process handles it (below), so a
+    # worker ignores it; the build stops a worker with SIGTERM once its kernel is gone, and it exits at once
+    # (its staging folder is removed by the main process).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_quietly)
+
+
+def _exit_quietly(signum, frame):
+    os._exit(128 + signum)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (the kernels papermill started), read from /proc; [] where there is none."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the running notebooks and their kernels (an interrupt, or an error in the build itself)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    # The kernels first (killed outright, so none is left running or prints about its lost worker).
+    for pid in [pid for process in processes if process.pid for pid in _descendants(process.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _site_files() -> dict[str, str]:
+    return {p.relative_to(SITE).as_posix(): _sha(p) for p in sorted(SITE.rglob("*")) if p.is_file()} if SITE.is_dir() else {}
+
+
+def build_html(force: bool = False) -> Path:
+    records = [_record(p) for p in sorted(KEYS.glob("*.json"))]
+    key = hashlib.sha256((site_key() + json.dumps([(r.get("key", ""), r.get("side", {})) for r in records],
+                                                  sort_keys=True)).encode()).hexdigest()
+    index = SITE / "index.html"
+    built = _record(SITE_RECORD)
+    if not force and index.exists() and built.get("key") == key:
+        if built.get("files") == _site_files():
+            print("html: nothing changed since the last build", flush=True)
+            return index
+        print("html: _build/html differs from what the last build wrote (a page deleted or altered): rebuilding", flush=True)
+    print("html: building the book with Jupyter Book (notebooks are not re-executed)", flush=True)
+    (EXECUTED / "extra").mkdir(parents=True, exist_ok=True)
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    TMP.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="html-", dir=TMP) as tmp:
+        result = subprocess.run(
+            [str(jupyter_book), "build", str(REPO), "--path-output", tmp, "--warningiserror", "--nitpick", "--keep-going", "--quiet"],
+            cwd=REPO, env=_kernel_env(), text=True, capture_output=True,
+        )
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+            raise BuildError("Jupyter Book failed (messages above); the previous site is left as it was")
+        SITE_RECORD.unlink(missing_ok=True)
+        old = Path(tmp) / "html.previous"
+        if SITE.exists():
+            SITE.rename(old)
+        (Path(tmp) / "_build" / "html").rename(SITE)
+    SITE_RECORD.write_text(json.dumps({"key": key, "files": _site_files()}))
+    (BUILD / "site.key").unlink(missing_ok=True)  # the record of builds before site.json
+    return index
+
+
+def check_inputs() -> None:
+    """data/ against datapackage.json and claims.csv against its schema, skipped when the files are the
+    ones already found valid (their checksums are kept in _build/validated.json)."""
+    from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
+
+    names = sorted(p.name for p in DATA.iterdir() if p.is_file()) if DATA.is_dir() else []
+    digest = _data_hash(names) + _hash_files([REPO / "sentaway" / "extract" / "validate.py"])
+    stamp = BUILD / "validated.json"
+    if _record(stamp).get("data") == digest:
+        return
+    try:
+        validate_folder(DATA)
+        validate_claims(DATA / "claims.csv")
+    except SchemaError as error:
+        raise BuildError(f"{error} (nothing was run; fix the file or run `make data`)") from None
+    stamp.write_text(json.dumps({"data": digest}))
+
+
+class _Lock:
+    """One build at a time in this repository (so each may clean _build/tmp)."""
+
+    def __enter__(self):
+        self.handle = open(BUILD / ".lock", "w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise BuildError("another build is running in this repository; wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    unknown = [a for a in argv if a != "--force"]
+    start = time.monotonic()
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if unknown:
+            raise BuildError(f"unknown option {unknown[0]!r}; the only option is --force (re-run every notebook)")
+        BUILD.mkdir(exist_ok=True)
+        with _Lock():
+            shutil.rmtree(TMP, ignore_errors=True)  # left by a build that was killed outright
+            try:
+                check_inputs()
+                chapter_params.load()
+                execute_notebooks(force)
+                removed = prune_side_files()
+                if removed:
+                    print(f"build: removed {len(removed)} side file(s) no notebook wrote: {', '.join(removed[:5])}", flush=True)
+                index = build_html(force)
+            finally:
+                shutil.rmtree(TMP, ignore_errors=True)
+    except (BuildError, chapter_params.ParameterError) as error:
+        print(f"build: stopped. {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug rather than bad input: still one line, and the site untouched
+        print(f"build: stopped by an internal error ({type(error).__name__}: {error}); the previous site is "
+              "left as it was. Please report it.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build: interrupted; nothing half-made was kept, and the previous site is left as it was", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(f"build: finished in {time.monotonic() - start:.1f} s. Open the book at:\n{index}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,73 @@
+"""`python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]...`: a reviewer's run of one chapter.
+
+Runs the notebook with papermill, with params.yml's values for the chapter and any `-p` given, after
+checking every name and value against the data (a misspelt name is refused before anything runs). It
+writes only under OUT_DIR, a folder of the reviewer's choosing: OUT_DIR/<chapter>.ipynb and the side
+files the chapter makes (OUT_DIR/extra/chart-data/..., OUT_DIR/downloads/...). The book's own folders
+are refused, so a reviewer's run can never be published by `make book`.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+from sentaway.read import params
+from sentaway import sidefiles
+from sentaway.paths import BUILD, READS_ENV, REPO
+
+USAGE = "usage: python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]..."
+
+
+class RunError(ValueError):
+    pass
+
+
+def parse(argv: list[str]) -> tuple[Path, Path, dict]:
+    if len(argv) < 2:
+        raise RunError(USAGE)
+    notebook, out, rest = Path(argv[0]), Path(argv[1]).absolute(), argv[2:]
+    given = {}
+    while rest:
+        if rest[0] not in ("-p", "--parameters") or len(rest) < 3:
+            raise RunError(f"{rest[0]!r}: expected -p NAME VALUE; {USAGE}")
+        name, text = rest[1], rest[2]
+        try:
+            given[name] = yaml.safe_load(text)  # as papermill reads -p: 2013 is a number, abc a string
+        except yaml.YAMLError:
+            given[name] = text
+        rest = rest[3:]
+    if not notebook.is_file():
+        raise RunError(f"{notebook}: no such notebook")
+    for inside in (REPO / "book", BUILD, REPO / "data", REPO / "notebooks"):
+        if out == inside or out.is_relative_to(inside):
+            raise RunError(f"{out}: inside the book's own folder {inside.relative_to(REPO)}/; choose a folder of your own")
+    return notebook, out, given
+
+
+def main(argv: list[str]) -> int:
+    try:
+        notebook, out, given = parse(argv)
+        chapter = notebook.stem
+        values = {**params.load().get(chapter, {}), **given}
+        params.check(chapter, values)
+        out.mkdir(parents=True, exist_ok=True)
+        os.environ[sidefiles.ENV] = str(out)
+        os.environ.pop(READS_ENV, None)
+        from sentaway.publish.build import BuildError, _kernel_env, run_notebook
+
+        os.environ.update(_kernel_env())
+        run_notebook(notebook, values, out / notebook.name)
+    except (RunError, params.ParameterError) as error:
+        print(f"run: stopped before running anything. {error}", file=sys.stderr)
+        return 1
+    except BuildError as error:
+        print(f"run: stopped. {error}", file=sys.stderr)
+        return 1
+    print(f"run: wrote {out / notebook.name} and its side files under {out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,242 @@
+"""`make site` (python -m sentaway.publish.site): every recorded release in one offline site, _build/site/.
+
+- The latest release is at the root and every release (the latest too) under v<version>/, each unpacked from its
+  archive dist/sent-away-<version>.zip (checked against the sha256 in releases/<version>/release.json). A missing
+  archive is rebuilt from the recorded commit in a temporary git worktree; if the commit is not in the clone either,
+  the step stops with one line saying which version is missing and how to restore it.
+- The archives are immutable, so the version bar (switcher, old-version banner, citation of the release) is put
+  into every page here, at assembly time, for old and new releases alike. The switcher is plain links written
+  per page: pydata-sphinx-theme's own switcher fetch()es its switcher.json, which Chromium refuses for a site
+  opened from disk (file://, origin null), and it finds "the same page" with a HEAD request that fails the same
+  way. switcher.json (the theme's format, relative URLs) is still shipped at the root for anyone serving the site.
+- changes.html: what changed between consecutive releases (sentaway.publish.changes, book/templates/changes.html.j2).
+- Assembled in a temporary folder and swapped in whole: a failure leaves the previous _build/site as it was.
+"""
+
+import json
+import posixpath
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from sentaway.publish import anchors, changes
+from sentaway.publish import releases as store
+from sentaway.publish.csp import add_policy, known_scripts
+from sentaway.paths import BUILD, REPO
+from sentaway.publish.releases import Release, ReleaseError
+
+OUT = BUILD / "site"
+TEMPLATES = REPO / "book" / "templates"
+REGISTER_PAGE = "book/executed/register.html"
+HOMES = ("book/index.html", "index.html")
+# Before the theme's banner area (which stays hidden until its script has fetched a switcher.json), so the bar
+# shows at once and without JavaScript.
+THEME_SLOT = re.compile(r'<div class="pst-async-banner-revealer\b')
+BODY = re.compile(r"<body\b[^>]*>")
+
+
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def base_urls(config: Path = REPO / "_config.yml") -> str:
+    """The book's canonical address, declared once in _config.yml as html.baseurl."""
+    try:
+        url = (yaml.safe_load(config.read_text(encoding="utf-8")).get("html") or {}).get("baseurl") or ""
+    except (OSError, yaml.YAMLError) as error:
+        raise ReleaseError(f"{config}: cannot be read ({error})") from None
+    if not re.match(r"^https?://", url):
+        raise ReleaseError(f"{config}: html.baseurl must be the book's canonical address (https://...), found {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _is_page(path: Path) -> bool:
+    return path.suffix == ".html" and "_static" not in path.parts and "_sources" not in path.parts
+
+
+def unpack(archive: Path, target: Path) -> set[str]:
+    """The archive's site/ folder into target/; returns the pages (paths relative to target)."""
+    pages = set()
+    with zipfile.ZipFile(archive) as zipped:
+        for info in zipped.infolist():
+            parts = info.filename.split("/")
+            if len(parts) < 3 or parts[1] != "site" or info.is_dir():
+                continue
+            relative = "/".join(parts[2:])
+            if relative.startswith("/") or ".." in parts:
+                raise ReleaseError(f"{archive}: unsafe member {info.filename}")
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with zipped.open(info) as source, destination.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+            if _is_page(Path(relative)):
+                pages.add(relative)
+    if not any(home in pages for home in HOMES):
+        raise ReleaseError(f"{archive}: holds no site/index.html; not a Sent Away archive")
+    return pages
+
+
+def _home(pages: set[str]) -> str:
+    return next(h for h in HOMES if h in pages)
+
+
+def _relative(target: str, page: str) -> str:
+    """The link from the page at `page` to `target` (both relative to the site root)."""
+    path, _, fragment = target.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    return link + ("#" + fragment if fragment else "")
+
+
+def ensure_archives(recorded: list[Release], dist: Path, repo: Path, log=print) -> dict[str, Path]:
+    found = {}
+    for release in recorded:
+        archive = dist / release.archive
+        if not archive.is_file():
+            if not store.has_commit(release.commit, repo):
+                raise ReleaseError(
+                    f"release {release.version}: dist/{release.archive} is missing and its commit "
+                    f"{release.commit[:10]} is not in this clone: copy the deposited archive (sha256 "
+                    f"{release.sha256[:12]}...) into dist/, or fetch that commit, and run make site again")
+            log(f"site: dist/{release.archive} is missing; rebuilding it from commit {release.commit[:10]}")
+            store.rebuild(release, dist=dist, repo=repo, log=log)
+        state = store.verify(release, dist)
+        if state == "rebuilt":
+            log(f"site: {release.version} uses an archive rebuilt from commit {release.commit[:10]} (same sources; "
+                "not the deposited bytes, as its pages carry the rebuild's date)")
+        found[release.version] = archive
+    return found
+
+
+class Assembly:
+    """One assembly of the site: the releases, where each copy lives, and which pages each one has."""
+
+    def __init__(self, recorded: list[Release], root: Path, baseurl: str):
+        self.recorded, self.root, self.baseurl = recorded, root, baseurl
+        self.latest = recorded[-1]
+        self.pages: dict[str, set[str]] = {}
+        self.template = _env().get_template("versions.html.j2")
+
+    def prefix(self, version: str) -> str:
+        return f"v{version}/"
+
+    def bar(self, release: Release, page: str, at_root: bool) -> str:
+        """The versions bar of one page. `page` is relative to the copy; `where` is its path in the site."""
+        where = page if at_root else self.prefix(release.version) + page
+        entries = []
+        for other in reversed(self.recorded):
+            pages = self.pages[other.version]
+            same_page = page in pages
+            if other is self.latest:
+                target = page if same_page else _home(pages)  # the latest is read at the root
+            else:
+                target = self.prefix(other.version) + (page if same_page else _home(pages))
+            entries.append({"version": other.version, "date": other.date, "href": _relative(target, where),
+                            "current": other is release, "latest": other is self.latest, "same_page": same_page})
+        banner = None
+        if release is not self.latest:
+            latest_pages = self.pages[self.latest.version]
+            same_page = page in latest_pages
+            banner = {"version": self.latest.version, "date": self.latest.date, "same_page": same_page,
+                      "href": _relative(page if same_page else _home(latest_pages), where)}
+        in_latest = page in self.pages[self.latest.version]
+        cite = {"permanent": self.baseurl + self.prefix(release.version) + page,
+                "latest": self.baseurl + (page if in_latest else _home(self.pages[self.latest.version]))}
+        current = {"version": release.version, "date": release.date, "latest": release is self.latest}
+        return self.template.render(current=current, entries=entries, banner=banner, cite=cite,
+                                    changes_href=_relative("changes.html", where)).strip()
+
+    def decorate(self, release: Release, copy: Path, at_root: bool, pairs: dict[str, str]) -> None:
+        css = "_versions/versions.css"
+        for page in sorted(self.pages[release.version]):
+            path = copy / page
+            text = path.read_text(encoding="utf-8")
+            if text.lstrip().lower().startswith("<meta http-equiv=\"refresh\""):
+                continue  # the top-level redirect to book/index.html
+            where = page if at_root else self.prefix(release.version) + page
+            bar = self.bar(release, page, at_root)
+            if THEME_SLOT.search(text):
+                text = THEME_SLOT.sub(lambda m: bar + "\n" + m.group(0), text, count=1)
+            elif BODY.search(text):
+                text = BODY.sub(lambda m: m.group(0) + "\n" + bar, text, count=1)
+            else:
+                raise ReleaseError(f"{release.archive}: {page} has no <body>; cannot add the versions bar")
+            assets = (f'<link rel="stylesheet" href="{_relative(css, where)}">\n'
+                      f'  <script defer src="{_relative("_versions/versions.js", where)}"></script>')
+            text = text.replace("</head>", f"  {assets}\n</head>", 1)
+            path.write_text(anchors.add(text, pairs), encoding="utf-8")
+
+
+def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = OUT, repo: Path = REPO,
+             config: Path = REPO / "_config.yml", log=print) -> Path:
+    recorded = store.load_all(root)
+    if not recorded:
+        raise ReleaseError(f"no release is recorded in {root}: run make release VERSION=x.y.z first")
+    baseurl = base_urls(config)
+    pairs = store.renames(root)
+    archives = ensure_archives(recorded, dist, repo, log=log)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    try:
+        site = Assembly(recorded, staging, baseurl)
+        for release in recorded:
+            site.pages[release.version] = unpack(archives[release.version], staging / f"v{release.version}")
+        unpack(archives[site.latest.version], staging)
+        for release in recorded:
+            site.decorate(release, staging / f"v{release.version}", at_root=False, pairs=pairs)
+        site.decorate(site.latest, staging, at_root=True, pairs=pairs)
+        (staging / "_versions").mkdir()
+        for asset in ("versions.css", "versions.js"):
+            shutil.copyfile(TEMPLATES / asset, staging / "_versions" / asset)
+        switcher = [{"name": f"{r.version} (latest)" if r is site.latest else r.version, "version": r.version,
+                     "url": "./" if r is site.latest else f"v{r.version}/", "preferred": r is site.latest}
+                    for r in reversed(recorded)]
+        (staging / "switcher.json").write_text(json.dumps(switcher, indent=1) + "\n", encoding="utf-8")
+        write_changes(site, staging / "changes.html", root)
+        old = out.parent / (out.name + ".previous")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def write_changes(site: Assembly, path: Path, root: Path) -> None:
+    def link(release: Release, claim_id: str) -> str:
+        pages = site.pages[release.version]
+        page = REGISTER_PAGE if REGISTER_PAGE in pages else _home(pages)
+        return f"v{release.version}/{page}" + (f"#claim-{claim_id}" if page == REGISTER_PAGE else "")
+
+    releases = [{"version": r.version, "date": r.date, "home": f"v{r.version}/{_home(site.pages[r.version])}"}
+                for r in site.recorded]
+    html = _env().get_template("changes.html.j2").render(
+        pairs=changes.all_pairs(site.recorded, root), releases=releases, latest=site.latest,
+        latest_home=_home(site.pages[site.latest.version]), link=link)
+    path.write_text(html, encoding="utf-8")
+    add_policy(path, known_scripts(()), "changes.html")  # the page holds no inline script of its own
+
+
+def main() -> int:
+    start = time.monotonic()
+    try:
+        out = assemble()
+    except ReleaseError as error:
+        print(f"site: stopped. {error}", file=sys.stderr)
+        return 1
+    print(f"site: assembled {len(store.load_all())} release(s) in {time.monotonic() - start:.1f} s. Open:\n"
+          f"{out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Sphinx extension: stamps every page with the book's version and build date (one source of truth:
+sentaway.__version__), since _config.yml cannot read files."""
+
+import datetime as dt
+
+from sentaway import __version__
+
+
+def source_commit() -> tuple[str, bool]:
+    """(the commit the build came from, whether the working tree had uncommitted changes); ('', False)
+    where git or the history is absent (an unpacked archive)."""
+    import subprocess
+
+    from sentaway.paths import REPO
+
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip() != ""
+        return sha, dirty
+    except (OSError, subprocess.CalledProcessError):
+        return "", False
+
+
+def _source_markdown(repository: str) -> str:
+    sha, dirty = source_commit()
+    if not sha:
+        return f"the [repository]({repository}) (this copy carries no git history, so its commit is not known)"
+    return (f"commit [{sha[:12]}]({repository}/commit/{sha}) of the [repository]({repository})"
+            + (", with changes not yet committed" if dirty else ""))
+
+
+def _stamp(app, config):
+    today = dt.date.today().isoformat()
+    config.version = config.release = __version__
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = (
+        f'<p class="sa-stamp">Sent Away, version {__version__}, built {today}. Data: Department for Education, '
+        "<em>Children looked after in England</em> releases 2010-2024 (Open Government Licence v3.0).</p>"
+    )
+    config.html_theme_options = options
+    # Unset, the theme logs "invalid theme mode" as a console error on every page.
+    config.html_context = {**(config.html_context or {}), "default_mode": "auto"}
+    substitutions = dict(config.myst_substitutions or {})
+    repository = (config.html_theme_options or {}).get("repository_url", "") or "https://github.com/sent-away/sent-away"
+    substitutions.update({"version": __version__, "build_date": today, "baseurl": config.html_baseurl or "",
+                          "source": _source_markdown(repository.rstrip("/"))})
+    config.myst_substitutions = substitutions
+
+
+def _finish(app, exception):
+    """Lighten and secure the built pages: lean icons instead of Font Awesome's script, then the CSP."""
+    if exception is None and app.builder.format == "html":
+        from pathlib import Path
+
+        import pydata_sphinx_theme
+
+        from sentaway.publish import anchors, releases
+        from sentaway.publish.csp import add_to_site
+        from sentaway.publish.icons import replace_in_site, theme_script
+
+        static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+        replace_in_site(Path(app.outdir), theme_script(static))
+        _focusable_table_wrappers(Path(app.outdir))
+        from sentaway.publish import search
+
+        search.add_to_site(Path(app.outdir))
+        anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
+        add_to_site(Path(app.outdir), app.env.found_docs)
+
+
+def _focusable_table_wrappers(outdir) -> None:
+    """The theme wraps Markdown tables in a div that scrolls sideways on a phone; keyboard users must be able
+    to focus it to scroll it (the book's own tables carry tabindex themselves)."""
+    wrapper = '<div class="pst-scrollable-table-container">'
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        if wrapper in text:
+            page.write_text(text.replace(wrapper, '<div class="pst-scrollable-table-container" tabindex="0">'),
+                            encoding="utf-8")
+
+
+def _page_meta(app, pagename, templatename, context, doctree):
+    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: version, build date and
+    the page's canonical address under the book's published URL (_config.yml html.baseurl)."""
+    base = (app.config.html_baseurl or "").rstrip("/") + "/"
+    tags = (f'<meta name="sentaway:version" content="{__version__}">\n'
+            f'<meta name="sentaway:built" content="{dt.date.today().isoformat()}">\n'
+            f'<meta name="sentaway:canonical" content="{base}{pagename}.html">\n')
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def setup(app):
+    app.connect("config-inited", _stamp)
+    app.connect("html-page-context", _page_meta)
+    app.connect("build-finished", _finish)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

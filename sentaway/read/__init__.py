@@ -1,0 +1,1 @@
+"""Reading data/: the extracts, the claims' own data, the notebooks' parameters."""

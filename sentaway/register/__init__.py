@@ -1,0 +1,1 @@
+"""The claims register: readings, provenance, official measures (checks/), the verdict rule, the register."""

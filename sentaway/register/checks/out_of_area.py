@@ -1,0 +1,113 @@
+"""Claims about children in children's homes placed outside their council ("out of area"): the one
+children's-homes series (sentaway.analysis.homes_series), every release that gives each year."""
+
+import re
+
+import pandas as pd
+
+from sentaway.analysis import homes_series, out_of_area
+from sentaway.read.extracts import NotComputable
+from sentaway.register.verdicts import Evidence, Vintage
+from sentaway.register.checks import change_interval, count_interval, measure, share_interval
+
+UNITS = {"share_outside": "percent", "outside": "children", "all": "children", "inside": "children"}
+WORDS = {"share_outside": "Share of {d} placed outside the responsible council's boundary, 31 March {y}",
+         "outside": "Number of {d} placed outside the responsible council's boundary, 31 March {y}",
+         "inside": "Number of {d} placed inside the responsible council's boundary, 31 March {y}",
+         "all": "Number of {d}, 31 March {y}"}
+
+
+def release_year(release: str) -> int | None:
+    """The reporting year a release is for: 'SFR50/2017' -> 2017, 'CLA 2022 (EES)' -> 2022."""
+    found = re.search(r"(\d{4})", release)
+    return int(found.group(1)) if found else None
+
+
+def _rows(year: int) -> pd.DataFrame:
+    table = homes_series.by_release()
+    rows = table[(table.year == year)]
+    if rows.empty:
+        have = sorted(table.year.unique())
+        raise NotComputable(f"no official file gives {homes_series.DEFINITION} by placement locality for 31 March "
+                            f"{year}: the series in the files runs {have[0]}-{have[-1]}")
+    return rows.sort_values(["published", "release"])
+
+
+def _vintage(row, column: str) -> Vintage:
+    if row.status or pd.isna(row.outside) or pd.isna(row.inside):
+        raise NotComputable(f"{row.release} withholds the {row.year} figure ({row.status or 'empty'})")
+    outside, inside = float(row.outside), float(row.inside)
+    if column == "share_outside":
+        low, high = share_interval(outside, inside)
+        low_1, high_1 = share_interval(outside, inside, slack=1)
+        value = 100 * outside / (outside + inside)
+    else:
+        value = float(getattr(row, column))
+        low, high = count_interval(value)
+        low_1, high_1 = count_interval(value, slack=1)
+    return Vintage(row.release, published=row.published, value=value, low=low, high=high, low_1=low_1, high_1=high_1,
+                   source_file=row.source_file, first_publication=release_year(row.release) == int(row.year))
+
+
+@measure("homes_locality")
+def homes_locality(claim, year: str, column: str) -> Evidence:
+    year = int(year)
+    vintages = [_vintage(row, column) for row in _rows(year).itertuples()]
+    latest = vintages[-1]
+    return Evidence(
+        claim.claim_id, official_measure=WORDS[column].format(d=homes_series.DEFINITION, y=year), comparable=True,
+        official_value=latest.value, official_low=latest.low, official_high=latest.high,
+        official_low_1=latest.low_1, official_high_1=latest.high_1, unit=UNITS[column], official_year=str(year),
+        vintages=vintages, source_file=latest.source_file, release=latest.release,
+        first_published_in_files=any(v.first_publication for v in vintages),
+        filters=f"national; {homes_series.DEFINITION}; {column.replace('_', ' ')}",
+        rounding="counts rounded to the nearest 10" + ("; share recomputed at the extremes of the rounded counts"
+                                                       if column == "share_outside" else ""),
+        nearest=_series_points(column))
+
+
+@measure("homes_change")
+def homes_change(claim, start: str, end: str) -> Evidence:
+    """Change in the number placed outside between two years, each from its headline release."""
+    start, end = int(start), int(end)
+    first, last = (_rows(y).iloc[-1] for y in (start, end))
+    a, b = float(first.outside), float(last.outside)
+    low, high = change_interval(a, b)
+    low_1, high_1 = change_interval(a, b, slack=1)
+    release = first.release if first.release == last.release else f"{first.release}; {last.release}"
+    return Evidence(
+        claim.claim_id, official_measure=(f"Change in the number of {homes_series.DEFINITION} placed outside the "
+                                          f"responsible council's boundary, 31 March {start} to 31 March {end}"),
+        comparable=True, official_value=100 * (b / a - 1), official_low=low, official_high=high,
+        official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=f"{start}-{end}",
+        source_file=f"{first.source_file}; {last.source_file}" if first.source_file != last.source_file else first.source_file,
+        release=release, first_published_in_files=bool(release_year(last.release) == end),
+        caveat=("the two ends come from different releases" if first.release != last.release else ""),
+        rounding="change recomputed at the extremes of two counts rounded to the nearest 10",
+        nearest=_series_points("outside"))
+
+
+def _series_points(column: str) -> list[dict]:
+    table = homes_series.headline()
+    return [{"measure": f"{homes_series.DEFINITION[:1].upper()}{homes_series.DEFINITION[1:]}: "
+             + ("share placed outside" if column == "share_outside" else "number placed outside"),
+             "year": int(r.year), "value": float(r.share_outside if column == "share_outside" else r.outside),
+             "unit": "percent" if column == "share_outside" else "children", "release": r.release}
+            for r in table.itertuples() if pd.notna(r.outside)]
+
+
+@measure("all_children_share")
+def all_children_share(claim, year: str) -> Evidence:
+    """Share of ALL looked-after children placed outside the boundary: a proxy, never the claim's measure."""
+    year = int(year)
+    table = out_of_area.all_children_by_locality()
+    rows = table[table.year == year]
+    if rows.empty:
+        raise NotComputable(f"no national split of all looked-after children by locality for {year}")
+    row = rows.iloc[-1]
+    low, high = share_interval(float(row.outside), float(row.inside))
+    return Evidence(claim.claim_id, official_measure=f"Share of all looked-after children (every placement type) placed "
+                    f"outside the responsible council's boundary, 31 March {year}", comparable=True,
+                    official_value=float(row.share_outside), official_low=low, official_high=high, unit="percent",
+                    official_year=str(year), release=row.release, source_file="data/cla_placements.csv",
+                    rounding="share recomputed from counts rounded to the nearest 10")

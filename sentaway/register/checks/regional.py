@@ -1,0 +1,90 @@
+"""Claims about where children's homes are: Ofsted's lists of registered providers, by region."""
+
+from sentaway.read import extracts
+from sentaway.analysis.out_of_area import HOMES_SERIES
+from sentaway.register.verdicts import Evidence
+from sentaway.register.checks import measure, share_interval
+
+UNDERCOUNT = ("Ofsted's provider lists in the raw files give each home at its latest full inspection, so homes registered "
+              "but not yet inspected are missing")
+TYPES = {"homes": ["childrens_home"],
+         "all_types": ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]}
+TYPE_WORDS = {"homes": "registered children's homes",
+              "all_types": "children's homes of all types (also secure homes and residential special schools registered as children's homes)"}
+
+
+def regional_counts(snapshot: str, types: list[str], measure_name: str = "homes"):
+    frame = extracts.providers()
+    rows = frame[(frame.snapshot_date == snapshot) & (frame.geographic_level == "regional") & frame.provider_type.isin(types)
+                 & (frame.sector == "all") & (frame.measure == measure_name)]
+    if rows.empty or (rows.status != "").any():
+        raise extracts.NotComputable(f"no complete {measure_name} by region in the Ofsted list of {snapshot}")
+    merged = rows.area_name[rows.area_name.str.contains(",")]
+    if not merged.empty:
+        raise extracts.NotComputable(f"the Ofsted list of {snapshot} merges regions ({', '.join(merged.unique())})")
+    counts = rows.groupby("area_name").value.sum().sort_values(ascending=False)
+    return counts, rows.release.iloc[0], rows.source_file.iloc[0]
+
+
+def _one_more_or_less(part: float, total: float) -> tuple[float, float]:
+    """The share if one home more or less were counted, in the part or elsewhere."""
+    shares = [100 * (part + dp) / (total + dp + dr) for dp in (-1, 0, 1) for dr in (-1, 0, 1) if total + dp + dr > 0]
+    return min(shares), max(shares)
+
+
+@measure("region_share")
+def region_share(claim, snapshot: str, region: str, types: str = "homes", counted: str = "homes") -> Evidence:
+    """Share of homes (or places) in one region, or in the three regions with most ('top3')."""
+    counts, release, source = regional_counts(snapshot, TYPES[types], counted)
+    if region == "top3":
+        part, where = float(counts.iloc[:3].sum()), f"the three regions with most ({', '.join(counts.index[:3])})"
+    else:
+        part, where = float(counts[region]), region
+    total = float(counts.sum())
+    share = 100 * part / total
+    low_1, high_1 = _one_more_or_less(part, total)
+    return Evidence(claim.claim_id, official_measure=(f"Share of {TYPE_WORDS[types]}" if counted == "homes" else
+                                      f"Share of the places in {TYPE_WORDS[types]}") + f" in {where}, Ofsted list of {snapshot}",
+                    comparable=True, official_value=share, official_low=share, official_high=share,
+                    official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=snapshot,
+                    caveat=UNDERCOUNT + ".", source_file=source, release=release,
+                    first_published_in_files=True,
+                    filters=f"provider types {', '.join(TYPES[types])}; all sectors; {counted}",
+                    rounding=f"computed from provider-level counts ({int(part):,} of {int(total):,} {counted}; not rounded)",
+                    nearest=_points(TYPES[types], counted))
+
+
+def _points(types, counted="homes") -> list[dict]:
+    points = []
+    for snapshot in sorted(extracts.providers().snapshot_date.unique()):
+        try:
+            counts, release, _ = regional_counts(snapshot, types, counted)
+        except extracts.NotComputable:
+            continue
+        points.append({"measure": f"North West share of children's homes ({counted})", "year": int(snapshot[:4]),
+                       "value": 100 * counts["North West"] / counts.sum(), "unit": "percent", "release": release})
+        points.append({"measure": f"Share of children's homes ({counted}) in the three regions with most",
+                       "year": int(snapshot[:4]), "value": 100 * counts.iloc[:3].sum() / counts.sum(), "unit": "percent",
+                       "release": release})
+    return points
+
+
+@measure("cla_region_share")
+def cla_region_share(claim, year: str, region: str, placement: str) -> Evidence:
+    """A region's councils' share of the children looked after in a placement group, by the council responsible."""
+    year = int(year)
+    frame = extracts.placements()
+    rows = frame[(frame.year == year) & (frame.geographic_level == "regional") & (frame.placement == placement)
+                 & (frame.locality == "all") & (frame.provider == "all")]
+    total = extracts.one(frame, year=year, geographic_level="national", placement=placement, locality="all", provider="all")
+    found = rows[rows.area_name.str.upper() == region.upper()]
+    if found.empty:
+        raise extracts.NotComputable(f"no regional row for {region} in {year}")
+    part = float(found.iloc[0].value)
+    low, high = share_interval(part, float(total.value) - part)
+    group = HOMES_SERIES.get(placement, placement).lower()
+    return Evidence(claim.claim_id, official_measure=f"{region} councils' share of children looked after in {group}, 31 March {year}",
+                    comparable=True, official_value=100 * part / float(total.value), official_low=low, official_high=high,
+                    unit="percent", official_year=str(year), source_file=total.source_file, release=total.release,
+                    filters=f"regional / national; placement = {placement}", rounding=total.rounding,
+                    caveat="counted by the region of the council responsible for the child, not where the home is")

@@ -1,0 +1,76 @@
+"""Where each cited figure was printed before it was cited: data/provenance.csv (which printed source a claim's
+figure comes from, and what kind of source it is) joined with data/claim_sources.csv (the printed sources,
+extracted unchanged from ../shared/transcribed/claim_sources.csv). For provenance only: never an official value.
+"""
+
+from functools import lru_cache
+
+import pandas as pd
+
+from sentaway.paths import data_file
+
+KEY = ["claim_topic", "year", "value"]
+
+
+class ProvenanceError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def sources() -> pd.DataFrame:
+    frame = pd.read_csv(data_file("claim_sources.csv"), dtype=str, keep_default_na=False)
+    twice = frame[frame.duplicated(KEY)]
+    if not twice.empty:
+        raise ProvenanceError(f"data/claim_sources.csv: two rows for {tuple(twice[KEY].iloc[0])}")
+    return frame
+
+
+@lru_cache(maxsize=None)
+def links() -> pd.DataFrame:
+    path = data_file("provenance.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    known = set(map(tuple, sources()[KEY].values))
+    for line, row in enumerate(frame.itertuples(), start=2):
+        key = (row.source_topic, row.source_year, row.source_value)
+        if row.source_topic and key not in known:
+            raise ProvenanceError(f"{path}, line {line} ({row.claim_id}): no printed source {key} in data/claim_sources.csv")
+    return frame
+
+
+def _url(text: str) -> str:
+    """The first address in a cell ('https://... (third-party mirror)' -> 'https://...'), or ''."""
+    for word in text.split():
+        if word.startswith(("http://", "https://")):
+            return word.rstrip(").,;")
+    return ""
+
+
+def public_before(printed: str, said: str) -> str:
+    """'yes', 'no' or 'unknown': was a source dated `printed` (ISO prefix) public before a claim made on `said`?"""
+    if len(printed) < 7 or not printed[:4].isdigit():
+        return "unknown"
+    day = printed[:10]
+    if len(day) == 7:  # a month only: before if the month ended before the claim's month began
+        return "yes" if day < said[:7] else ("no" if day > said[:7] else "unknown")
+    return "yes" if day < said[:10] else ("same day" if day == said[:10] else "no")
+
+
+def for_claim(claim_id: str, said: str) -> list[dict]:
+    """Printed sources of a claim's figure, first printed first; each with kind, date, publisher, links and whether
+    it was public before the claim was made."""
+    rows = links()
+    rows = rows[rows.claim_id == claim_id]
+    table = sources().set_index(KEY)
+    found = []
+    for row in rows.itertuples():
+        entry = {"kind": row.kind, "role": row.role, "note": row.note, "publisher": "", "publication": "",
+                 "published": "", "official_url": "", "read_at_url": "", "public_before_claim": "unknown",
+                 "claimant_only": row.kind == "claimant's restatement"}
+        if row.source_topic:
+            source = table.loc[(row.source_topic, row.source_year, row.source_value)]
+            entry.update({"publisher": source.publisher, "publication": source.publication,
+                          "published": source.published_date, "official_url": _url(source.official_url),
+                          "read_at_url": _url(source.read_at_url),
+                          "public_before_claim": public_before(source.published_date, said)})
+        found.append(entry)
+    return found

@@ -1,0 +1,105 @@
+"""The package's stage folders are imported in one direction only (README, "How it fits together"): a module
+imports from its own stage and the stages before it, the raw layer is used only by extraction, and no chapter
+notebook imports publishing."""
+
+import ast
+import json
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sentaway"
+NOTEBOOKS = PACKAGE.parent / "notebooks"
+
+# In the order the data flows; "" is the package's top level (paths.py, sidefiles.py, __init__.py).
+STAGES = ["", "raw", "extract", "read", "analysis", "register", "present", "publish"]
+
+# Imports that still cross a line the wrong way, each with why; add here only with a reason.
+EXCEPTIONS = {
+    # The methods page lists the suppression symbols and their meanings, which are written once, in the raw
+    # layer that reads them; data/ keeps only the symbol, not its meaning.
+    ("sentaway.present.methods", "sentaway.raw.suppression"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in STAGES) else ""
+
+
+def imported(tree: ast.AST, module: str, is_package: bool) -> set[str]:
+    """Every sentaway module a source imports, anywhere in it (also inside functions)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "sentaway"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".") if is_package else module.split(".")[:-1]
+                base = base[:len(base) - node.level + 1]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            if name.split(".")[0] != "sentaway":
+                continue
+            found.add(name)
+            # `from sentaway.read import extracts` imports the module sentaway.read.extracts
+            found |= {f"{name}.{a.name}" for a in node.names
+                      if (PACKAGE.parent / f"{name}.{a.name}".replace(".", "/")).with_suffix(".py").is_file()
+                      or (PACKAGE.parent / f"{name}.{a.name}".replace(".", "/")).is_dir()}
+    return found
+
+
+def wrong_way(module: str, targets: set[str]) -> list[str]:
+    own = STAGES.index(stage(module))
+    bad = []
+    for target in sorted(targets):
+        there = stage(target)
+        if (module, target) in EXCEPTIONS:
+            continue
+        if STAGES.index(there) > own or (there == "raw" and stage(module) not in ("raw", "extract")):
+            bad.append(f"{module} imports {target} ({there or 'top level'} is not before {stage(module)})")
+    return bad
+
+
+def test_stage_folders_exist():
+    for name in STAGES[1:]:
+        assert (PACKAGE / name / "__init__.py").is_file(), f"sentaway/{name}/ is missing"
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name not in ("__init__.py", "paths.py", "sidefiles.py"))
+    assert loose == [], f"modules outside a stage folder: {loose}"
+
+
+def test_every_module_imports_only_its_own_and_earlier_stages():
+    bad = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bad += wrong_way(module, imported(tree, module, path.name == "__init__.py"))
+    assert bad == [], "\n".join(bad)
+
+
+def test_no_chapter_imports_publishing_or_the_raw_layer():
+    bad = []
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        lines = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        for target in imported(ast.parse(lines), "notebook", False):
+            if stage(target) in ("publish", "raw"):
+                bad.append(f"{notebook.name} imports {target}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_the_check_catches_a_backward_import():
+    """The rule itself can fail: a raw-layer module importing analysis, and analysis importing the raw layer."""
+    assert wrong_way("sentaway.raw.files", {"sentaway.analysis.numbers"})
+    assert wrong_way("sentaway.analysis.numbers", {"sentaway.raw.files"})
+    assert wrong_way("sentaway.present.charts", {"sentaway.publish.build"})
+    assert not wrong_way("sentaway.publish.build", {"sentaway.present.charts", "sentaway.paths"})
+    tree = ast.parse("def f():\n    from ..publish import build\n")
+    assert wrong_way("sentaway.present.home", imported(tree, "sentaway.present.home", False))
