@@ -49,7 +49,9 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
     link.click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sa-register-tools input.sa-search"))
 
-    assert driver.execute_script("return document.documentElement.dataset.theme") == theme
+    # The theme's script settles the theme after the page's elements exist: wait for it, then it must be ours.
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
     search = driver.find_element(By.CSS_SELECTOR, ".sa-register-tools input.sa-search")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", search)
     search.click()
