@@ -6,9 +6,7 @@ written and matches its schema is that folder swapped with the target in one ren
 interrupt leaves the target exactly as it was.
 """
 
-import csv
 import ctypes
-import io
 import os
 import re
 import shutil
@@ -18,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from ..paths import DATA, transcribed_dir
-from sentaway.raw.files import RawFiles, RawDataError, sha256_of
+from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
 from . import catalogue, placements
@@ -41,20 +39,8 @@ def transcribed_rows(path: Path, columns: list[str]):
     present, UTF-8, exactly the expected columns, and one field per column in every row."""
     if not path.is_file():
         raise RawDataError(f"{path}: transcribed figures missing")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RawDataError(f"{path}: not UTF-8 (byte {error.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    if header != columns:
-        raise RawDataError(f"{path}, line 1: columns {','.join(header)!r}, expected {','.join(columns)!r}")
-    for line, row in enumerate(reader, start=2):
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise RawDataError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)}")
-        yield line, dict(zip(header, row))
+    for line, row in checked_rows(path, path.read_bytes(), columns, "utf-8-sig"):
+        yield line, dict(zip(columns, row))
 
 
 def read_transcribed(path: Path) -> list[dict[str, str]]:

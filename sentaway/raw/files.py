@@ -42,6 +42,25 @@ YEAR = re.compile(r"[0-9]{4}")
 YEAR_COLUMNS = ("time_period",)
 
 
+def checked_rows(path: Path, data: bytes, columns: list[str], encoding: str, header_word: str = "columns"):
+    """(line, fields) for each non-empty row of a CSV read strictly: decodable, exactly the expected header, one
+    field per column; a problem stops with the file and line. Shared by the manifest and the transcribed files."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise RawDataError(f"{path}: not UTF-8 (byte {error.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if header != columns:
+        raise RawDataError(f"{path}, line 1: {header_word} {','.join(header)!r}, expected {','.join(columns)!r}")
+    for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != len(columns):
+            raise RawDataError(f"{path}, line {line}: {len(row)} fields where the header has {len(columns)}")
+        yield line, row
+
+
 def read_manifest(manifest: Path) -> dict[str, ManifestEntry]:
     """MANIFEST.csv read strictly: exact header, no byte-order mark, whole byte counts, 64-hex checksums,
     each path once. A problem stops with the line, column and value."""
@@ -49,20 +68,8 @@ def read_manifest(manifest: Path) -> dict[str, ManifestEntry]:
     if data.startswith(b"\xef\xbb\xbf"):
         raise RawDataError(f"{manifest}, line 1, column path: a byte-order mark (U+FEFF) before the header; "
                            "save the file as UTF-8 without BOM")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise RawDataError(f"{manifest}: not UTF-8 (byte {error.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    if header != MANIFEST_COLUMNS:
-        raise RawDataError(f"{manifest}, line 1: header {','.join(header)!r}, expected {','.join(MANIFEST_COLUMNS)!r}")
     entries: dict[str, ManifestEntry] = {}
-    for line, row in enumerate(reader, start=2):
-        if not row:
-            continue
-        if len(row) != len(MANIFEST_COLUMNS):
-            raise RawDataError(f"{manifest}, line {line}: {len(row)} fields where the header has {len(MANIFEST_COLUMNS)}")
+    for line, row in checked_rows(manifest, data, MANIFEST_COLUMNS, "utf-8", header_word="header"):
         path, size, sha, origin = row
         if not size.isdigit() or not size.isascii():
             raise RawDataError(f"{manifest}, line {line}, column bytes: {size!r} is not a whole number of bytes")
