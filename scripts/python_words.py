@@ -5,7 +5,10 @@ book/ and templates). Prints the count and the modules that supply most.
 
 A literal counts when it holds at least three words and its words stand, in order, in the text of a
 built page (f-string literals are split at their placeholders; docstrings are not counted). Each literal is
-counted once, however many pages show it.
+counted once, however many pages show it. A literal without a space (a file name, a column or placement code
+such as secure_childrens_homes) is an identifier the data carries, not words written for a reader.
+
+0.1.0 (its package and its built site, dist/sent-away-0.1.0.zip): 1,927 words; the target is under a fifth.
 """
 
 import argparse
@@ -17,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+SPACE = re.compile(r"\s")
 
 
 class _Text(html.parser.HTMLParser):
@@ -63,7 +67,7 @@ def count(site: Path, package: Path) -> tuple[int, Counter]:
     by_module, seen = Counter(), set()
     for module, value in literals(package):
         words = [w.lower() for w in WORD.findall(value)]
-        if len(words) < 3 or (module, value) in seen:
+        if not SPACE.search(value.strip()) or len(words) < 3 or (module, value) in seen:
             continue
         seen.add((module, value))
         if f" {' '.join(words)} " in text:
