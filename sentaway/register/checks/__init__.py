@@ -2,10 +2,23 @@
 computes one official measure from data/ (never typed in) for the parameters a reading gives it.
 
 Which measure, year, list or release a claim is read against is data, not code: data/readings.csv names the
-measure and its parameters for every reading of every claim (see sentaway/register/readings.py).
+measure and its parameters for every reading of every claim (see sentaway/register/readings.py). The words
+of each measure (its description, notes, rounding, why it cannot be computed) are in book/words/checks.yml.
 """
 
+from sentaway.analysis import words
+
 MEASURES = {}
+
+
+def say(key: str, **values) -> str:
+    """A sentence of book/words/checks.yml ('missing.count.measure'), filled with `values`."""
+    return words.say("checks", key, **values)
+
+
+def entry(key: str):
+    """An entry of book/words/checks.yml as written: a label by code ('missing.placements.all')."""
+    return words.entry("checks", key)
 
 
 def measure(name: str):

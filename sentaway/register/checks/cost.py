@@ -3,18 +3,16 @@
 from sentaway.read import extracts
 from sentaway.analysis import homes_series
 from sentaway.register.verdicts import Evidence
-from sentaway.register.checks import count_interval, measure
+from sentaway.register.checks import count_interval, entry, measure, say
 from sentaway.register.checks.out_of_area import release_year
 
-DEFINITIONS = {
-    "secure_homes_hostels": ("secure_childrens_homes_hostels", "secure units, children's homes and hostels", 10),
-    "homes_and_hostels_2010": ("childrens_homes_hostels", "children's homes and hostels (SSDA903 code K2, secure units "
-                               "excluded)", 100),
-}
+# A reading's definition: the placement code in data/ and the step its count is rounded to (words: cost.groups).
+DEFINITIONS = {"secure_homes_hostels": ("secure_childrens_homes_hostels", 10),
+               "homes_and_hostels_2010": ("childrens_homes_hostels", 100)}
 
 
 def _homes_count(year: int, definition: str):
-    placement, words, step = DEFINITIONS[definition]
+    (placement, step), words = DEFINITIONS[definition], entry(f"cost.groups.{definition}")
     row = extracts.one(extracts.placements(), year=year, geographic_level="national", placement=placement,
                        locality="all", provider="all")
     return row, words, step
@@ -28,20 +26,21 @@ def homes_count(claim, year: str, definition: str) -> Evidence:
         rows = homes_series.by_release()
         rows = rows[rows.year == year].sort_values("published")
         if rows.empty:
-            raise extracts.NotComputable(f"no official figure for {homes_series.DEFINITION} at 31 March {year}")
+            raise extracts.NotComputable(say("cost.homes.no_figure", definition=homes_series.DEFINITION, year=year))
         row = rows.iloc[-1]
-        value, words, source, release, rounding = float(row["all"]), homes_series.DEFINITION, row.source_file, row.release, "nearest 10"
+        value, words, source, release = float(row["all"]), homes_series.DEFINITION, row.source_file, row.release
+        rounding = say("cost.homes.rounding")
         step = 10
     else:
         found, words, step = _homes_count(year, definition)
         value, source, release, rounding = float(found.value), found.source_file, found.release, found.rounding
     low, high = count_interval(value, step)
     low_1, high_1 = count_interval(value, step, slack=1)
-    return Evidence(claim.claim_id, official_measure=f"Children looked after in {words}, 31 March {year}", comparable=True,
+    return Evidence(claim.claim_id, official_measure=say("cost.homes.measure", group=words, year=year), comparable=True,
                     official_value=value, official_low=low, official_high=high, official_low_1=low_1,
                     official_high_1=high_1, unit="children", official_year=str(year), source_file=source,
                     release=release, first_published_in_files=release_year(release) == year,
-                    filters=f"national; {words}", rounding=rounding)
+                    filters=say("cost.homes.filters", group=words), rounding=rounding)
 
 
 def _residential_spend(financial_year: str, measure_name: str):
@@ -51,24 +50,22 @@ def _residential_spend(financial_year: str, measure_name: str):
     unknown = extracts.one(frame, financial_year=financial_year, geographic_level="national", line="residential_care",
                            measure=f"{measure_name}_las_unknown")
     if unknown.value:
-        raise extracts.NotComputable(f"{int(unknown.value)} councils' {measure_name} unknown in {financial_year}")
+        raise extracts.NotComputable(say("cost.spend.unknown", councils=int(unknown.value), measure=measure_name,
+                                         year=financial_year))
     return row
-
-
-SPEND_WORDS = ("councils' {m} on residential care for looked-after children (all residential placements, not only "
-               "children's homes), England, {y}")
 
 
 @measure("residential_spend")
 def residential_spend(claim, financial_year: str, measure_name: str = "total_expenditure") -> Evidence:
     row = _residential_spend(financial_year, measure_name)
     value = float(row.value)
-    return Evidence(claim.claim_id, official_measure=SPEND_WORDS.format(m=measure_name.replace("_", " "), y=financial_year),
+    return Evidence(claim.claim_id, official_measure=say("cost.spend.measure", measure=measure_name.replace("_", " "),
+                                                         year=financial_year),
                     comparable=True, official_value=value, official_low=value, official_high=value, unit="gbp",
                     official_year=financial_year, source_file=row.source_file, release=row.release,
-                    first_published_in_files=True, filters=f"sum of councils; line = {row.line_label}",
-                    rounding="pounds, summed from council returns (not rounded)",
-                    nearest=[{"measure": "Residential care, total expenditure (GBP)", "year": int(r.year_ending_march),
+                    first_published_in_files=True, filters=say("cost.spend.filters", line=row.line_label),
+                    rounding=say("cost.spend.rounding"),
+                    nearest=[{"measure": say("cost.spend.nearest"), "year": int(r.year_ending_march),
                               "value": float(r.value), "unit": "gbp", "release": r.release}
                              for r in extracts.spend().query("geographic_level == 'national' and line == 'residential_care' "
                                                              "and measure == 'total_expenditure'").itertuples()])
@@ -82,10 +79,11 @@ def spend_per_child(claim, financial_year: str, measure_name: str = "total_expen
     year = int(financial_year[:4]) + 1
     children, words, step = _homes_count(year, "secure_homes_hostels")
     value = float(spend.value) / float(children.value)
-    return Evidence(claim.claim_id, official_measure=(f"Residential-care {measure_name.replace('_', ' ')} {financial_year} "
-                    f"per child in {words} at 31 March {year}"), comparable=True, official_value=value,
+    return Evidence(claim.claim_id, official_measure=say("cost.per_child.measure", measure=measure_name.replace("_", " "),
+                                                         year=financial_year, group=words, census=year),
+                    comparable=True, official_value=value,
                     official_low=float(spend.value) / (float(children.value) + step / 2),
                     official_high=float(spend.value) / (float(children.value) - step / 2), unit="gbp",
                     official_year=financial_year, source_file=f"{spend.source_file}; {children.source_file}",
                     release=f"{spend.release}; {children.release}",
-                    rounding="spend in pounds; children rounded to the nearest 10")
+                    rounding=say("cost.per_child.rounding"))

@@ -5,25 +5,22 @@ import pandas as pd
 from sentaway.read import extracts
 from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
-from sentaway.register.checks import count_interval, measure
+from sentaway.register.checks import count_interval, entry, measure, say
 from sentaway.register.checks.out_of_area import release_year
 
-LABELS = {"children_missing": ("Children looked after who went missing at least once during the year", "children"),
-          "missing_incidents": ("Missing incidents of children looked after during the year", "incidents")}
-PLACEMENTS = {"all": "all placements",
-              "secure_childrens_homes_semi_independent": "secure units, children's homes and semi-independent living",
-              "secure_childrens_homes": "secure homes and children's homes"}
-# The publisher's own words (SFR50/2017 national tables, Table G1) for the years it called experimental.
-EXPERIMENTAL = ("DfE called these statistics experimental (\"based on data collected for the first time in 2015, "
-                "and should be treated with caution\"; \"figures are not comparable between years\", SFR50/2017 "
-                "Table G1)")
+# What each missing measure counts; its name and the placement groups' words are in book/words/checks.yml.
+UNITS = {"children_missing": "children", "missing_incidents": "incidents"}
+
+
+def _words(measure_name: str, placement: str) -> dict:
+    return {"label": entry(f"missing.labels.{measure_name}"), "placement": entry(f"missing.placements.{placement}")}
 
 
 def _experimental(year: int) -> str:
     """The publisher's label where SFR50/2017 Table G1 marks the year's figures experimental ('' otherwise)."""
     tables = extracts.national_tables()
     rows = tables[(tables.table == "G1") & (tables.year == year)]
-    return EXPERIMENTAL if rows.experimental.any() else ""
+    return say("missing.experimental") if rows.experimental.any() else ""
 
 
 def _national(measure_name: str, placement: str) -> pd.DataFrame:
@@ -44,8 +41,7 @@ def _vintages(measure_name: str, placement: str, year: int) -> list[Vintage]:
     rows = _national(measure_name, placement)
     rows = rows[rows.year == year]
     if rows.empty:
-        raise NotComputable(f"no official national figure for {LABELS[measure_name][0].lower()} from "
-                            f"{PLACEMENTS[placement]} in the year ending 31 March {year}")
+        raise NotComputable(say("missing.no_figure", year=year, **_words(measure_name, placement)))
     vintages = {}
     for row in rows.itertuples():
         if row.status:
@@ -59,24 +55,25 @@ def _vintages(measure_name: str, placement: str, year: int) -> list[Vintage]:
                                     high=high, low_1=low_1, high_1=high_1, source_file=row.source_file,
                                     first_publication=release_year(row.release) == year)
     if not vintages:
-        raise NotComputable(f"every release withholds {LABELS[measure_name][0].lower()} for {year}")
+        raise NotComputable(say("missing.withheld", year=year, **_words(measure_name, placement)))
     return sorted(vintages.values(), key=lambda v: (v.published, v.release))
 
 
 @measure("missing_count")
 def missing_count(claim, measure_name: str, year: str, placement: str = "all") -> Evidence:
     year = int(year)
-    label, unit = LABELS[measure_name]
     vintages = _vintages(measure_name, placement, year)
     latest = vintages[-1]
     return Evidence(
-        claim.claim_id, official_measure=f"{label} from {PLACEMENTS[placement]}, England, year ending 31 March {year}",
+        claim.claim_id, official_measure=say("missing.count.measure", year=year, **_words(measure_name, placement)),
         comparable=True, official_value=latest.value, official_low=latest.low, official_high=latest.high,
-        official_low_1=latest.low_1, official_high_1=latest.high_1, unit=unit, official_year=f"year ending 31 March {year}",
+        official_low_1=latest.low_1, official_high_1=latest.high_1, unit=UNITS[measure_name],
+        official_year=say("missing.count.year", year=year),
         vintages=vintages, source_file=latest.source_file, release=latest.release,
         first_published_in_files=any(v.first_publication for v in vintages),
         experimental=_experimental(year),
-        filters=f"national; measure = {measure_name}; placement = {placement}", rounding="nearest 10",
+        filters=say("missing.count.filters", measure=measure_name, placement=placement),
+        rounding=say("missing.count.rounding"),
         nearest=_points(measure_name, placement))
 
 
@@ -85,21 +82,21 @@ def missing_change(claim, measure_name: str, start: str, end: str, placement: st
     """Change in a missing measure between two years (latest release of each): context for change claims."""
     start, end = int(start), int(end)
     a, b = (_vintages(measure_name, placement, y)[-1] for y in (start, end))
-    label, _ = LABELS[measure_name]
     return Evidence(
-        claim.claim_id, official_measure=f"Change in {label.lower()} from {PLACEMENTS[placement]}, {start} to {end}",
+        claim.claim_id, official_measure=say("missing.change.measure", start=start, end=end,
+                                             **_words(measure_name, placement)),
         comparable=True, official_value=100 * (b.value / a.value - 1), unit="percent", official_year=f"{start}-{end}",
         release=a.release if a.release == b.release else f"{a.release}; {b.release}",
         source_file=a.source_file, experimental=_experimental(start),
-        rounding="change of counts rounded to the nearest 10")
+        rounding=say("missing.change.rounding"))
 
 
 def _points(measure_name: str, placement: str) -> list[dict]:
     rows = _national(measure_name, placement)
     rows = rows[rows.status == ""].sort_values("release").groupby("year", as_index=False).last()
-    label, unit = LABELS[measure_name]
-    return [{"measure": f"{label} ({PLACEMENTS[placement]})", "year": int(r.year), "value": float(r.value),
-             "unit": unit, "release": r.release} for r in rows.itertuples()]
+    name = say("missing.nearest", **_words(measure_name, placement))
+    return [{"measure": name, "year": int(r.year), "value": float(r.value), "unit": UNITS[measure_name],
+             "release": r.release} for r in rows.itertuples()]
 
 
 @measure("over_20_miles_share")
@@ -111,15 +108,15 @@ def over_20_miles_share(claim, year: str) -> Evidence:
     rows = frame[(frame.geographic_level == "national") & (frame.placement == "all") & (frame.unit == "children")
                  & (frame.status == "") & (frame.year == year)]
     if rows.empty:
-        raise NotComputable(f"no national distance figures for 31 March {year}")
+        raise NotComputable(say("missing.over_20_miles.no_figures", year=year))
     rows = rows[rows.release == rows.release.max()]
     over = rows[(rows.distance == "over_20_miles") & (rows.locality == "all")].value.sum()
     if not over:
         over = rows[rows.distance == "over_20_miles"].value.sum()
     total = rows[(rows.distance == "all") & (rows.locality == "all")].value
     if len(total) != 1 or not over:
-        raise NotComputable(f"no national total or over-20-miles count for 31 March {year}")
-    return Evidence(claim.claim_id, official_measure=f"Share of all looked-after children placed over 20 miles from home, 31 March {year}",
+        raise NotComputable(say("missing.over_20_miles.no_count", year=year))
+    return Evidence(claim.claim_id, official_measure=say("missing.over_20_miles.measure", year=year),
                     comparable=True, official_value=100 * over / float(total.iloc[0]), unit="percent",
                     official_year=str(year), release=rows.release.iloc[0], source_file=rows.source_file.iloc[0],
-                    rounding="share of counts rounded to the nearest 10")
+                    rounding=say("missing.over_20_miles.rounding"))

@@ -2,7 +2,7 @@
 
 from sentaway.read import extracts
 from sentaway.register.verdicts import Evidence
-from sentaway.register.checks import measure
+from sentaway.register.checks import measure, say
 
 
 @measure("not_published")
@@ -23,10 +23,9 @@ def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
     wide["share"] = 100 * wide.outside / (wide.inside + wide.outside)
     top = wide.sort_values("share").groupby(level="year").tail(1).sort_index()
     (year, name), row = next(iter(top.iterrows())) if len(top) == 1 else list(top.iterrows())[-1]
-    nearest = [{"measure": f"Highest council share of all looked-after children placed outside its boundary ({n})",
-                "year": int(y), "value": float(r.share), "unit": "percent", "release": "SFR"}
-               for (y, n), r in top.iterrows()]
-    return Evidence(claim.claim_id, official_measure=(f"Highest council share of all looked-after children (every "
-                    f"placement type) placed outside its boundary, 31 March {year} ({name})"), comparable=True,
+    nearest = [{"measure": say("other.la_highest.nearest", council=n), "year": int(y), "value": float(r.share),
+                "unit": "percent", "release": "SFR"} for (y, n), r in top.iterrows()]
+    return Evidence(claim.claim_id, official_measure=say("other.la_highest.measure", year=year, council=name),
+                    comparable=True,
                     official_value=float(row.share), unit="percent", official_year=str(year), nearest=nearest,
                     source_file="data/cla_placements.csv", release="SFR21/2011; SFR20/2012")

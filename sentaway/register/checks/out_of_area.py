@@ -8,13 +8,10 @@ import pandas as pd
 from sentaway.analysis import homes_series, out_of_area
 from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
-from sentaway.register.checks import change_interval, count_interval, measure, share_interval
+from sentaway.register.checks import change_interval, count_interval, measure, say, share_interval
 
+# The series' columns a reading can name; each one's description is in book/words/checks.yml (out_of_area.locality).
 UNITS = {"share_outside": "percent", "outside": "children", "all": "children", "inside": "children"}
-WORDS = {"share_outside": "Share of {d} placed outside the responsible council's boundary, 31 March {y}",
-         "outside": "Number of {d} placed outside the responsible council's boundary, 31 March {y}",
-         "inside": "Number of {d} placed inside the responsible council's boundary, 31 March {y}",
-         "all": "Number of {d}, 31 March {y}"}
 
 
 def release_year(release: str) -> int | None:
@@ -28,14 +25,14 @@ def _rows(year: int) -> pd.DataFrame:
     rows = table[(table.year == year)]
     if rows.empty:
         have = sorted(table.year.unique())
-        raise NotComputable(f"no official file gives {homes_series.DEFINITION} by placement locality for 31 March "
-                            f"{year}: the series in the files runs {have[0]}-{have[-1]}")
+        raise NotComputable(say("out_of_area.no_year", definition=homes_series.DEFINITION, year=year,
+                                first=have[0], last=have[-1]))
     return rows.sort_values(["published", "release"])
 
 
 def _vintage(row, column: str) -> Vintage:
     if row.status or pd.isna(row.outside) or pd.isna(row.inside):
-        raise NotComputable(f"{row.release} withholds the {row.year} figure ({row.status or 'empty'})")
+        raise NotComputable(say("out_of_area.withheld", release=row.release, year=row.year, status=row.status))
     outside, inside = float(row.outside), float(row.inside)
     if column == "share_outside":
         low, high = share_interval(outside, inside)
@@ -55,14 +52,15 @@ def homes_locality(claim, year: str, column: str) -> Evidence:
     vintages = [_vintage(row, column) for row in _rows(year).itertuples()]
     latest = vintages[-1]
     return Evidence(
-        claim.claim_id, official_measure=WORDS[column].format(d=homes_series.DEFINITION, y=year), comparable=True,
+        claim.claim_id, official_measure=say(f"out_of_area.locality.measure.{column}",
+                                             definition=homes_series.DEFINITION, year=year), comparable=True,
         official_value=latest.value, official_low=latest.low, official_high=latest.high,
         official_low_1=latest.low_1, official_high_1=latest.high_1, unit=UNITS[column], official_year=str(year),
         vintages=vintages, source_file=latest.source_file, release=latest.release,
         first_published_in_files=any(v.first_publication for v in vintages),
-        filters=f"national; {homes_series.DEFINITION}; {column.replace('_', ' ')}",
-        rounding="counts rounded to the nearest 10" + ("; share recomputed at the extremes of the rounded counts"
-                                                       if column == "share_outside" else ""),
+        filters=say("out_of_area.locality.filters", definition=homes_series.DEFINITION,
+                    column=column.replace("_", " ")),
+        rounding=say("out_of_area.locality.rounding", share=column == "share_outside"),
         nearest=_series_points(column))
 
 
@@ -76,22 +74,22 @@ def homes_change(claim, start: str, end: str) -> Evidence:
     low_1, high_1 = change_interval(a, b, slack=1)
     release = first.release if first.release == last.release else f"{first.release}; {last.release}"
     return Evidence(
-        claim.claim_id, official_measure=(f"Change in the number of {homes_series.DEFINITION} placed outside the "
-                                          f"responsible council's boundary, 31 March {start} to 31 March {end}"),
+        claim.claim_id, official_measure=say("out_of_area.change.measure", definition=homes_series.DEFINITION,
+                                             start=start, end=end),
         comparable=True, official_value=100 * (b / a - 1), official_low=low, official_high=high,
         official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=f"{start}-{end}",
         source_file=f"{first.source_file}; {last.source_file}" if first.source_file != last.source_file else first.source_file,
         release=release, first_published_in_files=bool(release_year(last.release) == end),
-        caveat=("the two ends come from different releases" if first.release != last.release else ""),
-        rounding="change recomputed at the extremes of two counts rounded to the nearest 10",
+        caveat=say("out_of_area.change.caveat") if first.release != last.release else "",
+        rounding=say("out_of_area.change.rounding"),
         nearest=_series_points("outside"))
 
 
 def _series_points(column: str) -> list[dict]:
     table = homes_series.headline()
-    return [{"measure": f"{homes_series.DEFINITION[:1].upper()}{homes_series.DEFINITION[1:]}: "
-             + ("share placed outside" if column == "share_outside" else "number placed outside"),
-             "year": int(r.year), "value": float(r.share_outside if column == "share_outside" else r.outside),
+    name = say("out_of_area.nearest", definition=homes_series.DEFINITION, share=column == "share_outside")
+    return [{"measure": name, "year": int(r.year),
+             "value": float(r.share_outside if column == "share_outside" else r.outside),
              "unit": "percent" if column == "share_outside" else "children", "release": r.release}
             for r in table.itertuples() if pd.notna(r.outside)]
 
@@ -103,11 +101,10 @@ def all_children_share(claim, year: str) -> Evidence:
     table = out_of_area.all_children_by_locality()
     rows = table[table.year == year]
     if rows.empty:
-        raise NotComputable(f"no national split of all looked-after children by locality for {year}")
+        raise NotComputable(say("out_of_area.all_children.no_split", year=year))
     row = rows.iloc[-1]
     low, high = share_interval(float(row.outside), float(row.inside))
-    return Evidence(claim.claim_id, official_measure=f"Share of all looked-after children (every placement type) placed "
-                    f"outside the responsible council's boundary, 31 March {year}", comparable=True,
+    return Evidence(claim.claim_id, official_measure=say("out_of_area.all_children.measure", year=year), comparable=True,
                     official_value=float(row.share_outside), official_low=low, official_high=high, unit="percent",
                     official_year=str(year), release=row.release, source_file="data/cla_placements.csv",
-                    rounding="share recomputed from counts rounded to the nearest 10")
+                    rounding=say("out_of_area.all_children.rounding"))

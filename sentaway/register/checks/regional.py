@@ -3,14 +3,12 @@
 from sentaway.read import extracts
 from sentaway.analysis.out_of_area import HOMES_SERIES
 from sentaway.register.verdicts import Evidence
-from sentaway.register.checks import measure, share_interval
+from sentaway.register.checks import entry, measure, say, share_interval
 
-UNDERCOUNT = ("Ofsted's provider lists in the raw files give each home at its latest full inspection, so homes registered "
-              "but not yet inspected are missing")
+# The provider types a reading counts; their words are in book/words/checks.yml (regional.types).
 TYPES = {"homes": ["childrens_home"],
          "all_types": ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]}
-TYPE_WORDS = {"homes": "registered children's homes",
-              "all_types": "children's homes of all types (also secure homes and residential special schools registered as children's homes)"}
+NEAREST_REGION = "North West"  # the region the claims name, shown beside the three with most
 
 
 def regional_counts(snapshot: str, types: list[str], measure_name: str = "homes"):
@@ -18,10 +16,10 @@ def regional_counts(snapshot: str, types: list[str], measure_name: str = "homes"
     rows = frame[(frame.snapshot_date == snapshot) & (frame.geographic_level == "regional") & frame.provider_type.isin(types)
                  & (frame.sector == "all") & (frame.measure == measure_name)]
     if rows.empty or (rows.status != "").any():
-        raise extracts.NotComputable(f"no complete {measure_name} by region in the Ofsted list of {snapshot}")
+        raise extracts.NotComputable(say("regional.incomplete", counted=measure_name, snapshot=snapshot))
     merged = rows.area_name[rows.area_name.str.contains(",")]
     if not merged.empty:
-        raise extracts.NotComputable(f"the Ofsted list of {snapshot} merges regions ({', '.join(merged.unique())})")
+        raise extracts.NotComputable(say("regional.merged", snapshot=snapshot, regions=", ".join(merged.unique())))
     counts = rows.groupby("area_name").value.sum().sort_values(ascending=False)
     return counts, rows.release.iloc[0], rows.source_file.iloc[0]
 
@@ -37,20 +35,21 @@ def region_share(claim, snapshot: str, region: str, types: str = "homes", counte
     """Share of homes (or places) in one region, or in the three regions with most ('top3')."""
     counts, release, source = regional_counts(snapshot, TYPES[types], counted)
     if region == "top3":
-        part, where = float(counts.iloc[:3].sum()), f"the three regions with most ({', '.join(counts.index[:3])})"
+        part, where = float(counts.iloc[:3].sum()), say("regional.share.top3", regions=", ".join(counts.index[:3]))
     else:
         part, where = float(counts[region]), region
     total = float(counts.sum())
     share = 100 * part / total
     low_1, high_1 = _one_more_or_less(part, total)
-    return Evidence(claim.claim_id, official_measure=(f"Share of {TYPE_WORDS[types]}" if counted == "homes" else
-                                      f"Share of the places in {TYPE_WORDS[types]}") + f" in {where}, Ofsted list of {snapshot}",
+    return Evidence(claim.claim_id, official_measure=say("regional.share.measure", places=counted != "homes",
+                                                         types=entry(f"regional.types.{types}"), where=where,
+                                                         snapshot=snapshot),
                     comparable=True, official_value=share, official_low=share, official_high=share,
                     official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=snapshot,
-                    caveat=UNDERCOUNT + ".", source_file=source, release=release,
+                    caveat=say("regional.share.caveat"), source_file=source, release=release,
                     first_published_in_files=True,
-                    filters=f"provider types {', '.join(TYPES[types])}; all sectors; {counted}",
-                    rounding=f"computed from provider-level counts ({int(part):,} of {int(total):,} {counted}; not rounded)",
+                    filters=say("regional.share.filters", types=", ".join(TYPES[types]), counted=counted),
+                    rounding=say("regional.share.rounding", part=f"{int(part):,}", total=f"{int(total):,}", counted=counted),
                     nearest=_points(TYPES[types], counted))
 
 
@@ -61,9 +60,10 @@ def _points(types, counted="homes") -> list[dict]:
             counts, release, _ = regional_counts(snapshot, types, counted)
         except extracts.NotComputable:
             continue
-        points.append({"measure": f"North West share of children's homes ({counted})", "year": int(snapshot[:4]),
-                       "value": 100 * counts["North West"] / counts.sum(), "unit": "percent", "release": release})
-        points.append({"measure": f"Share of children's homes ({counted}) in the three regions with most",
+        points.append({"measure": say("regional.nearest.region", region=NEAREST_REGION, counted=counted),
+                       "year": int(snapshot[:4]), "value": 100 * counts[NEAREST_REGION] / counts.sum(), "unit": "percent",
+                       "release": release})
+        points.append({"measure": say("regional.nearest.top3", counted=counted),
                        "year": int(snapshot[:4]), "value": 100 * counts.iloc[:3].sum() / counts.sum(), "unit": "percent",
                        "release": release})
     return points
@@ -79,12 +79,12 @@ def cla_region_share(claim, year: str, region: str, placement: str) -> Evidence:
     total = extracts.one(frame, year=year, geographic_level="national", placement=placement, locality="all", provider="all")
     found = rows[rows.area_name.str.upper() == region.upper()]
     if found.empty:
-        raise extracts.NotComputable(f"no regional row for {region} in {year}")
+        raise extracts.NotComputable(say("regional.cla.no_row", region=region, year=year))
     part = float(found.iloc[0].value)
     low, high = share_interval(part, float(total.value) - part)
     group = HOMES_SERIES.get(placement, placement).lower()
-    return Evidence(claim.claim_id, official_measure=f"{region} councils' share of children looked after in {group}, 31 March {year}",
+    return Evidence(claim.claim_id, official_measure=say("regional.cla.measure", region=region, group=group, year=year),
                     comparable=True, official_value=100 * part / float(total.value), official_low=low, official_high=high,
                     unit="percent", official_year=str(year), source_file=total.source_file, release=total.release,
-                    filters=f"regional / national; placement = {placement}", rounding=total.rounding,
-                    caveat="counted by the region of the council responsible for the child, not where the home is")
+                    filters=say("regional.cla.filters", placement=placement), rounding=total.rounding,
+                    caveat=say("regional.cla.caveat"))
