@@ -8,6 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from sentaway import __version__
+from sentaway.analysis import words
 from sentaway.read import claims as claims_data, extracts
 from sentaway.register import provenance, readings
 from sentaway.register.checks import load_all
@@ -29,6 +30,10 @@ NUMERIC = ["official_value", "official_low", "official_high", "headline_reading"
 BLANK = {**{c: "" for c in COLUMNS}, **{c: None for c in NUMERIC}, "comparable": False, "claimant_only": False}
 
 
+def _say(key: str, **values) -> str:
+    return words.say("register_rows", key, **values)
+
+
 def evidence_for(claim, reading: dict) -> Evidence:
     """The official measure a reading names, computed for this claim (or why it cannot be)."""
     function = load_all()[reading["measure"]]
@@ -36,7 +41,7 @@ def evidence_for(claim, reading: dict) -> Evidence:
         return function(claim, **readings.parse_params(reading["params"]))
     except NotComputable as error:
         return Evidence(claim.claim_id, official_measure="", comparable=False,
-                        missing=f"the official value is not computable: {error}")
+                        missing=_say("not_computable", error=error))
 
 
 def judge_all(claim) -> list[tuple[dict, Evidence, Judgement]]:
@@ -53,21 +58,19 @@ def _reading_summary(judged) -> list[dict]:
 
 
 def _readings_text(summary: list[dict]) -> str:
-    return " | ".join(f"{s['rank']}. {s['relation']}: "
-                      + (f"{s['official_measure']} = {format_value(s['official_value'], s['official_unit'])} "
-                         f"({s['release']}) -> {s['verdict']}" if s["official_value"] is not None else
-                         f"not computable ({s['finding']})")
+    return " | ".join(_say("reading", rank=s["rank"], relation=s["relation"], computed=s["official_value"] is not None,
+                           measure=s["official_measure"], value=format_value(s["official_value"], s["official_unit"]),
+                           release=s["release"], verdict=s["verdict"], finding=s["finding"])
                       for s in summary)
 
 
 def _revisions(evidence: Evidence) -> str:
     if not evidence.vintages:
         return ""
-    parts = [f"{v.release}{' (published ' + v.published + ')' if v.published else ''}: "
-             f"{format_value(v.value, evidence.unit)}{' [first publication]' if v.first_publication else ''}"
-             for v in evidence.vintages]
+    parts = [_say("revision", release=v.release, published=v.published, value=format_value(v.value, evidence.unit),
+                  first=v.first_publication) for v in evidence.vintages]
     if not any(v.first_publication for v in evidence.vintages):
-        parts.append("the figure as first published is not in the files")
+        parts.append(_say("first_missing"))
     return "; ".join(parts)
 
 

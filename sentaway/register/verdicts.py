@@ -192,7 +192,7 @@ def judge_reading(claim, evidence: Evidence | None, relation: str) -> Judgement:
     latest_match = results[-1][1]
     caveat = f" {evidence.caveat[:1].upper()}{evidence.caveat[1:]}" if evidence.caveat else ""
     how, size, _ = TOLERANCE[claim.quantity]
-    tolerance = f"{size:g} percentage points" if how == "points" else f"{100 * size:g}%"
+    tolerance = _say("tolerance_size", size=f"{size:g}" if how == "points" else f"{100 * size:g}", points=how == "points")
     earlier = [(v, m) for v, m in results[:-1] if m in ("exact", "tolerance")]
     revision = (_say("earlier_releases", others="; ".join(f"{v.release}: {format_value(v.value, unit)}" for v in vintages[:-1]))
                 if len(vintages) > 1 else "")
