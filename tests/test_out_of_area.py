@@ -130,6 +130,21 @@ def test_params_file_is_valid():
     assert params.load()["out_of_area"]["first_year"] <= params.load()["out_of_area"]["last_year"]
 
 
+def test_a_chart_title_says_whether_the_series_rose_or_fell_and_names_it_when_one_year_is_drawn():
+    from sentaway.analysis import words
+
+    def title(found):
+        return words.say("out_of_area_chapter", f"titles.{found['title']}", **found)
+
+    series = out_of_area.series_by_release(2013, 2024)
+    assert title(out_of_area.trend(series, "share_outside")).startswith(
+        "Children in children's homes: the share placed outside their council rose from ")
+    falling = series.assign(year=2037 - series.year)  # the same values, years reversed
+    assert " number placed outside their council fell from " in title(out_of_area.trend(falling, "outside"))
+    one_year = series[series.year == 2024]
+    assert title(out_of_area.trend(one_year, "outside")) == out_of_area.SERIES_NAME
+
+
 def test_describe_years():
     assert out_of_area.describe_years([2010, 2011, 2012, 2016, 2018]) == "2010-2012, 2016 and 2018"
     assert out_of_area.describe_years([]) == "none"

@@ -14,8 +14,9 @@ from another release).
 import pandas as pd
 
 from sentaway.read import extracts
+from sentaway.analysis import words
 
-DEFINITION = "children in children's homes subject to Children's Homes Regulations (secure units excluded)"
+DEFINITION = words.entry("homes_series", "definition")  # the series' name wherever it is shown
 COLUMNS = ["year", "release", "source_file", "table", "inside", "outside", "all", "share_outside", "status",
            "published", "is_headline", "first_in_files"]
 LOCALITIES = ("inside", "outside", "all")

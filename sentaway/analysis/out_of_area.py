@@ -3,7 +3,8 @@
 Every figure the chapter states is computed here from data/; the notebook only calls and explains.
 Share placed outside = outside / (inside + outside): children whose placement locality is recorded.
 The chapter's series is sentaway.analysis.homes_series (one definition, 2013-2024, every release); the other
-measures shown beside it are named in words (MEASURES) and never joined to it or to each other.
+measures shown beside it are named in words (MEASURES, from book/words/out_of_area_chapter.yml) and never joined
+to it or to each other.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sentaway.read import extracts
-from sentaway.analysis import homes_series
+from sentaway.analysis import homes_series, words
 
 # Which published series measure "children's homes" in which years, with their wording.
 HOMES_SERIES = {
@@ -113,15 +114,7 @@ def change(table: pd.DataFrame, column: str, start: int, end: int, series: str |
 
 # Every measure the chapter shows, in words, named the same way every time.
 SERIES_NAME = homes_series.DEFINITION[0].upper() + homes_series.DEFINITION[1:]
-MEASURES = {
-    "series": SERIES_NAME,
-    "all_children": "All looked-after children (all placements)",
-    "secure_childrens_homes": "Secure homes and children's homes (a wider group: secure children's homes included)",
-    "secure_childrens_homes_semi_independent": "Secure units, children's homes and semi-independent living "
-                                               "(a wider group)",
-    "transcribed": "Secure homes and children's homes (a wider group; transcribed)",
-    "secure_childrens_homes_hostels": "Secure units, children's homes and hostels (a wider group; no locality split)",
-}
+MEASURES = {"series": SERIES_NAME, **words.entry("out_of_area_chapter", "measures")}
 
 
 def series_by_release(first_year: int, last_year: int) -> pd.DataFrame:
@@ -248,8 +241,8 @@ def describe_years(years: list[int]) -> str:
             runs[-1][1] = year
         else:
             runs.append([year, year])
-    words = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    spans = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
+    return spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
 
 
 def series_table(series: pd.DataFrame) -> pd.DataFrame:
@@ -259,37 +252,28 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
                   "headline"]]
 
 
-def parameters_note(first_year: int, last_year: int) -> str:
-    return f"Parameters used for this page: `first_year = {first_year}`, `last_year = {last_year}`."
-
-
-def finding(series: pd.DataFrame, column: str) -> str:
-    """A chart title that states what the headline values show, from the first to the last year drawn."""
-    from sentaway.analysis import numbers
-
+def trend(series: pd.DataFrame, column: str) -> dict:
+    """The headline values at the first and last year a chart of `column` draws, for its title; `title` names the
+    title that applies (too few years: the series' name alone)."""
     rows = series[series.is_headline & series[column].notna()].sort_values("year")
     if len(rows) < 2:
-        return SERIES_NAME
+        return {"title": "too_few", "series": SERIES_NAME}
     first, last = rows.iloc[0], rows.iloc[-1]
-    shown = numbers.percent if column == "share_outside" else numbers.count
-    kind = "share placed outside their council" if column == "share_outside" else "number placed outside their council"
-    moved = "rose" if float(last[column]) > float(first[column]) else "fell"
-    return (f"Children in children's homes: the {kind} {moved} from {shown(float(first[column]))} in "
-            f"{numbers.year(first.year)} to {shown(float(last[column]))} in {numbers.year(last.year)}")
+    return {"title": column, "first": float(first[column]), "first_year": int(first.year), "last": float(last[column]),
+            "last_year": int(last.year), "rose": float(last[column]) > float(first[column])}
 
 
-def other_finding(others: pd.DataFrame, column: str) -> str:
-    """A title for the other measures' chart: the measure with the highest latest value, and the one with the lowest."""
-    from sentaway.analysis import numbers
-
+def other_trend(others: pd.DataFrame, column: str) -> dict:
+    """For the other measures' chart title: the shares' lowest and highest latest values with their measures, or
+    (a count) the first and last values; `title` names the title that applies."""
     rows = others[others[column].notna()].sort_values("year")
     latest = rows.groupby("measure").tail(1).sort_values(column)
     if latest.empty:
-        return "Other official measures"
+        return {"title": "others_none"}
     if column != "share_outside":
         first, last = rows.iloc[0], rows.iloc[-1]
-        return (f"{last.measure}: {numbers.count(float(first[column]))} children in {numbers.year(first.year)}, "
-                f"{numbers.count(float(last[column]))} in {numbers.year(last.year)}")
+        return {"title": "others_number", "measure": last.measure, "first": float(first[column]),
+                "first_year": int(first.year), "last": float(last[column]), "last_year": int(last.year)}
     high, low = latest.iloc[-1], latest.iloc[0]
-    return (f"Other official measures: from {numbers.percent(float(low[column]), 0)} placed outside ({low.measure}, "
-            f"{numbers.year(low.year)}) to {numbers.percent(float(high[column]), 0)} ({high.measure}, {numbers.year(high.year)})")
+    return {"title": "others_share", "low": float(low[column]), "low_measure": low.measure, "low_year": int(low.year),
+            "high": float(high[column]), "high_measure": high.measure, "high_year": int(high.year)}

@@ -5,6 +5,7 @@ import re
 import pandas as pd
 
 from sentaway.read import extracts
+from sentaway.analysis import words
 
 
 def _table_name(source_file: str) -> str:
@@ -35,10 +36,10 @@ def national_revisions() -> pd.DataFrame:
     missing = missing[(missing.geographic_level == "national") & (missing.placement == "all")
                       & missing.measure.isin(["children_missing", "missing_incidents"])]
     parts = [
-        _revised(placements, ["placement", "locality", "year"],
-                 lambda r: f"Children looked after at 31 March: {r.placement.replace('_', ' ')}, locality {r.locality}"),
-        _revised(missing, ["measure", "locality", "year"],
-                 lambda r: f"{r.measure.replace('_', ' ').capitalize()} during the year, locality {r.locality}"),
+        _revised(placements, ["placement", "locality", "year"], lambda r: words.say(
+            "revisions_chapter", "measures.placements", placement=r.placement, locality=r.locality)),
+        _revised(missing, ["measure", "locality", "year"], lambda r: words.say(
+            "revisions_chapter", "measures.missing", measure=r.measure, locality=r.locality)),
     ]
     table = pd.concat(parts, ignore_index=True)
     return table.sort_values(["measure", "table", "year"]).reset_index(drop=True)

@@ -1,15 +1,18 @@
 """The book's words kept out of Python: book/words/<name>.yml holds the sentences (Jinja templates) that code
-fills with numbers and chooses between. A missing key or value stops with the file and key named."""
+fills with numbers and chooses between. A missing key or value stops with the file and key named. A sentence
+writes its numbers with sentaway.analysis.numbers as filters: {{ share | percent(0) }}, {{ n | count }}."""
 
 from functools import lru_cache
 
 import yaml
 from jinja2 import Environment, StrictUndefined, UndefinedError
 
+from sentaway.analysis import numbers
 from sentaway.paths import REPO, note_read
 
 FOLDER = REPO / "book" / "words"
 _ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV.filters.update({name: getattr(numbers, name) for name in ("count", "number", "percent", "points", "year", "p_value")})
 
 
 class WordsError(KeyError):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sentaway.analysis import words
 from sentaway.analysis.growth import breaks, cited, claims_period, decomposition, forecast, panel, rates, series
 from sentaway.analysis.growth.breaks import Breaks
 from sentaway.analysis.growth.cited import CitedComparison
@@ -66,7 +67,8 @@ def side_by_side(first_year: int, last_year: int) -> pd.DataFrame:
         try:
             rows, g = fit_series(name, first_year, last_year)
         except ValueError:
-            out.append({"series": label, "years": "too few in the window", "counted": series.COUNT_OF[name]})
+            out.append({"series": label, "years": words.entry("growth_chapter", "side_by_side.too_few"),
+                        "counted": series.COUNT_OF[name]})
             continue
         s = rates.share_trend(rows)
         out.append({"series": label, "years": f"{g.first}-{g.last} ({g.n})", "counted": series.COUNT_OF[name],
@@ -148,11 +150,6 @@ def glue_values(obj, prefix: str = "") -> dict:
     if dataclasses.is_dataclass(obj) and isinstance(obj, decomposition.Decomposition):
         out[f"{prefix}sum_of_parts"] = obj.sum_of_parts
     return out
-
-
-def parameters_note(page: Page) -> str:
-    return (f"Parameters used for this page: `first_year = {page.first_year}`, `last_year = {page.last_year}`, "
-            f"`series = '{page.series}'`.")
 
 
 __all__ = ["Page", "build", "glue_values"]

@@ -12,6 +12,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from sentaway.read import extracts
+from sentaway.analysis import words
 
 
 def _norm(name: str) -> str:
@@ -56,9 +57,9 @@ def _context_match(wide: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     found, how = {}, {}
     for r in las.itertuples():
         if (r.old_la_code, r.area_code) in by_pair.index:
-            found[r.old_la_code], how[r.old_la_code] = by_pair.loc[(r.old_la_code, r.area_code)], "DfE number and ONS code"
+            found[r.old_la_code], how[r.old_la_code] = by_pair.loc[(r.old_la_code, r.area_code)], "code_pair"
         elif r.old_la_code in by_old.index:
-            found[r.old_la_code], how[r.old_la_code] = by_old.loc[r.old_la_code], "DfE number (ONS code differs)"
+            found[r.old_la_code], how[r.old_la_code] = by_old.loc[r.old_la_code], "old_code"
         elif r.key in by_name.index:
             found[r.old_la_code], how[r.old_la_code] = by_name.loc[r.key], "name"
     columns = ["region9_name", "imd_average_score", "imd_rank_of_average_score", "imd_status", "imd_match"]
@@ -72,9 +73,9 @@ def _context_match(wide: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     info = {"context_matched": len(matched), "context_unmatched": len(unmatched),
             "context_unmatched_names": ", ".join(unmatched) or "none",
             "context_by_name": int((matched.context_match == "name").sum()),
-            "context_by_old_code": int((matched.context_match == "DfE number (ONS code differs)").sum()),
+            "context_by_old_code": int((matched.context_match == "old_code").sum()),
             "context_by_old_code_names": ", ".join(sorted(names[matched.old_la_code[
-                matched.context_match == "DfE number (ONS code differs)"]])) or "none",
+                matched.context_match == "old_code"]])) or "none",
             "no_imd": len(no_imd), "no_imd_names": ", ".join(sorted(names[no_imd.old_la_code])) or "none"}
     return wide.merge(matched.drop(columns=["imd_match"]), on="old_la_code", how="left"), info
 
@@ -117,12 +118,7 @@ def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1]) 
     return wide, info
 
 
-MODELS = {
-    "base": "Pooled: year effects, London indicator (earlier specification)",
-    "pooled": "Pooled: year and region effects, IMD 2019",
-    "random": "Random intercept per council: year and region effects, IMD 2019",
-    "fixed": "Council and year fixed effects (region and IMD absorbed)",
-}
+MODELS = words.entry("growth_chapter", "panel_models")  # base, pooled, random, fixed: each model's name in its table
 REGION_TERM = f"C(region, Treatment(reference='{REFERENCE_REGION}'))"
 
 

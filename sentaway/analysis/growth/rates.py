@@ -15,7 +15,10 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from sentaway.analysis import words
+
 MIN_YEARS = 3
+MODELS = words.entry("growth_chapter", "count_models")  # each model's name in the coefficients table
 
 
 def pct(log_rate):
@@ -112,14 +115,13 @@ def count_fit(rows: pd.DataFrame, column: str = "count", terms: tuple[str, ...] 
     nb = negative_binomial(y, X)
     t = X[:, 1]
     coefficients = []
-    fits = [("Log-linear OLS", ols, ols_ci), ("Poisson GLM", poisson, poisson.conf_int(0.05)),
-            ("Quasi-Poisson GLM (scale = max(1, Pearson X²/df), t intervals)", quasi,
-             np.array([t_interval(quasi, i) for i in range(len(names))]))]
+    fits = [("ols", ols, ols_ci), ("poisson", poisson, poisson.conf_int(0.05)),
+            ("quasi", quasi, np.array([t_interval(quasi, i) for i in range(len(names))]))]
     if nb is not None:
-        fits.append(("Negative binomial (NB2, maximum likelihood)", nb, nb.conf_int(0.05)))
-    for label, fit, ci in fits:
+        fits.append(("negbin", nb, nb.conf_int(0.05)))
+    for model, fit, ci in fits:
         for i, name in enumerate(names):
-            coefficients.append({"model": label, "term": name, "estimate": fit.params[i], "std_error": fit.bse[i],
+            coefficients.append({"model": MODELS[model], "term": name, "estimate": fit.params[i], "std_error": fit.bse[i],
                                  "ci_low": ci[i, 0], "ci_high": ci[i, 1], "p_value": fit.pvalues[i]})
     pred = ols.get_prediction(X).summary_frame(alpha=0.05)
     qpred = np.exp(X @ quasi.params)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sentaway.analysis import words
 from sentaway.analysis.growth.rates import MIN_YEARS, CountFit, Rate, count_fit
 
 
@@ -61,10 +62,9 @@ def sensitivity(rows: pd.DataFrame, headline: CountFit, shift_year: int) -> Sens
     variants = {"without_last": _variant(without, headline.quasi, None),
                 "shift": _variant(rows, headline.quasi, shift_year),
                 "both": _variant(without, headline.quasi, shift_year)}
-    labels = {"without_last": f"without {rows.year.iloc[-1]} ({last_release})",
-              "shift": f"with a level shift from {shift_year}", "both": f"both: without {rows.year.iloc[-1]}, "
-              f"with a level shift from {shift_year}"}
-    table = [{"fit": "headline: every year", "years": f"{headline.first}-{headline.last}", "n": headline.n,
+    labels = {key: words.say("growth_chapter", f"fits.{key}", last_year=int(rows.year.iloc[-1]),
+                             last_release=last_release, shift_year=shift_year) for key in ("headline", *variants)}
+    table = [{"fit": labels["headline"], "years": f"{headline.first}-{headline.last}", "n": headline.n,
               "growth % a year": headline.quasi.rate, "95% low": headline.quasi.lo, "95% high": headline.quasi.hi,
               "level shift %": None, "shift 95% low": None, "shift 95% high": None}]
     for key, v in variants.items():

@@ -12,19 +12,15 @@ import numpy as np
 import pandas as pd
 
 from sentaway.read import claims, extracts
-from sentaway.analysis import homes_series, out_of_area
+from sentaway.analysis import homes_series, out_of_area, words
 from sentaway.read import params
 from sentaway.read.params import ParameterError
 from sentaway.paths import data_file
 from sentaway.analysis.growth.rates import MIN_YEARS
 
-# What each series counts, in words: named every time it is shown.
-SERIES = {
-    "childrens_homes": homes_series.DEFINITION[0].upper() + homes_series.DEFINITION[1:] + ", official",
-    "all_children": "All looked-after children (official; adjusted for unrecorded locality)",
-    "homes_total": "Secure units, children's homes and hostels, total only (official)",
-}
 COUNT_OF = {"childrens_homes": "outside", "all_children": "outside", "homes_total": "total"}
+# What each series counts, in words (book/words/growth_chapter.yml): named every time it is shown.
+SERIES = {name: words.say("growth_chapter", f"series.{name}", homes_series=out_of_area.SERIES_NAME) for name in COUNT_OF}
 CITED_NUMBER = {2012: "ooa-number-2012-localgov", 2017: "ooa-number-2017-huffpost", 2018: "ooa-number-2018-localgov"}
 CITED_SHARE = {2012: "ooa-share-2012-localgov", 2017: "ooa-share-2017-huffpost", 2018: "ooa-share-2018-localgov"}
 CITED_CHANGE = "ooa-number-change-2012-2018-localgov"
@@ -64,6 +60,11 @@ def window(table: pd.DataFrame, first_year: int, last_year: int, column: str = "
 
 # ---------------------------------------------------------------- the series
 
+def _source(kind: str, **values) -> str:
+    """Where a row comes from, in words (book/words/growth_chapter.yml)."""
+    return words.say("growth_chapter", f"sources.{kind}", **values)
+
+
 def frame(series: str, rows: list[dict], count: str = "outside") -> pd.DataFrame:
     """A series frame from rows of year, inside, outside (and total where published, else inside + outside).
     share = outside / (inside + outside): of the children whose locality is recorded."""
@@ -92,7 +93,7 @@ def all_children() -> pd.DataFrame:
                         & (placements.locality == "all") & (placements.provider == "all") & placements.status.eq("")]
     totals = totals.sort_values("release").groupby("year").value.last()
     rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside),
-             "total": float(totals.get(r.year, np.nan)), "source": f"{r.release}, national locality table"}
+             "total": float(totals.get(r.year, np.nan)), "source": _source("locality_table", release=r.release)}
             for r in split.itertuples()]
     net = placements[(placements.geographic_level == "national") & (placements.placement == "all")
                      & (placements.locality == "outside") & placements.source_file.str.contains("net_?gain")
@@ -100,7 +101,7 @@ def all_children() -> pd.DataFrame:
     for year in sorted(set(net.year) - {r["year"] for r in rows}):
         row = net[net.year == year].sort_values("release").iloc[-1]
         rows.append({"year": int(year), "outside": float(row.value),
-                     "source": f"{row.release}, LA net-gain file (outside only; no inside or total)"})
+                     "source": _source("net_gain", release=row.release)})
     table = frame("all_children", rows)
     table.loc[table.inside.isna(), "total"] = np.nan
     table["unrecorded"] = table.total - table.recorded
@@ -152,7 +153,7 @@ def cited() -> pd.DataFrame:
         number = float(claims.get(claim_id).cited_value)
         share = float(claims.get(CITED_SHARE[year]).cited_value) / 100
         rows.append({"year": year, "outside": number, "total": number / share,
-                     "source": f"claims {claim_id} and {CITED_SHARE[year]} (total implied = number / share)"})
+                     "source": _source("cited", number=claim_id, share=CITED_SHARE[year])})
     return frame("cited", rows)
 
 
