@@ -5,13 +5,14 @@ The page carries the spec as JSON; book/assets/sentaway-charts.js draws every ch
 inline script is needed.
 """
 
-import html
 import json
 
 import altair as alt
 import pandas as pd
 
 from sentaway import __version__
+from sentaway.analysis import words
+from sentaway.present import render
 from sentaway.present.tables import header, html_table
 
 # Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
@@ -95,9 +96,9 @@ def line_chart(table: pd.DataFrame, *, x: str, y: str, series: str, y_title: str
     )
     layers = [encode.mark_line().encode(detail="segment:N"), encode.mark_point(size=70, filled=True, opacity=1)]
     if marks:
-        rules = pd.DataFrame({x: marks, "break": "break in the series (a missing year or another release)"})
+        rules = pd.DataFrame({x: marks, "break": words.say("charts", "break.text")})
         layers.append(alt.Chart(rules).mark_rule(color="#666", strokeDash=[3, 3], strokeWidth=1).encode(
-            x=f"{x}:Q", tooltip=[alt.Tooltip("break:N", title="Here")]))
+            x=f"{x}:Q", tooltip=[alt.Tooltip("break:N", title=words.say("charts", "break.title"))]))
     chart = alt.layer(*layers, data=table)
     return chart.properties(title=chart_title(title, y_title), width="container", height=320)
 
@@ -128,7 +129,7 @@ def chart_csv(chart) -> pd.DataFrame:
         if "break" in frame.columns and len(frame.columns) == 2:
             continue  # the break rules: positions computed from the data above, not data
         frame = frame.drop(columns=[c for c in ("segment",) if c in frame.columns]).copy()
-        frame.insert(0, "drawn as", {"line": "line with points", "area": "shaded band"}.get(kind, kind))
+        frame.insert(0, "drawn as", words.entry("charts", "drawn_as").get(kind, kind))
         parts.append(frame)
     return pd.concat(parts, ignore_index=True, sort=False) if parts else pd.DataFrame()
 
@@ -146,33 +147,17 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     static_link = write_chart_file(name, "svg", static)
     # No '<', '>' or '&' in the block, so no text in the spec can end the <script> or open a comment.
     spec_json = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    caption = html.escape(description)
-    anchor = html.escape(f"chart-{name}")
-    static_link = html.escape(static_link)
     drawn = chart_csv(chart)
     # The table on the page and the CSV hold the same rows and columns: what the chart draws.
     data = (drawn if not drawn.empty else table).rename(columns=header)
     # Shown to one decimal on the page, so written so: a reader's CSV holds the numbers the table shows.
     data = data.apply(lambda c: c.round(1) if pd.api.types.is_float_dtype(c) else c)
-    table_html = html_table(data)
-    csv_link = html.escape(write_chart_data(name, data))
     heading = chart.title if not isinstance(chart.title, alt.Title) else chart.title.text
     heading = " ".join(heading) if isinstance(heading, list) else str(heading or name)
-    cite = f"Cite this figure: Sent Away, version {__version__}, chart “{html.escape(name)}” (anchor #{anchor} on this page)."
-    return (
-        f'<figure class="sa-chart" id="{anchor}" aria-label="{caption}" data-title="{html.escape(heading)}">'
-        f'<div class="sa-chart-view" role="img" aria-label="{caption}"></div>'
-        f'<script type="application/json" class="sa-spec">{spec_json}</script>'
-        f'<noscript><img class="sa-chart-static" src="{static_link}" alt="{caption}"></noscript>'
-        f'<figcaption><p class="sa-description">{caption}</p>'
-        f'<p class="sa-source"><strong>Source:</strong> {html.escape(source)}</p>'
-        f'<p class="sa-notes">{html.escape(notes)}</p>'
-        f'<p class="sa-download"><a href="{csv_link}" download>Download the data behind this chart (CSV)</a> · '
-        f'<a href="#{anchor}" class="sa-anchor">link to this chart</a></p>'
-        f'<p class="sa-cite">{cite}</p>'
-        f'<details><summary>Data behind this chart (table)</summary>{table_html}</details>'
-        f"</figcaption></figure>"
-    )
+    return render.html("chart_figure.html.j2", anchor=f"chart-{name}", name=name, heading=heading,
+                       description=description, source=source, notes=notes, version=__version__,
+                       spec_json=render.Markup(spec_json), static_link=static_link,
+                       csv_link=write_chart_data(name, data), table_html=render.Markup(html_table(data)))
 
 
 CHART_DATA = "chart-data"

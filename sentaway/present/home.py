@@ -7,18 +7,15 @@ official_value, official_unit, official_year, release, source_file.
 """
 
 import csv
-import html
-from pathlib import Path
 
-import jinja2
 import pandas as pd
 
-from sentaway.analysis import numbers
+from sentaway.analysis import numbers, words
 from sentaway.paths import data_file
+from sentaway.present import render
 
 COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
            "official_unit", "official_year", "release", "source_file"]
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 class MainPointsError(ValueError):
@@ -59,20 +56,18 @@ def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[d
         official = ("" if numbers.is_missing(row.official_value) else
                     numbers.value(float(row.official_value), row.official_unit))
         found.append({
-            "claim_id": html.escape(claim_id), "quote": html.escape(" ".join(str(row.quote).split())),
-            "speaker": html.escape(row.speaker), "outlet": html.escape(row.outlet), "date": html.escape(str(row.date)),
-            "said_at": html.escape(quote_url(notes.loc[claim_id])) if notes is not None and claim_id in notes.index else "",
-            "badge": badge(row.verdict), "reason": html.escape(short_reason(row.reason)), "official": html.escape(official),
-            "official_year": html.escape(numbers.year(row.official_year)) if row.official_year else "",
-            "release": release_html(row.release), "family_page": FAMILY_PAGES[row.family],
+            "claim_id": claim_id, "quote": " ".join(str(row.quote).split()),
+            "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
+            "said_at": quote_url(notes.loc[claim_id]) if notes is not None and claim_id in notes.index else "",
+            "badge": render.Markup(badge(row.verdict)), "reason": short_reason(row.reason), "official": official,
+            "official_year": numbers.year(row.official_year) if row.official_year else "",
+            "release": render.Markup(release_html(row.release)), "family_page": FAMILY_PAGES[row.family],
         })
     return found
 
 
 def main_points_html(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> str:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                                     trim_blocks=True, lstrip_blocks=True)
-    return environment.get_template("main_points.html.j2").render(points=points(register, claims))
+    return render.html("main_points.html.j2", points=points(register, claims))
 
 
 def claims_last_year() -> int:
@@ -95,11 +90,10 @@ def homes_series_sentence() -> str:
     first, last = frame.iloc[0], frame.iloc[-1]
     releases = "; ".join(dict.fromkeys(str(r) for r in frame.release))
     rise = 100 * (float(last.outside) / float(first.outside) - 1)
-    return (f"The official series of {homes_series.DEFINITION}, {numbers.year(first.year)}-{numbers.year(last.year)}, "
-            f"which no claim quoted: {numbers.count(first.outside)} placed outside their council in "
-            f"{numbers.year(first.year)} ({numbers.percent(first.share_outside)}), {numbers.count(last.outside)} in "
-            f"{numbers.year(last.year)} ({numbers.percent(last.share_outside)}), a rise of {numbers.percent(rise, 0)} "
-            f"(source: {releases}).")
+    return words.say("home", "found_homes_series", definition=homes_series.DEFINITION, first=numbers.year(first.year),
+                     last=numbers.year(last.year), first_outside=numbers.count(first.outside),
+                     first_share=numbers.percent(first.share_outside), last_outside=numbers.count(last.outside),
+                     last_share=numbers.percent(last.share_outside), rise=numbers.percent(rise, 0), releases=releases)
 
 
 def share_sentence() -> str:
@@ -114,9 +108,9 @@ def share_sentence() -> str:
     year = years[-1]
     h = homes[homes.year == year].iloc[-1]
     a = every[every.year == year].iloc[-1]
-    more = "more" if h.share_outside > a.share_outside else "fewer"
-    return (f"In {numbers.year(year)}, {numbers.percent(h.share_outside, 0)} of {homes_series.DEFINITION} lived outside "
-            f"their council, {more} than the {numbers.percent(a.share_outside, 0)} of all looked-after children.")
+    return words.say("home", "found_share", year=numbers.year(year), homes_share=numbers.percent(h.share_outside, 0),
+                     definition=homes_series.DEFINITION, more=bool(h.share_outside > a.share_outside),
+                     all_share=numbers.percent(a.share_outside, 0))
 
 
 def found_facts() -> dict:
@@ -126,9 +120,9 @@ def found_facts() -> dict:
     revised = revisions.summary(revisions.national_revisions())
     return {
         "found_share": share_sentence(),
-        "found_revisions": (f"DfE revises earlier years between releases, but little: of "
-                            f"{numbers.count(revised['n_revisable'])} national figures published twice, "
-                            f"{numbers.count(revised['n_revised'])} changed, the largest by "
-                            f"{numbers.percent(revised['largest_revision_pct'])} ({revised['largest_revision_measure']})."),
+        "found_revisions": words.say("home", "found_revisions", n_revisable=numbers.count(revised["n_revisable"]),
+                                     n_revised=numbers.count(revised["n_revised"]),
+                                     largest=numbers.percent(revised["largest_revision_pct"]),
+                                     measure=revised["largest_revision_measure"]),
         "found_homes_series": homes_series_sentence() or " ",
     }

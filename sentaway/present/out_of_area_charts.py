@@ -4,16 +4,8 @@ come from sentaway.analysis.out_of_area)."""
 import altair as alt
 import pandas as pd
 
+from sentaway.analysis import words
 from sentaway.present import charts
-
-SOURCE = ("Department for Education, Children looked after in England: national tables of SFR50/2017 (Table A2) and "
-          "the national characteristics files of the explore-education-statistics releases to 2022, 2023 and 2024; "
-          "for the other measures, SFR underlying data 2010-2017 and the national placement type x locality tables "
-          "of the releases to 2022-2024, and the 2015 point transcribed from 'A focus on placement location' "
-          "(2024). Open Government Licence v3.0.")
-NOTES = ("Counts at 31 March, rounded by DfE to the nearest 10. Share placed outside = outside / (inside + outside), "
-         "computed from rounded counts. Each release is drawn as its own line: no line joins two releases or two "
-         "measures. Years with no official value are left empty, not filled.")
 
 
 def release_chart(table: pd.DataFrame, *, y: str, y_title: str, title: str, name: str, description: str,
@@ -43,5 +35,6 @@ def release_chart(table: pd.DataFrame, *, y: str, y_title: str, title: str, name
     data = table[list(dict.fromkeys(columns))].copy()
     if "share_outside" in data:
         data["share_outside"] = data.share_outside.astype(float).round(1)
-    return charts.figure(chart, name=name, description=description, source=SOURCE, notes=NOTES,
+    return charts.figure(chart, name=name, description=description, source=words.say("out_of_area_charts", "source"),
+                         notes=words.say("out_of_area_charts", "notes"),
                          table=data.rename(columns={"share_outside": "outside (%)"}))

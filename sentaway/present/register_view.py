@@ -17,6 +17,7 @@ import pandas as pd
 from sentaway.analysis import numbers
 from sentaway.read.extracts import release_links
 from sentaway.paths import data_file
+from sentaway.present import render
 from sentaway.register.verdicts import SCALE
 
 RANK = {name: i for i, (name, _, _) in enumerate(SCALE)}
@@ -78,46 +79,24 @@ def short_quote(quote: str, limit: int = QUOTE_CHARS) -> str:
     return cut + " …"
 
 
-def official_html(row) -> str:
-    if numbers.is_missing(row.official_value):
-        return '<span class="sa-none">no official figure</span>'
-    shown = numbers.value(float(row.official_value), row.official_unit)
-    year = f' <span class="sa-when">({html.escape(numbers.year(row.official_year))})</span>' if row.official_year else ""
-    source = release_html(row.release)
-    return f'<span class="sa-figure">{html.escape(shown)}</span>{year}' + (f'<br><span class="sa-from">{source}</span>' if source else "")
-
-
 def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, claims: pd.DataFrame | None = None) -> str:
     """The claims with verdicts (badge: verdict -> HTML). On the register page each row is the claim's
     anchor (#claim-<id>); on a family page the rows link down to the evidence sections."""
     extra = claims.set_index("claim_id") if claims is not None else None
-    body = []
+    rows = []
     for row in register[ROW_COLUMNS].itertuples(index=False):
-        page = "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"
-        row_id = f"summary-{row.claim_id}" if on_family_page else f"claim-{row.claim_id}"
-        evidence = (f'<a href="{page}#claim-{row.claim_id}">evidence</a>'
-                    if not row.verdict.startswith("outside") else '<span class="sa-none">not checked</span>')
-        said_at = ""
-        if extra is not None and row.claim_id in extra.index:
-            url = quote_url(extra.loc[row.claim_id])
-            if url:
-                said_at = f' · <a href="{html.escape(url)}" rel="external" class="sa-said-at">where it was said</a>'
-        attrs = {"id": row_id, "data-claim": row.claim_id, "data-verdict": row.verdict, "data-rank": RANK.get(row.verdict, 9), "data-speaker": row.speaker,
-                 "data-outlet": row.outlet, "data-topic": TOPICS.get(row.family, row.family), "data-date": row.date,
-                 "data-quote": " ".join(str(row.quote).split())}
-        attr_html = " ".join(f'{k}="{html.escape(str(v))}"' for k, v in attrs.items())
-        body.append(
-            f"<tr {attr_html}>"
-            f'<td class="sa-col-claim" data-label="Claim">“{html.escape(short_quote(row.quote))}”'
-            f'<br><a href="#{row_id}" class="sa-anchor sa-id">{html.escape(row.claim_id)}</a></td>'
-            f'<td class="sa-col-who" data-label="Said by">{html.escape(row.speaker)}<br>'
-            f'<span class="sa-when">{html.escape(row.outlet)}, {html.escape(str(row.date))}</span>{said_at}</td>'
-            f'<td class="sa-col-verdict" data-label="Verdict">{badge(row.verdict)}</td>'
-            f'<td class="sa-col-official" data-label="Official figure">{official_html(row)}</td>'
-            f'<td class="sa-col-evidence" data-label="Evidence">{evidence}</td></tr>')
-    # tabindex: tables scroll sideways when wider than the page (sentaway.css); focus lets keyboards scroll.
-    return ('<table class="sa-table sa-register" tabindex="0" data-sa-register="">'
-            "<caption>Every figure in the five source texts, with its verdict</caption>"
-            '<thead><tr><th scope="col" data-sort="quote">Claim</th><th scope="col" data-sort="speaker">Said by</th>'
-            '<th scope="col" data-sort="verdict">Verdict</th><th scope="col">Official figure</th>'
-            '<th scope="col">Evidence</th></tr></thead><tbody>' + "".join(body) + "</tbody></table>")
+        missing = numbers.is_missing(row.official_value)
+        rows.append({
+            "claim_id": row.claim_id, "row_id": f"{'summary' if on_family_page else 'claim'}-{row.claim_id}",
+            "verdict": row.verdict, "rank": RANK.get(row.verdict, 9), "badge": render.Markup(badge(row.verdict)),
+            "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
+            "topic": TOPICS.get(row.family, row.family), "quote": " ".join(str(row.quote).split()),
+            "short_quote": short_quote(row.quote),
+            "said_at": quote_url(extra.loc[row.claim_id]) if extra is not None and row.claim_id in extra.index else "",
+            "official": "" if missing else numbers.value(float(row.official_value), row.official_unit),
+            "official_year": numbers.year(row.official_year) if row.official_year and not missing else "",
+            "release": render.Markup(release_html(row.release)),
+            # "outside the official data's scope": listed, not checked, so no evidence to link to.
+            "checked": not row.verdict.startswith("outside"),
+            "page": "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"})
+    return render.html("register_table.html.j2", rows=rows)

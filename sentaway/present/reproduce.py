@@ -8,12 +8,8 @@ import re
 
 import pandas as pd
 
+from sentaway.analysis import words
 from sentaway.paths import REPO, data_file
-
-BENCH_ROWS = {"cold build": "Build the book from nothing (packages installed)",
-              "no-op rebuild": "Rebuild with nothing changed",
-              "rebuild after changing": "Rebuild after changing one chapter notebook",
-              "`make data` from raw": "Re-extract data/ from the raw files"}
 
 
 def environment() -> pd.DataFrame:
@@ -56,11 +52,11 @@ def timings() -> pd.DataFrame:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) < 2:
             continue
-        for key, words in BENCH_ROWS.items():
+        for key, step in words.entry("reproduce", "steps").items():
             if cells[0].startswith(key):
-                rows.append({"step": words, "time": cells[1].split(",")[0]})
+                rows.append({"step": step, "time": cells[1].split(",")[0]})
     frame = pd.DataFrame(rows)
-    frame.attrs["measured"] = measured.group(1) if measured else "an earlier run"
+    frame.attrs["measured"] = measured.group(1) if measured else words.say("reproduce", "measured_unknown")
     return frame
 
 
@@ -70,4 +66,4 @@ def notebook_seconds(name: str) -> str:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 2 and cells[0] == name:
             return f"{cells[1]} s"
-    return "not measured"
+    return words.say("reproduce", "not_measured")

@@ -4,6 +4,7 @@ sentaway.analysis.revisions)."""
 import altair as alt
 import pandas as pd
 
+from sentaway.analysis import words
 from sentaway.analysis.revisions import summary
 from sentaway.present import charts
 
@@ -12,12 +13,14 @@ def revision_chart(table: pd.DataFrame) -> str:
     data = table.assign(series=table.measure + " [" + table.table + "]")
     chart = charts.line_chart(
         data, x="year", y="revision (%)", series="series", y_title="Revision, latest vs first release (%)",
-        y_format=".1f", title=f"The largest revision between releases is {summary(table)['largest_revision_pct']:.1f}% of the first figure",
+        y_format=".1f", title=say("title", largest=f"{summary(table)['largest_revision_pct']:.1f}"),
         tooltip=[alt.Tooltip("series:N", title="Figure"), alt.Tooltip("year:Q", format="d", title="Year"),
                  alt.Tooltip("first value:Q", format=",.0f"), alt.Tooltip("latest value:Q", format=",.0f"),
                  alt.Tooltip("revision (%):Q", format=".2f")])
-    return charts.figure(
-        chart, name="revisions", description="Line chart of the percentage revision of each national figure between the first and latest release that gives it, by year.",
-        source="Department for Education, Children looked after in England, explore-education-statistics releases to 2022, 2023 and 2024; Open Government Licence v3.0.",
-        notes="Counts rounded to the nearest 10 in each release; a revision of 10 may be rounding alone.",
-        table=table.round(2))
+    return charts.figure(chart, name="revisions", description=say("description"), source=say("source"),
+                         notes=say("notes"), table=table.round(2))
+
+
+def say(key: str, **values) -> str:
+    """A sentence of book/words/revisions_charts.yml."""
+    return words.say("revisions_charts", key, **values)

@@ -59,7 +59,7 @@ def html_table(frame: pd.DataFrame, extra_class: str = "", digits: int = 1) -> s
                                         escape=True).replace("<table ", '<table tabindex="0" ', 1)
 
 
-def specialist(tables_html: str, summary: str = "Model output for specialists") -> str:
+def specialist(tables_html: str, summary: str) -> str:
     """Model output folded under a toggle: the page's prose above it says what it means in plain words."""
     import html
 
