@@ -81,7 +81,7 @@ def claim_sources_csv(folder: Path) -> tuple[str, dict]:
     """The printed sources of the claims' figures, checked like the other transcribed file (and every row holding
     a topic, a value, a publisher and a date that starts with its year, or 'not read'), copied unchanged."""
     path = folder / CLAIM_SOURCES
-    columns = catalogue.CLAIM_SOURCE_FIELDS
+    columns = [f["name"] for f in catalogue.resource("claim_sources")["fields"]]
     records = []
     for line, item in transcribed_rows(path, columns):
         for column in ("claim_topic", "value", "publisher"):

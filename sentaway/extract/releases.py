@@ -10,10 +10,10 @@ reads them from data/ like every other fact.
 
 from dataclasses import dataclass
 
+from .catalogue import load
 from .write import csv_text, unique
 
 COLUMNS = ["release", "publisher", "title", "published", "years", "date_source"]
-KEY = ["release"]
 
 _PROJECT = "project record of the release's first publication on explore-education-statistics; not stated in the raw files (the data guidance names the reporting year only)"
 _SFR = "publication date on the release's gov.uk page, as recorded by the project; not stated in the raw files"
@@ -58,23 +58,5 @@ def to_csv(rows: list[ReleaseRow]) -> str:
     return csv_text(COLUMNS, [list(r.values) for r in unique(ordered, lambda r: r.values[0])])
 
 
-RESOURCE = {
-    "name": "release_dates",
-    "path": "release_dates.csv",
-    "title": "The releases the extracts name: publisher, title and publication date",
-    "description": (
-        "One row per release: its label as used in the column release of the other extracts, its title, the date "
-        "it was first published and the years it covers. The raw files do not state these dates: see column "
-        "date_source for where each comes from. Later releases include local authorities' amendments to earlier "
-        "years (each release's data guidance), so the latest release that gives a year is taken as the headline."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "release", "type": "string"},
-        {"name": "publisher", "type": "string"},
-        {"name": "title", "type": "string"},
-        {"name": "published", "type": "date", "description": "Date of first publication (ISO 8601)."},
-        {"name": "years", "type": "string", "description": "Years ending 31 March the release covers."},
-        {"name": "date_source", "type": "string", "description": "Where the date comes from."},
-    ],
-}
+# What data/release_dates.csv holds: metadata/release_dates.yml.
+RESOURCE = load("release_dates")
