@@ -1,5 +1,5 @@
-"""What each extract holds: metadata/<name>.yml describes one extract (title, description, key, fields) and
-feeds both data/datapackage.json and data/README.md.
+"""What each extract holds, kept as data in metadata/: <extract>.yml describes one extract (title, description,
+key, fields), package.yml the package; datapackage.json is built from them, data/README.md through README.md.j2.
 
 In an extract's file a field given by a name alone is the shared one of metadata/fields.yml; a field's enum
 given by a name instead of a list is a list the extract's code supplies (load's keyword arguments), so the
@@ -12,16 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, StrictUndefined, UndefinedError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError
 
 from .. import __version__
 from sentaway.raw.suppression import CODES
 
 METADATA = Path(__file__).parent / "metadata"
 _ENV = Environment(undefined=StrictUndefined, autoescape=False)
-
-OGL = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
-       "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
+_README = Environment(loader=FileSystemLoader(METADATA), undefined=StrictUndefined, autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 class MetadataError(ValueError):
@@ -86,20 +85,17 @@ def EXTRACTORS() -> list:
 
 def all_resources() -> list[dict]:
     return RESOURCES + [module.RESOURCE for module in EXTRACTORS()]
+
+
 def datapackage(sources: dict[str, dict]) -> str:
     """datapackage.json text; `sources` maps each resource name to {raw file: manifest entry}."""
-    package = {
-        "profile": "tabular-data-package",
-        "name": "sent-away-extracts",
-        "title": "Sent Away: tidy extracts of official statistics on children looked after",
-        "version": __version__,
-        "licenses": [OGL],
-        "resources": [],
-    }
+    meta = _read("package")
+    package = {"profile": "tabular-data-package", "name": meta["name"], "title": meta["title"],
+               "version": __version__, "licenses": meta["licenses"], "resources": []}
     for spec in all_resources():
         resource = {key: spec[key] for key in ("name", "path", "title", "description")}
         resource.update({
-            "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "licenses": [OGL],
+            "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "licenses": meta["licenses"],
             "schema": {"fields": spec["fields"], "primaryKey": spec["primaryKey"],
                        "missingValues": [""]},
             "sources": [
@@ -111,30 +107,8 @@ def datapackage(sources: dict[str, dict]) -> str:
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
 
 
-def readme(sources: dict[str, dict], skipped: list[str]) -> str:
-    lines = [
-        "# data/: tidy extracts of the official files",
-        "",
-        "Written by `make data` (`python -m sentaway.extract`) from the raw official files; do not edit by hand. "
-        "Machine-readable description: `datapackage.json`. Licence: Open Government Licence v3.0.",
-        "",
-        "Suppressed and special cells: the value is left empty and the column `status` holds the symbol the "
-        "release printed; they are never read as 0.",
-        "",
-        "| symbol | meaning |",
-        "| --- | --- |",
-    ]
-    lines += [f"| `{code}` | {meaning} |" for code, meaning in CODES.items()]
-    for spec in all_resources():
-        lines += ["", f"## {spec['path']}", "", spec["title"], "", spec["description"], "",
-                  "| column | type | description |", "| --- | --- | --- |"]
-        for field in spec["fields"]:
-            unit = f" Unit: {field['unit']}." if "unit" in field else ""
-            lines.append(f"| `{field['name']}` | {field['type']} | {field.get('description', '')}{unit} |")
-        lines += ["", "Source files (sha256 checked before reading):", ""]
-        for path, entry in sorted(sources[spec["name"]].items()):
-            lines.append(f"- `{path}` ({entry['release']}), sha256 `{entry['sha256'][:16]}…`")
-    if skipped:
-        lines += ["", "## Columns not extracted", ""]
-        lines += [f"- {note}" for note in skipped]
-    return "\n".join(lines) + "\n"
+def readme(sources: dict[str, dict], skipped: list[tuple[str, str]]) -> str:
+    """data/README.md (metadata/README.md.j2); `skipped`: (column code, year) of columns the metadata leaves undefined."""
+    template = _README.get_template("README.md.j2")
+    return template.render(licenses=_read("package")["licenses"], codes=CODES, resources=all_resources(),
+                           sources=sources, skipped=skipped)

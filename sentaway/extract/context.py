@@ -37,6 +37,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, StrictUndefined
 
 from sentaway.raw.files import RawDataError, RawFiles
 from .catalogue import load
@@ -80,24 +84,10 @@ RUC_HEADER_LINE = 4
 RUC_COLUMNS = ["Upper Tier Local Authority Area 2021 Code", "Upper Tier Local Authority Area 2021 Name",
                "Rural-Urban Classification 2011 (6 fold)", "Rural-Urban Classification 2011 (3 fold)"]
 
-# Code changed, area unchanged: the authority's code -> the code it had on the lookup's boundaries.
-SAME_AREA = {
-    "E06000060": ("E10000002", "Buckinghamshire county became a unitary authority on 1 April 2020, same area"),
-    "E06000065": ("E10000023", "North Yorkshire county became a unitary authority on 1 April 2023, same area"),
-    "E06000066": ("E10000027", "Somerset county became a unitary authority on 1 April 2023, same area"),
-}
-# Why an authority is in no April 2019 (IMD) or 2021 (RUC) area: its code -> reason.
-NOT_ON_2019 = {
-    "E06000028": "abolished 1 April 2019 (now part of Bournemouth, Christchurch and Poole)",
-    "E06000029": "abolished 1 April 2019 (now part of Bournemouth, Christchurch and Poole)",
-    "E10000009": "Dorset county, abolished 1 April 2019 (Christchurch went to Bournemouth, Christchurch and Poole; the rest is Dorset E06000059)",
-    "E06000061": "created 1 April 2021 from part of Northamptonshire (E10000021)",
-    "E06000062": "created 1 April 2021 from part of Northamptonshire (E10000021)",
-    "E06000063": "created 1 April 2023 from part of Cumbria (E10000006)",
-    "E06000064": "created 1 April 2023 from part of Cumbria (E10000006)",
-    "E10000021": "Northamptonshire county, abolished 1 April 2021 (now North and West Northamptonshire)",
-    "E10000006": "Cumbria county, abolished 1 April 2023 (now Cumberland and Westmorland and Furness)",
-}
+# Which lookup area an authority whose code changed, or that is no area there, is matched to, and the words of
+# the match columns: context.yml beside this module.
+AREAS = yaml.safe_load(Path(__file__).with_name("context.yml").read_text(encoding="utf-8"))
+_WORDS = Environment(undefined=StrictUndefined, autoescape=False)
 
 REGION9 = {
     "E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber",
@@ -270,13 +260,14 @@ def ruc(raw: RawFiles) -> dict[str, tuple[str, str, str]]:
 
 def _lookup(code: str, table: dict, year: str) -> tuple[str, str]:
     """(code in the lookup or '', how matched / why not)."""
+    words = AREAS["match"]
     if code in table:
-        return code, "ONS code"
-    if code in SAME_AREA and SAME_AREA[code][0] in table:
-        earlier, why = SAME_AREA[code]
-        return earlier, f"same area under its {year} code {earlier}: {why}"
-    reason = NOT_ON_2019.get(code, "code not in the file")
-    return "", f"not an authority on {year} boundaries: {reason}"
+        return code, words["found"]
+    same = AREAS["same_area"].get(code)
+    if same and same["code"] in table:
+        return same["code"], _WORDS.from_string(words["same_area"]).render(year=year, **same)
+    reason = AREAS["not_an_area"].get(code, words["unknown"])
+    return "", _WORDS.from_string(words["none"]).render(year=year, reason=reason)
 
 
 def extract(raw: RawFiles) -> list[ContextRow]:
