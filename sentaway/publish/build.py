@@ -143,7 +143,8 @@ def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=(
         "modules": _repo_hash(modules),
         "requirements": requirements_hash(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "templates": _hash_files((REPO / "sentaway").rglob("*.j2")),  # page templates (sentaway/present/templates)
+        # page templates; not other .j2 files of the package (data/README.md's, sentaway/extract/metadata), which no page reads
+        "templates": _hash_files((REPO / "sentaway" / "present" / "templates").rglob("*.j2")),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
