@@ -102,3 +102,39 @@ def test_each_extraction_is_deterministic(module, raw_root):
     first = module.to_csv(module.extract(RawFiles(raw_root)))
     assert module.to_csv(module.extract(RawFiles(raw_root))) == first
     assert first.splitlines()[0] == ",".join(module.COLUMNS)
+
+
+def test_every_metadata_file_describes_one_extract():
+    from sentaway.extract import catalogue
+
+    files = {p.stem for p in catalogue.METADATA.glob("*.yml")} - {"fields", "package"}
+    assert files == {spec["name"] for spec in catalogue.all_resources()}
+
+
+@pytest.mark.parametrize("field, lists, message", [
+    ("- area", {}, "field 'area' is not in sentaway/extract/metadata/fields.yml"),
+    ("- {name: kind, type: string, constraints: {enum: kinds}}", {}, "field kind: its code supplies no list 'kinds'"),
+    ("- year", {"kinds": ["a"]}, "no field uses the list.s. kinds"),
+    ("- {name: kind, type: string, description: '{{ legnd }}'}", {}, "field kind: 'legnd' is undefined"),
+])
+def test_a_metadata_mistake_stops_naming_the_file(tmp_path, monkeypatch, field, lists, message):
+    from sentaway.extract import catalogue
+
+    (tmp_path / "fields.yml").write_bytes((catalogue.METADATA / "fields.yml").read_bytes())
+    (tmp_path / "demo.yml").write_text(f"name: demo\npath: demo.csv\nfields:\n{field}\n", encoding="utf-8")
+    monkeypatch.setattr(catalogue, "METADATA", tmp_path)
+    catalogue._read.cache_clear()
+    try:
+        with pytest.raises(catalogue.MetadataError, match=f"metadata/demo.yml.*{message}"):
+            catalogue.load("demo", **lists)
+    finally:
+        catalogue._read.cache_clear()
+
+
+def test_the_shared_status_field_lists_the_suppression_symbols():
+    from sentaway.extract.catalogue import load
+    from sentaway.raw.suppression import CODES
+
+    status = next(f for f in load("cla_placements")["fields"] if f["name"] == "status")
+    assert status["constraints"]["enum"] == ["", *CODES]
+    assert all(f"{code} = {meaning}" in status["description"] for code, meaning in CODES.items())

@@ -88,7 +88,7 @@ def test_an_authority_not_on_2019_boundaries_is_empty_never_zero(table, code):
     row = one(table, new_la_code=code)
     assert row["imd_status"] == ":" and row["imd_area_code"] == ""
     assert "not an authority on April 2019 boundaries" in row["imd_match"]
-    assert all(row[spec[0]] == "" for spec in context.IMD_MEASURES.values())
+    assert all(row[name] == "" for name in context.IMD_MEASURES.values())
 
 
 def test_rural_urban_from_the_2021_lookup(raw_root, table):

@@ -69,11 +69,10 @@ def read_transcribed(path: Path) -> list[dict[str, str]]:
 def transcribed_csv(folder: Path) -> tuple[str, dict]:
     path = folder / TRANSCRIBED
     rows = read_transcribed(path)
-    columns = [f["name"] for f in catalogue.resource("transcribed_placement_location")["fields"]]
+    spec = catalogue.resource("transcribed_placement_location")
+    columns = [f["name"] for f in spec["fields"]]
     records = [[row[c] for c in columns[:-1]] + [DATASET_URL.format(row["dataset_id"])] for row in rows]
-    source = {f"transcribed/{TRANSCRIBED}": {
-        "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
-        "release": "Children looked after: A focus on placement location, 2024 (transcribed)"}}
+    source = {f"transcribed/{TRANSCRIBED}": {**spec["source"], "sha256": sha256_of(path)}}
     return csv_text(columns, records), source
 
 
@@ -81,7 +80,8 @@ def claim_sources_csv(folder: Path) -> tuple[str, dict]:
     """The printed sources of the claims' figures, checked like the other transcribed file (and every row holding
     a topic, a value, a publisher and a date that starts with its year, or 'not read'), copied unchanged."""
     path = folder / CLAIM_SOURCES
-    columns = catalogue.CLAIM_SOURCE_FIELDS
+    spec = catalogue.resource("claim_sources")
+    columns = [f["name"] for f in spec["fields"]]
     records = []
     for line, item in transcribed_rows(path, columns):
         for column in ("claim_topic", "value", "publisher"):
@@ -91,9 +91,7 @@ def claim_sources_csv(folder: Path) -> tuple[str, dict]:
             raise RawDataError(f"{path}, line {line}, column published_date: {item['published_date']!r} does not start "
                                "with a year (or say 'not read')")
         records.append([item[c] for c in columns])
-    source = {f"transcribed/{CLAIM_SOURCES}": {
-        "origin": "hand-transcribed, see ../shared/transcribed/README.md", "sha256": sha256_of(path),
-        "release": "printed sources of the claims' figures (not official values)"}}
+    source = {f"transcribed/{CLAIM_SOURCES}": {**spec["source"], "sha256": sha256_of(path)}}
     return csv_text(columns, records), source
 
 

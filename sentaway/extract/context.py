@@ -37,8 +37,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, StrictUndefined
 
 from sentaway.raw.files import RawDataError, RawFiles
+from .catalogue import load
 from .tidy import Source
 from .write import csv_text
 
@@ -55,30 +60,18 @@ IMD_RELEASE = "English Indices of Deprivation 2019, upper-tier local authority s
 IMD_PUBLISHER = "Ministry of Housing, Communities and Local Government"
 IMD_CODE = "Upper Tier Local Authority District code (2019)"
 IMD_NAME = "Upper Tier Local Authority District name (2019)"
-# Column in the file (after stripping) -> (field, unit, description). Order = CSV order.
+# Column in the file (after stripping) -> field (unit and description: metadata/la_context.yml). Order = CSV order.
 IMD_MEASURES = {
-    "IMD - Average rank": ("imd_average_rank", "rank",
-                           "Population-weighted average of the IMD 2019 ranks of the authority's LSOAs (1 = most deprived of 32,844 LSOAs)."),
-    "IMD - Rank of average rank": ("imd_rank_of_average_rank", "rank",
-                                   "Rank of imd_average_rank among the 151 upper-tier authorities (1 = most deprived)."),
-    "IMD - Average score": ("imd_average_score", "score",
-                            "Population-weighted average of the IMD 2019 scores of the authority's LSOAs (higher = more deprived)."),
-    "IMD - Rank of average score": ("imd_rank_of_average_score", "rank",
-                                    "Rank of imd_average_score among the 151 upper-tier authorities (1 = most deprived)."),
-    "IMD - Proportion of LSOAs in most deprived 10% nationally": (
-        "imd_prop_lsoas_most_deprived_10pct", "proportion",
-        "Proportion (0-1) of the authority's LSOAs among the 10% most deprived in England."),
-    "IMD - Rank of proportion of LSOAs in most deprived 10% nationally": (
-        "imd_rank_of_prop_most_deprived_10pct", "rank",
-        "Rank of imd_prop_lsoas_most_deprived_10pct among the 151 upper-tier authorities (1 = highest proportion)."),
-    "IMD 2019 - Extent": ("imd_extent", "proportion",
-                          "Extent: proportion (0-1) of the population living in the most deprived LSOAs (MHCLG's weighted 30% definition)."),
-    "IMD 2019 - Rank of extent": ("imd_rank_of_extent", "rank",
-                                  "Rank of imd_extent among the 151 upper-tier authorities (1 = most deprived)."),
-    "IMD 2019 - Local concentration": ("imd_local_concentration", "rank",
-                                       "Local concentration: population-weighted average of the ranks of the authority's most deprived LSOAs containing 10% of its population."),
-    "IMD 2019 - Rank of local concentration": ("imd_rank_of_local_concentration", "rank",
-                                               "Rank of imd_local_concentration among the 151 upper-tier authorities (1 = most deprived)."),
+    "IMD - Average rank": "imd_average_rank",
+    "IMD - Rank of average rank": "imd_rank_of_average_rank",
+    "IMD - Average score": "imd_average_score",
+    "IMD - Rank of average score": "imd_rank_of_average_score",
+    "IMD - Proportion of LSOAs in most deprived 10% nationally": "imd_prop_lsoas_most_deprived_10pct",
+    "IMD - Rank of proportion of LSOAs in most deprived 10% nationally": "imd_rank_of_prop_most_deprived_10pct",
+    "IMD 2019 - Extent": "imd_extent",
+    "IMD 2019 - Rank of extent": "imd_rank_of_extent",
+    "IMD 2019 - Local concentration": "imd_local_concentration",
+    "IMD 2019 - Rank of local concentration": "imd_rank_of_local_concentration",
 }
 IMD_COLUMNS = [IMD_CODE, IMD_NAME] + list(IMD_MEASURES)
 
@@ -91,24 +84,10 @@ RUC_HEADER_LINE = 4
 RUC_COLUMNS = ["Upper Tier Local Authority Area 2021 Code", "Upper Tier Local Authority Area 2021 Name",
                "Rural-Urban Classification 2011 (6 fold)", "Rural-Urban Classification 2011 (3 fold)"]
 
-# Code changed, area unchanged: the authority's code -> the code it had on the lookup's boundaries.
-SAME_AREA = {
-    "E06000060": ("E10000002", "Buckinghamshire county became a unitary authority on 1 April 2020, same area"),
-    "E06000065": ("E10000023", "North Yorkshire county became a unitary authority on 1 April 2023, same area"),
-    "E06000066": ("E10000027", "Somerset county became a unitary authority on 1 April 2023, same area"),
-}
-# Why an authority is in no April 2019 (IMD) or 2021 (RUC) area: its code -> reason.
-NOT_ON_2019 = {
-    "E06000028": "abolished 1 April 2019 (now part of Bournemouth, Christchurch and Poole)",
-    "E06000029": "abolished 1 April 2019 (now part of Bournemouth, Christchurch and Poole)",
-    "E10000009": "Dorset county, abolished 1 April 2019 (Christchurch went to Bournemouth, Christchurch and Poole; the rest is Dorset E06000059)",
-    "E06000061": "created 1 April 2021 from part of Northamptonshire (E10000021)",
-    "E06000062": "created 1 April 2021 from part of Northamptonshire (E10000021)",
-    "E06000063": "created 1 April 2023 from part of Cumbria (E10000006)",
-    "E06000064": "created 1 April 2023 from part of Cumbria (E10000006)",
-    "E10000021": "Northamptonshire county, abolished 1 April 2021 (now North and West Northamptonshire)",
-    "E10000006": "Cumbria county, abolished 1 April 2023 (now Cumberland and Westmorland and Furness)",
-}
+# Which lookup area an authority whose code changed, or that is no area there, is matched to, and the words of
+# the match columns: context.yml beside this module.
+AREAS = yaml.safe_load(Path(__file__).with_name("context.yml").read_text(encoding="utf-8"))
+_WORDS = Environment(undefined=StrictUndefined, autoescape=False)
 
 REGION9 = {
     "E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber",
@@ -119,9 +98,8 @@ LONDON_PARTS = {"E13000001": "Inner London", "E13000002": "Outer London"}
 
 COLUMNS = (["new_la_code", "old_la_code", "la_name", "region_code", "region_name", "region9_code", "region9_name",
             "first_year", "last_year", "imd_area_code", "imd_match"]
-           + [spec[0] for spec in IMD_MEASURES.values()]
+           + list(IMD_MEASURES.values())
            + ["imd_status", "ruc_area_code", "ruc_match", "ruc11_6fold", "ruc11_3fold", "ruc_status", "source_files"])
-KEY = ["new_la_code", "old_la_code"]
 
 
 @dataclass
@@ -243,8 +221,8 @@ def imd(raw: RawFiles) -> dict[str, tuple[str, dict[str, Decimal]]]:
         code = cells[index[IMD_CODE]].strip()
         if code in out:
             raise RawDataError(f"{IMD_FILE}, line {number}: {IMD_CODE} {code} listed twice")
-        values = {spec[0]: _decimal(cells[index[column]].strip(), f"{IMD_FILE}, line {number}, column {column!r}")
-                  for column, spec in IMD_MEASURES.items()}
+        values = {name: _decimal(cells[index[column]].strip(), f"{IMD_FILE}, line {number}, column {column!r}")
+                  for column, name in IMD_MEASURES.items()}
         out[code] = (cells[index[IMD_NAME]].strip(), values)
     if not out:
         raise RawDataError(f"{IMD_FILE}: no areas found")
@@ -282,13 +260,14 @@ def ruc(raw: RawFiles) -> dict[str, tuple[str, str, str]]:
 
 def _lookup(code: str, table: dict, year: str) -> tuple[str, str]:
     """(code in the lookup or '', how matched / why not)."""
+    words = AREAS["match"]
     if code in table:
-        return code, "ONS code"
-    if code in SAME_AREA and SAME_AREA[code][0] in table:
-        earlier, why = SAME_AREA[code]
-        return earlier, f"same area under its {year} code {earlier}: {why}"
-    reason = NOT_ON_2019.get(code, "code not in the file")
-    return "", f"not an authority on {year} boundaries: {reason}"
+        return code, words["found"]
+    same = AREAS["same_area"].get(code)
+    if same and same["code"] in table:
+        return same["code"], _WORDS.from_string(words["same_area"]).render(year=year, **same)
+    reason = AREAS["not_an_area"].get(code, words["unknown"])
+    return "", _WORDS.from_string(words["none"]).render(year=year, reason=reason)
 
 
 def extract(raw: RawFiles) -> list[ContextRow]:
@@ -304,7 +283,7 @@ def extract(raw: RawFiles) -> list[ContextRow]:
             row.imd = dict(deprivation[row.imd_area_code][1])
             sources.append(imd_source)
         else:
-            row.imd = {spec[0]: None for spec in IMD_MEASURES.values()}
+            row.imd = dict.fromkeys(IMD_MEASURES.values())
             row.imd_status = ":"
         row.ruc_area_code, row.ruc_match = _lookup(row.new_la_code, rural, "2021")
         if row.ruc_area_code:
@@ -330,67 +309,11 @@ def to_csv(rows: list[ContextRow]) -> str:
         records.append(
             [r.new_la_code, r.old_la_code, r.la_name, r.region_code, r.region_name, r.region9_code, r.region9_name,
              str(r.first_year), str(r.last_year), r.imd_area_code, r.imd_match]
-            + [_number(r.imd[spec[0]]) for spec in IMD_MEASURES.values()]
+            + [_number(r.imd[name]) for name in IMD_MEASURES.values()]
             + [r.imd_status, r.ruc_area_code, r.ruc_match, r.ruc6, r.ruc3, r.ruc_status,
                "; ".join(s.file for s in r.sources)])
     return csv_text(COLUMNS, records)
 
 
-def _status(what: str) -> dict:
-    return {"name": f"{what}_status", "type": "string", "constraints": {"enum": ["", ":"]},
-            "description": f"Empty where the {what.upper()} values were found; ':' (not available) where the authority "
-                           f"is not an area of the {what.upper()} file (see {what}_match / the description): the values are "
-                           "then empty, never 0."}
-
-
-RESOURCE = {
-    "name": "la_context",
-    "path": "la_context.csv",
-    "title": "Children's services authorities, England: region, deprivation (IMD 2019) and rural-urban classification",
-    "description": (
-        "One row per upper-tier local authority (children's services authority) as DfE identifies it: every "
-        "(new_la_code, old_la_code) pair in the local-authority rows of DfE's 'LA of placement, net gain' files of "
-        "the releases to 2022, 2023 and 2024 (years 2018-2024; first_year and last_year say which years name it). "
-        "Codes are ONS codes (E06 unitary, E08 metropolitan district, E09 London borough, E10 county) and DfE's "
-        "three-digit numbers, as DfE prints them; an authority whose ONS code changed with its area unchanged has a "
-        "row per code (North Yorkshire 815 and Somerset 933 as counties to 2023 and as unitary authorities in 2024). "
-        "Authorities that changed keep their own rows: Bournemouth (837), Poole (836) and the old Dorset county (835), "
-        "abolished 1 April 2019, beside Bournemouth, Christchurch and Poole (839) and Dorset (838); Northamptonshire "
-        "(928) beside North (940) and West (941) Northamptonshire from 2021; Cumbria (909) beside Cumberland (942) and "
-        "Westmorland and Furness (943) from 2023. Region as DfE prints it (London split into Inner and Outer London), "
-        "with region9 giving the nine regions, London as one. "
-        "Deprivation: the English Indices of Deprivation 2019 summaries for upper-tier authorities on April 2019 "
-        "boundaries (MHCLG), matched on the ONS code or, for Buckinghamshire (2020), North Yorkshire and Somerset "
-        "(2023), whose code changed but whose area did not, on the code they had in 2019 (imd_match says which). "
-        "Authorities that were not an area on April 2019 boundaries (Bournemouth, Poole, the old Dorset county, North "
-        "and West Northamptonshire, Cumberland, Westmorland and Furness) have empty IMD values with imd_status ':', "
-        "never 0: the summaries are population-weighted over small areas and cannot be rebuilt from other areas' "
-        "summaries. IMD 2019 describes deprivation around 2015-2017 (most of its indicators), so it is measured "
-        "after, not during, the years 2011-2017 it may be set against. Rural-urban: the ONS 2011 Rural-Urban "
-        "Classification of upper-tier authorities on 2021 boundaries, matched the same way (empty with ':' where the "
-        "authority is no 2021 area)."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "new_la_code", "type": "string", "description": "ONS code of the authority as the DfE file prints it (E06, E08, E09 or E10)."},
-        {"name": "old_la_code", "type": "string", "description": "DfE three-digit local authority number (the key of the SFR files of 2011-2017)."},
-        {"name": "la_name", "type": "string", "description": "Name as printed in the latest DfE release naming the authority."},
-        {"name": "region_code", "type": "string", "description": "Region as the DfE file prints it: E12 region, or E13000001 Inner London / E13000002 Outer London."},
-        {"name": "region_name", "type": "string"},
-        {"name": "region9_code", "type": "string", "constraints": {"enum": list(REGION9)}, "description": "The nine English regions (E12), Inner and Outer London as London E12000007."},
-        {"name": "region9_name", "type": "string", "constraints": {"enum": list(REGION9.values())}},
-        {"name": "first_year", "type": "integer", "description": "First year (31 March) a DfE net-gain file has a row for the authority (the files span 2018-2024)."},
-        {"name": "last_year", "type": "integer", "description": "Last year (31 March) a DfE net-gain file has a row for the authority."},
-        {"name": "imd_area_code", "type": "string", "description": "The upper-tier area code (April 2019 boundaries) the IMD values are from; empty where none."},
-        {"name": "imd_match", "type": "string", "description": "How the IMD area was found: 'ONS code', 'same area under its April 2019 code ...', or why none was."},
-    ] + [{"name": spec[0], "type": "number", "unit": spec[1], "description": f"IMD 2019. {spec[2]} Empty when imd_status is set."}
-         for spec in IMD_MEASURES.values()] + [
-        _status("imd"),
-        {"name": "ruc_area_code", "type": "string", "description": "The upper-tier area code (2021 boundaries) the rural-urban classification is from; empty where none."},
-        {"name": "ruc_match", "type": "string", "description": "How the 2021 area was found: 'ONS code', 'same area under its 2021 code ...', or why none was."},
-        {"name": "ruc11_6fold", "type": "string", "description": "Rural-Urban Classification 2011, six-fold, of the 2021 upper-tier area (e.g. Urban with Major Conurbation, Largely Rural)."},
-        {"name": "ruc11_3fold", "type": "string", "description": "Rural-Urban Classification 2011, three-fold (Predominantly Urban, Urban with Significant Rural, Predominantly Rural)."},
-        {"name": "ruc_status", "type": "string", "constraints": {"enum": ["", ":"]}, "description": "Empty where a classification was found; ':' (not available) where the authority is no 2021 upper-tier area: the classification is then empty."},
-        {"name": "source_files", "type": "string", "description": "Raw files the row draws on ('; ' between them): the DfE file naming the authority (latest release), then the IMD and RUC files where matched."},
-    ],
-}
+# What data/la_context.csv holds: metadata/la_context.yml (the enums it names are the lists given here).
+RESOURCE = load("la_context", region9_codes=REGION9, region9_names=REGION9.values())

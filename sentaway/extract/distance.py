@@ -18,7 +18,7 @@ What the files hold, and what they do not:
 - Placement groups are split by distance only in the EES files, only nationally, from 2019. The
   SFR 2017 split is of all children only, but for every local authority.
 - EES: 'not known' distance is not split by locality; SFR 2017 splits it.
-- The EES releases group placements differently (see RESOURCE, field placement): the releases
+- The EES releases group placements differently (see metadata/cla_distance.yml, field placement): the releases
   to 2022 and 2023 put semi-independent living with secure and children's homes; the release to 2024
   does not. A year in several releases keeps each release's rows (column release).
 
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from sentaway.raw.metadata import check_definition, definitions
 from sentaway.raw.files import RawDataError, RawFiles
-from .catalogue import STATUS_FIELD
+from .catalogue import load
 from .tidy import ParsedCell, Source, format_count, level_of
 from .write import csv_text, LEVEL_ORDER, observed_rounding, unique
 
@@ -40,8 +40,6 @@ COLUMNS = [
     "year", "release", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
     "placement", "placement_label", "distance", "locality", "value", "status", "unit", "rounding",
 ]
-KEY = ["year", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
-       "placement", "distance", "locality", "unit"]
 DISTANCES = ("all", "20_miles_or_less", "over_20_miles", "not_known")
 LOCALITIES = ("all", "inside", "outside")
 
@@ -291,46 +289,5 @@ def to_csv(rows: list[DistanceRow]) -> str:
     return csv_text(COLUMNS, records)
 
 
-# ---------------------------------------------------------------------------------------------
-
-RESOURCE = {
-    "name": "cla_distance",
-    "path": "cla_distance.csv",
-    "title": "Children looked after at 31 March by distance between home and placement, and placement locality, England, 2017-2024",
-    "description": (
-        "One published number per row: children looked after at 31 March by distance between their home "
-        "and their placement (20 miles or less, over 20 miles, not known or not recorded) and by placement "
-        "locality (inside or outside the boundary of the council responsible for them). SFR underlying data "
-        "2017 (all children, England, regions and local authorities; column codes checked against the "
-        "year's metadata document; the file's totals of all children and of children inside / outside the "
-        "boundary are kept alongside) and the explore-education-statistics national files of the releases "
-        "to 2022 (2018-2022), 2023 (2019-2023) and 2024 (2020-2024), by placement group, with the release's "
-        "percentages (the release to 2022 labels its group of all children 'All new placements', though its "
-        "totals are the children looked after at 31 March). "
-        "A year given by two releases keeps both rows (column release), so revisions stay visible. "
-        "What the files do NOT hold: no distance before 2017 (the SFR files 2011-2016 have no distance "
-        "column and their metadata defines none); no split by placement group before 2018 nor below national "
-        "level; in the EES files 'not known' distance is not split by locality. The placement groups of the "
-        "EES releases are not comparable: the releases to 2022 and 2023's secure units, children's homes and "
-        "semi-independent living group has a large share of distance not known (semi-independent "
-        "placements), the release to 2024's secure and children's homes group almost none."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "year", "type": "integer", "description": "Year ending 31 March (the count is at 31 March of this year)."},
-        {"name": "release", "type": "string", "description": "SFR50/2017, or 'CLA YYYY (EES)' for the explore-education-statistics release for the year ending 31 March YYYY."},
-        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder (see MANIFEST.csv for its sha256 and origin)."},
-        {"name": "geographic_level", "type": "string", "constraints": {"enum": ["national", "regional", "local_authority"]}},
-        {"name": "area_code", "type": "string", "description": "ONS code (E92 England, E12/E13 region or London part, E06-E10 local authority)."},
-        {"name": "old_la_code", "type": "string", "description": "DfE three-digit local authority number, for local authority rows."},
-        {"name": "area_name", "type": "string"},
-        {"name": "placement", "type": "string", "description": "Harmonised placement group; 'all' = all children looked after (the only group in the SFR 2017 file). Releases to 2022 and 2023: foster, adoption, parents, secure_childrens_homes_semi_independent (secure units, children's homes and semi-independent living accommodation), independent_living (living independently), other. Release to 2024: foster, adoption, parents, secure_childrens_homes (secure homes and children's homes only), independent_semi_independent (independent and semi-independent living / supported accommodation), other."},
-        {"name": "placement_label", "type": "string", "description": "The EES cla_group label, or for SFR 2017 the column code's definition in the metadata document, verbatim."},
-        {"name": "distance", "type": "string", "constraints": {"enum": list(DISTANCES)}, "description": "Distance between the child's home and the placement: 20_miles_or_less (SFR: 'within 20 miles'), over_20_miles, not_known (not known or not recorded); 'all' for totals."},
-        {"name": "locality", "type": "string", "constraints": {"enum": list(LOCALITIES)}, "description": "Placed inside or outside the boundary of the responsible local authority; 'all' where not split."},
-        {"name": "value", "type": "number", "description": "As published: a whole number of children (rounded as column rounding says) or a whole percentage. Empty when status is set.", "constraints": {"minimum": 0}},
-        STATUS_FIELD,
-        {"name": "unit", "type": "string", "constraints": {"enum": ["children", "percent"]}, "description": "children (count) or percent (EES only: the release's percentage of all children in the same placement group and year, distance not known included in the denominator)."},
-        {"name": "rounding", "type": "string", "description": "For counts: the rounding the published counts of this file, year and level show, read off the values themselves. 'not applicable' for percentages."},
-    ],
-}
+# What data/cla_distance.csv holds: metadata/cla_distance.yml (the enums it names are the lists given here).
+RESOURCE = load("cla_distance", distances=DISTANCES)

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from sentaway.raw.metadata import check_definition, definitions
 from sentaway.raw.files import RawDataError, RawFiles
-from .catalogue import STATUS_FIELD
+from .catalogue import load
 from .tidy import ParsedCell, Source, format_count, level_of
 from .write import csv_text, LEVEL_ORDER, observed_rounding, unique
 
@@ -51,8 +51,6 @@ COLUMNS = [
     "year", "release", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
     "measure", "measure_label", "placement", "locality", "distance", "value", "status", "unit", "rounding",
 ]
-KEY = ["year", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
-       "measure", "placement", "locality", "distance"]
 COUNT_UNITS = ("children", "incidents")
 
 # ---------------------------------------------------------------------------------------------
@@ -457,57 +455,5 @@ def to_csv(rows: list[MissingRow]) -> str:
     return csv_text(COLUMNS, records)
 
 
-# ---------------------------------------------------------------------------------------------
-
-_MEASURES = (
-    "children_missing, missing_incidents, children_missing_more_than_once, children_missing_at_31_march, "
-    "children_missing_at_31_march_uasc, missing_incidents_per_child, children_missing_percent, "
-    "missing_incident_mean_days, missing_incident_median_days; the same with 'away' for away from placement "
-    "without authorisation; children_looked_after_during_year (the denominator of the percentages)"
-)
-
-RESOURCE = {
-    "name": "cla_missing",
-    "path": "cla_missing.csv",
-    "title": "Children looked after who went missing or were away from placement without authorisation, England, 2015-2024",
-    "description": (
-        "One published number per row: children looked after who had a missing incident, or were away from "
-        "their placement without authorisation, during the year ending 31 March, and the number of incidents, "
-        "for England, regions and local authorities, as each release published it: SFR underlying data for "
-        "2015-2017 (column codes checked against each year's metadata document) and explore-education-"
-        "statistics files of the releases to 2022 (2018-2022), 2023 and 2024. A year given by "
-        "two releases keeps both rows (column release), so revisions stay visible. "
-        "What the files do NOT hold: no split by placement locality (inside or outside the council's "
-        "boundary) before 2019, nor by placement type before 2018 in this extract (2015-2017 by placement type: "
-        "Table G1 in sfr50_national_tables.csv); the splits are of INCIDENTS only and for England only, never "
-        "of children and never by local authority; no missing or away figure is split by distance between "
-        "home and placement (distance is 'all' throughout); no locality split for 2018 (the release to 2022's "
-        "national files have none). "
-        "Left out to keep the extract small: breakdowns by age, duration, gender and ethnic origin "
-        "(their totals are checked against the headline figures), and at local-authority level the averages "
-        "and percentages (the counts and the number looked after during the year are kept). "
-        "The releases warn that since 2017 a growing number of councils record every incident as missing, "
-        "none as away without authorisation, so missing is overstated and away understated, increasingly "
-        "from year to year; they are Official Statistics, not National Statistics, and should not be "
-        "compared across years or councils without care."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "year", "type": "integer", "description": "Year ending 31 March (counts during the year, or at 31 March where the measure says so)."},
-        {"name": "release", "type": "string", "description": "The release the value comes from: SFR number/year, or 'CLA YYYY (EES)' for the explore-education-statistics release for the year ending 31 March YYYY."},
-        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder (see MANIFEST.csv for its sha256 and origin)."},
-        {"name": "geographic_level", "type": "string", "constraints": {"enum": ["national", "regional", "local_authority"]}},
-        {"name": "area_code", "type": "string", "description": "ONS code (E92 England, E12/E13 region or London part, E06-E10 local authority)."},
-        {"name": "old_la_code", "type": "string", "description": "DfE three-digit local authority number, for local authority rows."},
-        {"name": "area_name", "type": "string"},
-        {"name": "measure", "type": "string", "description": "Harmonised measure: " + _MEASURES + "."},
-        {"name": "measure_label", "type": "string", "description": "The release's own definition (SFR metadata) or filter label (EES characteristic / cla_group), verbatim."},
-        {"name": "placement", "type": "string", "description": "Placement the incidents were from (EES national files, incidents only, 2018-2024); 'all' where not split. Releases to 2022 and 2023: foster, adoption, parents, independent_living, secure_childrens_homes_semi_independent (secure units, children's homes and semi-independent living), other. Release to 2024: foster, adoption, parents, secure_childrens_homes (secure and children's homes only), independent_semi_independent (independent and semi-independent living / supported accommodation), other. The two releases' groups are not comparable."},
-        {"name": "locality", "type": "string", "constraints": {"enum": ["all", "inside", "outside"]}, "description": "Placement inside or outside the boundary of the responsible council (EES national files, incidents only, 2019-2024); 'all' where not split."},
-        {"name": "distance", "type": "string", "constraints": {"enum": ["all", "20_miles_or_less", "over_20_miles", "not_known"]}, "description": "Distance between home and placement: no file splits missing or away figures by it, so always 'all'."},
-        {"name": "value", "type": "number", "description": "As published; counts (unit children or incidents) are whole numbers, rounded as column rounding says. Empty when status is set.", "constraints": {"minimum": 0}},
-        STATUS_FIELD,
-        {"name": "unit", "type": "string", "constraints": {"enum": ["children", "incidents", "percent", "incidents_per_child", "days"]}, "description": "children or incidents (counts); percent (of children looked after during the year, whole numbers); incidents_per_child (average incidents per child who went missing / was away, one decimal); days (mean or median length of an incident)."},
-        {"name": "rounding", "type": "string", "description": "For counts: the rounding the published counts of this file, year and level show, read off the values themselves. 'not applicable' for percentages, averages and days."},
-    ],
-}
+# What data/cla_missing.csv holds: metadata/cla_missing.yml.
+RESOURCE = load("cla_missing")

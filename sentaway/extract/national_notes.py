@@ -5,12 +5,12 @@ validation change), so the numbers in sfr50_national_tables.csv never travel wit
 from dataclasses import dataclass
 
 from sentaway.raw.files import RawFiles
+from .catalogue import load
 from .national_tables import RELEASE, TABLES, WORKBOOK, read_sheet
 from .tidy import Source
 from .write import csv_text, unique
 
 COLUMNS = ["table", "release", "source_file", "kind", "note", "text"]
-KEY = ["table", "kind", "note"]
 KINDS = ("title", "footnote", "symbol", "remark")
 
 
@@ -48,24 +48,5 @@ def to_csv(rows: list[NoteRow]) -> str:
     return csv_text(COLUMNS, records)
 
 
-RESOURCE = {
-    "name": "sfr50_national_notes",
-    "path": "sfr50_national_notes.csv",
-    "title": "SFR50/2017 national tables A2 and G1: titles, footnotes, symbol legends and notes, verbatim",
-    "description": (
-        "The text printed with the two tables read into sfr50_national_tables.csv, one note per row, verbatim "
-        "(lines of one note joined by a space). The footnote numbers in that extract's table_footnotes and "
-        "row_footnotes columns are the notes here with kind 'footnote'. Among them: A2 footnote 4 (additional "
-        "validation added to the data collection in 2016 corrected earlier years' data; changes over time to be "
-        "treated with caution) and the G1 remark that its figures are experimental statistics."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "table", "type": "string", "constraints": {"enum": list(TABLES)}},
-        {"name": "release", "type": "string", "description": "SFR50/2017."},
-        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder."},
-        {"name": "kind", "type": "string", "constraints": {"enum": list(KINDS)}, "description": "title; footnote (numbered); symbol (the legend of a cell symbol); remark (other text of the sheet, in sheet order: coverage lines above the table, warnings above or below it)."},
-        {"name": "note", "type": "string", "description": "Footnote number, the symbol, or the remark's order on the sheet; empty for the title."},
-        {"name": "text", "type": "string"},
-    ],
-}
+# What data/sfr50_national_notes.csv holds: metadata/sfr50_national_notes.yml (the enums it names are the lists given here).
+RESOURCE = load("sfr50_national_notes", tables=TABLES, kinds=KINDS)

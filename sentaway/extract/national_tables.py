@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sentaway.raw.files import RawDataError, RawFiles
+from .catalogue import load
 from .tidy import Source, format_count
 from .write import csv_text, observed_rounding, unique
 
@@ -42,9 +43,6 @@ COLUMNS = [
     "table", "year", "release", "source_file", "row_label", "parent_label", "measure", "placement", "locality",
     "value", "status", "status_meaning", "unit", "table_footnotes", "row_footnotes", "experimental", "rounding",
 ]
-KEY = ["table", "year", "measure", "placement", "locality"]
-NOTE_COLUMNS = ["table", "release", "source_file", "kind", "note", "text"]
-NOTE_KEY = ["table", "kind", "note"]
 
 A2_MEASURE = ("children_looked_after_at_31_march", "children")
 _SECURE_GROUP = "secure units, children's homes and semi-independent living accommodation"
@@ -430,60 +428,5 @@ def to_csv(rows: list[NationalRow]) -> str:
     return csv_text(COLUMNS, records)
 
 
-# ---------------------------------------------------------------------------------------------
-
-_PLACEMENTS = (
-    "Harmonised placement. Table A2: all (all children looked after), foster, adoption, parents, other_community "
-    "(other placement in the community), independent_living, residential_employment, "
-    "secure_childrens_homes_semi_independent (the wider group: secure units, children's homes and semi-independent "
-    "living accommodation), secure_units (secure units; inside / outside only), childrens_homes (children's homes "
-    "subject to Children's Homes Regulations, secure units excluded; all / inside / outside), "
-    "semi_independent_not_chr (semi-independent living accommodation not subject to Children's Homes Regulations), "
-    "other_residential, residential_schools, other. Table G1 (incidents by the placement they were from): foster, "
-    "adoption, parents, independent_living (includes residential employment, G1 footnote 10), "
-    "secure_childrens_homes_semi_independent (secure units, homes and semi-independent living accommodation, "
-    "residential schools excluded, G1 footnote 11), other (residential schools and other placements, G1 footnote "
-    "12); 'all' for the totals."
-)
-
-RESOURCE = {
-    "name": "sfr50_national_tables",
-    "path": "sfr50_national_tables.csv",
-    "title": "SFR50/2017 national tables A2 (placement at 31 March, 2013-2017) and G1 (missing and away, 2015-2017), England",
-    "description": (
-        "One published number per row from the national tables workbook of SFR50/2017 (DfE, Children looked after "
-        "in England including adoption, year ending 31 March 2017, published 28 September 2017). Table A2: children "
-        "looked after at 31 March 2013-2017 by placement, the only official table in the raw files that splits "
-        "children in children's homes subject to Children's Homes Regulations (secure units excluded) by placement "
-        "locality before 2018; its numbers block only (the percentages beside it are left out). Table G1: children "
-        "who went missing or were away from placement without authorisation, 2015-2017, and the incidents by "
-        "placement type; the table calls these experimental statistics (column experimental), not comparable "
-        "between years. Rows are found by their printed labels, the years by the header row, never by cell "
-        "positions. A2's footnote 4 warns that additional validation added in 2016 (each placement's unique "
-        "reference number checked against its placement type) corrected earlier years' data, so changes over time "
-        "should be treated with caution; its footnote 3 that historical data may differ from older publications "
-        "(amendments sent by local authorities). All footnotes, the symbol legends and the sheets' other notes are "
-        "in sfr50_national_notes.csv. These values are from the 2017 release: the same years in SFR36/2013 to "
-        "SFR41/2016 (cla_placements.csv) were published before those corrections."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "table", "type": "string", "constraints": {"enum": list(TABLES)}, "description": "Table (and sheet) of the workbook."},
-        {"name": "year", "type": "integer", "description": "Year ending 31 March (A2: count at 31 March of this year; G1: during the year, or at 31 March where the measure says so)."},
-        {"name": "release", "type": "string", "description": "SFR50/2017."},
-        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder (see MANIFEST.csv for its sha256 and origin)."},
-        {"name": "row_label", "type": "string", "description": "The row's label as printed (indentation removed; a label printed over two lines joined by one space; trailing footnote numbers kept)."},
-        {"name": "parent_label", "type": "string", "description": "The label of the row it is printed under (empty for a top-level row)."},
-        {"name": "measure", "type": "string", "description": "A2: children_looked_after_at_31_march. G1: children_missing, missing_incidents, children_missing_more_than_once, children_missing_at_31_march, children_away, away_incidents, children_away_more_than_once, children_away_at_31_march, children_looked_after_during_year (as in cla_missing.csv)."},
-        {"name": "placement", "type": "string", "description": _PLACEMENTS},
-        {"name": "locality", "type": "string", "constraints": {"enum": ["all", "inside", "outside"]}, "description": "Placed inside or outside the boundary of the responsible council (A2 only); 'all' where not split."},
-        {"name": "value", "type": "integer", "description": "As published (rounded to the nearest 10, footnote 1 of A2, 3 of G1). Empty when status is set.", "constraints": {"minimum": 0}},
-        {"name": "status", "type": "string", "constraints": {"enum": ["", "x", "..", "-"]}, "description": "Empty where a number was published; otherwise the symbol the table printed, with its meaning from the sheet's own legend in status_meaning. The value is then empty, never 0."},
-        {"name": "status_meaning", "type": "string", "description": "The sheet's legend for the symbol in status, verbatim."},
-        {"name": "unit", "type": "string", "constraints": {"enum": ["children", "incidents"]}},
-        {"name": "table_footnotes", "type": "string", "description": "Footnote numbers the table's title and units line cite (they apply to every row), comma-separated; texts in sfr50_national_notes.csv."},
-        {"name": "row_footnotes", "type": "string", "description": "Footnote numbers printed after this row's label or after the labels it is printed under, comma-separated."},
-        {"name": "experimental", "type": "boolean", "description": "true where the sheet says its figures are experimental statistics (Table G1)."},
-        {"name": "rounding", "type": "string", "description": "The rounding the table's published counts for the year show, read off the values themselves."},
-    ],
-}
+# What data/sfr50_national_tables.csv holds: metadata/sfr50_national_tables.yml (the enums it names are the lists given here).
+RESOURCE = load("sfr50_national_tables", tables=TABLES)

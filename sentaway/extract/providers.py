@@ -61,7 +61,7 @@ from decimal import Decimal
 
 from sentaway.raw.files import RawDataError, RawFiles
 from sentaway.raw.suppression import CellError, parse_cell
-from .catalogue import STATUS_FIELD
+from .catalogue import load
 from .tidy import Source
 from .write import csv_text, LEVEL_ORDER, unique
 
@@ -70,8 +70,6 @@ COLUMNS = [
     "snapshot_date", "year", "release", "source_file", "geographic_level", "area_code", "area_name",
     "provider_type", "provider_type_label", "sector", "measure", "value", "status", "unit",
 ]
-KEY = ["snapshot_date", "source_file", "geographic_level", "area_code", "area_name", "provider_type",
-       "sector", "measure"]
 MEASURES = {"homes": "homes", "places": "places", "homes_places_unknown": "homes"}
 
 
@@ -369,47 +367,5 @@ def to_csv(rows: list[ProviderRow]) -> str:
     return csv_text(COLUMNS, records)
 
 
-RESOURCE = {
-    "name": "ofsted_providers",
-    "path": "ofsted_providers.csv",
-    "title": "Children's homes and other residential providers registered with Ofsted, England, by region and local authority, 2014-2023",
-    "description": (
-        "Counts computed by us from Ofsted's provider-level files (one row per provider): the number of "
-        "providers and the sum of their registered places, for England, each region and each local "
-        "authority, by provider type and sector, at four dates: 30 September 2014, 31 March 2015, "
-        "31 March 2016 and 31 March 2023 (the file named provider_at_march holds 2023 only). Region and local "
-        "authority are those of the provider's own location (where the home is), not of the councils that "
-        "place children in it. Regions are Government Office Regions, except at 31 March 2015, where the file "
-        "gives only Ofsted's regions, which merge the North East with Yorkshire and the Humber. "
-        "Places: the 2015 file has no places column (places empty, status ':'); a provider whose places are "
-        "empty, 0 or suppressed is never counted as 0 places but in homes_places_unknown, and places sums the "
-        "known ones only. "
-        "What the files do NOT hold: a complete stock for 2015, 2016 and 2023 (those files list providers with "
-        "a latest full inspection, so homes registered but not yet inspected are missing and the counts fall "
-        "short of Ofsted's published totals, e.g. 2,821 children's homes in the 2023 file against 2,880 "
-        "published); any stock between 2017 and 2022 (the joiners and leavers files cannot be rolled forward "
-        "exactly: from the 2016 list they give 3,734 providers at 31 March 2023 where the 2023 file has 3,546); "
-        "children placed, occupancy, or which council placed them; area codes (the files have names only). "
-        "Fostering and adoption agencies are left out (no places). Ofsted's 'children's homes of all types' "
-        "is childrens_home + secure_childrens_home + residential_special_school_childrens_home; short-break-only "
-        "homes are within childrens_home. National and regional rows exist for every provider type and sector "
-        "in the file (zeros included); a local authority has rows only for types and sectors it has."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "snapshot_date", "type": "date", "description": "The date the list of registered providers is at."},
-        {"name": "year", "type": "integer", "description": "Calendar year of snapshot_date."},
-        {"name": "release", "type": "string", "description": "'Ofsted providers at <date>': Ofsted, Children's social care data in England (provider level)."},
-        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder (see MANIFEST.csv for its sha256 and origin)."},
-        {"name": "geographic_level", "type": "string", "constraints": {"enum": ["national", "regional", "local_authority"]}},
-        {"name": "area_code", "type": "string", "description": "Always empty: the provider files name areas but give no codes."},
-        {"name": "area_name", "type": "string", "description": "England; region as printed (Government Office Region, or Ofsted region in 2015); local authority of the provider's location, as printed."},
-        {"name": "provider_type", "type": "string", "constraints": {"enum": TYPE_ORDER}, "description": "Harmonised provision type. residential_special_school_childrens_home: residential special schools also registered as children's homes (labelled '>295 days/year' in 2014-2015)."},
-        {"name": "provider_type_label", "type": "string", "description": "The file's own provision type label(s) for this type, verbatim ('; ' between variant spellings)."},
-        {"name": "sector", "type": "string", "constraints": {"enum": SECTOR_ORDER}, "description": "Sector running the provider as the file gives it; 'all' = every sector."},
-        {"name": "measure", "type": "string", "constraints": {"enum": list(MEASURES)}, "description": "homes: number of providers; places: sum of registered places over providers whose places are known; homes_places_unknown: providers with no places recorded (not included in places)."},
-        {"name": "value", "type": "number", "description": "Computed by us from the provider rows (no rounding, no suppression). Whole numbers, except places at 30 September 2014 where the file records one estimated fractional value (110.8 places at a further education college). Empty when status is set.", "constraints": {"minimum": 0}},
-        STATUS_FIELD,
-        {"name": "unit", "type": "string", "constraints": {"enum": ["homes", "places"]}, "description": "homes (providers counted) or places."},
-    ],
-}
+# What data/ofsted_providers.csv holds: metadata/ofsted_providers.yml (the enums it names are the lists given here).
+RESOURCE = load("ofsted_providers", provider_types=TYPE_ORDER, sectors=SECTOR_ORDER, measures=MEASURES)

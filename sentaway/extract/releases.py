@@ -1,41 +1,22 @@
 """The releases the children's-homes series reads, with their publication dates.
 
 The raw files do not carry their own publication dates: the EES data guidance files name the
-reporting year but no date, and the SFR50/2017 workbook none. The dates below are those the
-project records for each release (SFR50/2017: ../shared/raw/README.md, "published 28 September
-2017"; the three EES releases: the date of first publication on explore-education-statistics as
-recorded by the project lead). They are metadata, written to data/release_dates.csv so that code
-reads them from data/ like every other fact.
+reporting year but no date, and the SFR50/2017 workbook none. The dates are those the project
+records for each release, kept as data in releases.yml beside this module (each with where it comes
+from). They are metadata, written to data/release_dates.csv so that code reads them from data/ like
+every other fact.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+
+from .catalogue import load
 from .write import csv_text, unique
 
 COLUMNS = ["release", "publisher", "title", "published", "years", "date_source"]
-KEY = ["release"]
-
-_PROJECT = "project record of the release's first publication on explore-education-statistics; not stated in the raw files (the data guidance names the reporting year only)"
-_SFR = "publication date on the release's gov.uk page, as recorded by the project; not stated in the raw files"
-_TITLE = "Children looked after in England (including adoption and care leavers), year ending 31 March {}"
-RELEASES = [
-    ("SFR27/2010", "Department for Education", _TITLE.format(2010), "2010-09-30", "2010", _SFR),
-    ("SFR21/2011", "Department for Education", _TITLE.format(2011), "2011-09-28", "2011", _SFR),
-    ("SFR20/2012", "Department for Education", _TITLE.format(2012), "2012-09-25", "2012", _SFR),
-    ("SFR36/2013", "Department for Education", _TITLE.format(2013), "2013-09-26", "2013", _SFR),
-    ("SFR36/2014", "Department for Education", _TITLE.format(2014), "2014-09-30", "2014", _SFR),
-    ("SFR34/2015", "Department for Education", _TITLE.format(2015), "2015-10-01", "2015", _SFR),
-    ("SFR41/2016", "Department for Education", _TITLE.format(2016), "2016-09-29", "2016", _SFR),
-    ("SFR50/2017", "Department for Education",
-     "Children looked after in England (including adoption), year ending 31 March 2017 (SFR50/2017), national tables",
-     "2017-09-28", "2013-2017", "../shared/raw/README.md: 'published 28 September 2017'"),
-    ("CLA 2022 (EES)", "Department for Education",
-     "Children looked after in England including adoptions, reporting year 2022", "2022-11-17", "2018-2022", _PROJECT),
-    ("CLA 2023 (EES)", "Department for Education",
-     "Children looked after in England including adoptions, reporting year 2023", "2023-12-14", "2019-2023", _PROJECT),
-    ("CLA 2024 (EES)", "Department for Education",
-     "Children looked after in England including adoptions, reporting year 2024", "2024-11-14", "2020-2024", _PROJECT),
-]
+LIST = Path(__file__).with_name("releases.yml")
 
 
 @dataclass
@@ -46,11 +27,18 @@ class ReleaseRow:
 
     @property
     def where(self) -> str:
-        return f"releases.RELEASES, {self.values[0]}"
+        return f"sentaway/extract/releases.yml, {self.values[0]}"
 
 
 def extract(raw) -> list[ReleaseRow]:
-    return [ReleaseRow(values) for values in RELEASES]
+    """releases.yml's rows, each exactly COLUMNS, every value text (a date left unquoted would be read as a date)."""
+    rows = []
+    for entry in yaml.safe_load(LIST.read_text(encoding="utf-8")):
+        if list(entry) != COLUMNS or not all(isinstance(value, str) for value in entry.values()):
+            raise ValueError(f"sentaway/extract/releases.yml, {entry.get('release')!r}: expected the text values "
+                             f"{', '.join(COLUMNS)}, in that order; found {entry}")
+        rows.append(ReleaseRow(tuple(entry.values())))
+    return rows
 
 
 def to_csv(rows: list[ReleaseRow]) -> str:
@@ -58,23 +46,5 @@ def to_csv(rows: list[ReleaseRow]) -> str:
     return csv_text(COLUMNS, [list(r.values) for r in unique(ordered, lambda r: r.values[0])])
 
 
-RESOURCE = {
-    "name": "release_dates",
-    "path": "release_dates.csv",
-    "title": "The releases the extracts name: publisher, title and publication date",
-    "description": (
-        "One row per release: its label as used in the column release of the other extracts, its title, the date "
-        "it was first published and the years it covers. The raw files do not state these dates: see column "
-        "date_source for where each comes from. Later releases include local authorities' amendments to earlier "
-        "years (each release's data guidance), so the latest release that gives a year is taken as the headline."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "release", "type": "string"},
-        {"name": "publisher", "type": "string"},
-        {"name": "title", "type": "string"},
-        {"name": "published", "type": "date", "description": "Date of first publication (ISO 8601)."},
-        {"name": "years", "type": "string", "description": "Years ending 31 March the release covers."},
-        {"name": "date_source", "type": "string", "description": "Where the date comes from."},
-    ],
-}
+# What data/release_dates.csv holds: metadata/release_dates.yml.
+RESOURCE = load("release_dates")

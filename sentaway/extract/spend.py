@@ -36,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from sentaway.raw.files import RawDataError, RawFiles
 from sentaway.raw.suppression import CODES, parse_cell, CellError
+from .catalogue import load
 from .tidy import Source
 from .write import csv_text, LEVEL_ORDER, unique
 
@@ -43,7 +44,6 @@ COLUMNS = [
     "financial_year", "year_ending_march", "source_file", "release", "geographic_level", "area_code",
     "old_la_code", "area_name", "line", "line_label", "measure", "value", "status", "unit",
 ]
-KEY = ["financial_year", "source_file", "geographic_level", "area_code", "old_la_code", "area_name", "line", "measure"]
 
 FILES = {
     # year ending March: file
@@ -105,12 +105,9 @@ LINES = {
 }
 LINE_ORDER = ["residential_care", "fostering_services", "other_cla_services", "total_cla"]
 
-# Statuses beyond the suppression symbols: cells these files leave without a number.
+# Statuses beyond the suppression symbols: cells these files leave without a number (their meanings are in
+# metadata/s251_spend.yml, field status).
 BLANK_STATUSES = {"": "blank", "null": "NULL"}
-STATUSES = {
-    "blank": "the cell is empty in the raw file",
-    "NULL": "the raw file printed NULL",
-}
 NATIONAL = ("E92000001", "England")
 _NUMBER_PREFIX = re.compile(r"^\s*(\d+)\s*")
 
@@ -283,46 +280,5 @@ def to_csv(rows: list[SpendRow]) -> str:
     return csv_text(COLUMNS, records)
 
 
-# ---------------------------------------------------------------------------------------------
-
-RESOURCE = {
-    "name": "s251_spend",
-    "path": "s251_spend.csv",
-    "title": "Local authority spending on children looked after (section 251 outturn), England, 2008-09 to 2013-14",
-    "description": (
-        "Section 251 outturn: what each local authority in England reported spending in the financial "
-        "year on residential care, fostering services, other children looked after services and children "
-        "looked after in total, in pounds (£; the files state no unit, their values carry pence and sum to "
-        "about £1 billion a year for residential care, so they are £ not £ thousands), by column of the "
-        "return: total expenditure, income, net current expenditure and expenditure by provider. The "
-        "national rows are COMPUTED here as the sum of the local authorities (the files have no national "
-        "row); an empty or NULL cell is never taken as 0: it is left out of the sum and counted in the "
-        "companion measure <measure>_las_unknown. Cautions: the lines counted in 'Total Children Looked "
-        "After' change between years (asylum-seeking children's services from 2009-10; secure "
-        "accommodation (welfare) and advocacy lines gone from 2011-12; adoption and special guardianship "
-        "moved in from 2012-13), so the total is not comparable across years; the provider split changes "
-        "in 2009-10 (PUBLIC (z) in 2008-09 includes the authority's own provision); 2008-09 has 150 "
-        "authorities (Bedfordshire and Cheshire before their split), later years 152; values are as the "
-        "authorities returned them, including evident errors (Bexley's 2011-12 residential care, "
-        "£41,982,000 against about £2 million in the years either side)."
-    ),
-    "primaryKey": KEY,
-    "fields": [
-        {"name": "financial_year", "type": "string", "description": "Financial year, April to March, e.g. 2011-12."},
-        {"name": "year_ending_march", "type": "integer", "description": "The calendar year in which the financial year ends (31 March)."},
-        {"name": "source_file", "type": "string", "description": "Raw file, relative to the raw folder (see MANIFEST.csv for its sha256 and origin)."},
-        {"name": "release", "type": "string", "description": "'S251 outturn YYYY-YY'."},
-        {"name": "geographic_level", "type": "string", "constraints": {"enum": ["national", "local_authority"]}, "description": "national rows are computed sums of the local authorities."},
-        {"name": "area_code", "type": "string", "description": "E92000001 for England; empty for local authorities (the files carry no ONS code)."},
-        {"name": "old_la_code", "type": "string", "description": "DfE three-digit local authority number, for local authority rows."},
-        {"name": "area_name", "type": "string", "description": "As the file writes it (spaces trimmed); 'England' for the computed national rows."},
-        {"name": "line", "type": "string", "constraints": {"enum": LINE_ORDER}, "description": "Harmonised spending line: residential_care ('Residential care'), fostering_services, other_cla_services ('Other children looked after services', 2012-13 'Other children looked after'), total_cla ('Total Children Looked After', whose content changes between years)."},
-        {"name": "line_label", "type": "string", "description": "The file's line label, verbatim (with its number where the file writes one)."},
-        {"name": "measure", "type": "string", "description": "Column of the return: total_expenditure (k), income (l), net_current_expenditure (m = k - l); by provider: private, voluntary, public (2008-09 only), own_provision and other_public (from 2009-10). National rows only: <measure>_las_unknown, the number of local authorities whose value was empty or NULL and so is not in the national sum."},
-        {"name": "value", "type": "number", "description": "£ (unit GBP) as returned, pence kept; or a count (unit local_authorities). Empty when status is set. May be negative (net of income)."},
-        {"name": "status", "type": "string", "constraints": {"enum": [""] + list(CODES) + list(STATUSES)},
-         "description": "Empty where a number was given; blank = " + STATUSES["blank"] + "; NULL = " + STATUSES["NULL"]
-         + "; or a suppression symbol. The value is then empty, never 0."},
-        {"name": "unit", "type": "string", "constraints": {"enum": ["GBP", "local_authorities"]}},
-    ],
-}
+# What data/s251_spend.csv holds: metadata/s251_spend.yml (the enums it names are the lists given here).
+RESOURCE = load("s251_spend", lines=LINE_ORDER, statuses=["", *CODES, *BLANK_STATUSES.values()])

@@ -49,6 +49,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
 from sentaway import __version__
 from sentaway.read import params as chapter_params
 from sentaway import sidefiles
@@ -141,7 +143,8 @@ def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=(
         "modules": _repo_hash(modules),
         "requirements": requirements_hash(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "templates": _hash_files((REPO / "sentaway").rglob("*.j2")),  # page templates (sentaway/present/templates)
+        # page templates; not other .j2 files of the package (data/README.md's, sentaway/extract/metadata), which no page reads
+        "templates": _hash_files((REPO / "sentaway" / "present" / "templates").rglob("*.j2")),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -258,23 +261,19 @@ def _record(path: Path) -> dict:
 
 
 def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
-    """book/executed/build_status.md: each notebook, its parameters, run time and result, from this build."""
-    lines = ["# Build status", "",
-             "Every chapter is a notebook executed with papermill before the HTML is built. A build in which any "
-             "notebook fails stops with the notebook and cell named, and is not published: every notebook listed "
-             "here passed. A notebook whose inputs (its code cells, its parameters, the data and words files it read, "
-             "the package modules it imported, the pinned requirements and the Python version) are unchanged "
-             "since its last run is not run again: its cached output is used, with its prose as it now is.", "",
-             "| Notebook | Parameters | Result | Run time | Last run |", "| --- | --- | --- | --- | --- |"]
+    """book/executed/build_status.md (book/templates/build_status.md.j2): each notebook, its parameters, run time
+    and result, from this build."""
+    rows = []
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         record = _record(KEYS / f"{notebook.stem}.json")
-        params = ", ".join(f"`{k} = {v!r}`" for k, v in record.get("parameters", {}).items()) or "none"
-        result = ("passed, run in this build" if notebook.stem in ran else
-                  "passed, cached (inputs unchanged; new prose merged in this build)" if notebook.stem in merged else
-                  "passed, cached (inputs unchanged)")
-        lines.append(f"| `notebooks/{notebook.name}` | {params} | {result} | {record.get('seconds', '?')} s | {record.get('finished', '?')} |")
-    lines += ["", f"Built with Sent Away {__version__} on {dt.date.today().isoformat()}."]
-    text = "\n".join(lines) + "\n"
+        rows.append({"notebook": notebook.name,
+                     "parameters": [f"{k} = {v!r}" for k, v in record.get("parameters", {}).items()],
+                     "result": "ran" if notebook.stem in ran else "merged" if notebook.stem in merged else "cached",
+                     "seconds": record.get("seconds", "?"), "finished": record.get("finished", "?")})
+    templates = Environment(loader=FileSystemLoader(REPO / "book" / "templates"), undefined=StrictUndefined,
+                            autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    text = templates.get_template("build_status.md.j2").render(rows=rows, version=__version__,
+                                                               date=dt.date.today().isoformat())
     page = EXECUTED / "build_status.md"
     if not page.exists() or page.read_text() != text:
         page.write_text(text)

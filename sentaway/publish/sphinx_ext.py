@@ -1,9 +1,10 @@
 """Sphinx extension: stamps every page with the book's version and build date (one source of truth:
-sentaway.__version__), since _config.yml cannot read files."""
+sentaway.__version__), since _config.yml cannot read files; the stamp's words are in book/words/stamp.yml."""
 
 import datetime as dt
 
 from sentaway import __version__
+from sentaway.analysis import words
 
 
 def source_commit() -> tuple[str, bool]:
@@ -25,19 +26,15 @@ def source_commit() -> tuple[str, bool]:
 def _source_markdown(repository: str) -> str:
     sha, dirty = source_commit()
     if not sha:
-        return f"the [repository]({repository}) (this copy carries no git history, so its commit is not known)"
-    return (f"commit [{sha[:12]}]({repository}/commit/{sha}) of the [repository]({repository})"
-            + (", with changes not yet committed" if dirty else ""))
+        return words.say("stamp", "source.unknown", repository=repository)
+    return words.say("stamp", "source.commit", sha=sha, repository=repository, dirty=dirty)
 
 
 def _stamp(app, config):
     today = dt.date.today().isoformat()
     config.version = config.release = __version__
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = (
-        f'<p class="sa-stamp">Sent Away, version {__version__}, built {today}. Data: Department for Education, '
-        "<em>Children looked after in England</em> releases 2010-2024 (Open Government Licence v3.0).</p>"
-    )
+    options["extra_footer"] = words.say("stamp", "footer", version=__version__, today=today)
     config.html_theme_options = options
     # Unset, the theme logs "invalid theme mode" as a console error on every page.
     config.html_context = {**(config.html_context or {}), "default_mode": "auto"}

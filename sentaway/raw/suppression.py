@@ -2,17 +2,16 @@
 
 import math
 import re
+from pathlib import Path
 
-# Symbols used by DfE and Ofsted files (see each release's metadata / data guidance).
-CODES = {
-    "x": "suppressed (small number or to protect confidentiality)",
-    "c": "suppressed (confidential)",
-    "z": "not applicable",
-    "k": "rounds to zero (fewer than 0.5)",
-    ":": "not available",
-    "..": "not available",
-    "u": "low reliability",
-}
+import yaml
+
+from sentaway.paths import note_read
+
+# Symbols used by DfE and Ofsted files -> their meaning, from suppression.yml beside this module (a page that
+# shows the meanings is then rebuilt when they change: the read is noted for its cache key).
+note_read("sentaway/raw/suppression.yml")
+CODES: dict[str, str] = yaml.safe_load((Path(__file__).parent / "suppression.yml").read_text(encoding="utf-8"))
 
 
 # A published number: optional sign, digits either plain or in groups of three separated by commas, an
