@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -93,3 +94,19 @@ def test_frictionless_catches_a_broken_primary_key(tmp_path):
         report = Package(str(tmp_path / "datapackage.json")).validate()
     assert not report.valid
     assert any(error.type == "primary-key" for task in report.tasks for error in task.errors)
+
+
+def test_a_title_that_names_years_names_the_years_its_data_holds():
+    """A resource title's year range is metadata typed by hand: it must be the range of its year column."""
+    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    checked = 0
+    for resource in package["resources"]:
+        span = re.search(r"\b((?:19|20)\d\d)-((?:19|20)\d\d)\b", resource["title"])
+        if not span or "year" not in {f["name"] for f in resource["schema"]["fields"]}:
+            continue
+        with open(DATA / resource["path"], encoding="utf-8", newline="") as handle:
+            years = {int(row["year"]) for row in csv.DictReader(handle) if row["year"]}
+        assert (min(years), max(years)) == (int(span[1]), int(span[2])), (
+            f"{resource['name']}: the title says {span[0]}, the data hold {min(years)}-{max(years)}")
+        checked += 1
+    assert checked >= 4

@@ -99,4 +99,6 @@ def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, 
             # "outside the official data's scope": listed, not checked, so no evidence to link to.
             "checked": not row.verdict.startswith("outside"),
             "page": "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"})
-    return render.html("register_table.html.j2", rows=rows)
+    # A family page lists some of the texts' figures: only the whole register counts the texts.
+    n_texts = 0 if on_family_page else int(register.seed_file.nunique())
+    return render.html("register_table.html.j2", rows=rows, n_texts=n_texts)

@@ -192,12 +192,12 @@ def claim_review(row: dict, page_url: str = "") -> str:
 
 
 def family_summary(families: list[str] | None) -> dict:
-    """Counts for a page's opening sentence: how many claims, and how many got each verdict."""
+    """Counts for a page's opening sentence: how many claims, from how many source texts, and how many got each verdict."""
     table, _ = build()
     rows = table if families is None else table[table.family.isin(families)]
     counts = rows.verdict.value_counts()
     words = [f"{counts[name]} {name}" for name, _, _ in SCALE if name in counts]
-    return {"n_claims": len(rows), "n_statistical": int((rows.verdict != OUT_OF_SCOPE).sum()),
+    return {"n_claims": len(rows), "n_texts": int(rows.seed_file.nunique()), "n_statistical": int((rows.verdict != OUT_OF_SCOPE).sum()),
             "n_judged": int(rows.verdict.isin(JUDGED).sum()), "verdict_counts": "; ".join(words)}
 
 
