@@ -32,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from sentaway.publish.pageweight import page_weights  # noqa: E402  (the repository's package, not installed)
+from sentaway.read import params  # noqa: E402
 EXECUTED = REPO / "book" / "executed"
 BUILD = REPO / "_build"
 SITE = BUILD / "html"
@@ -157,6 +158,17 @@ def naive_tree(root: Path) -> Path:
     config["execute"] = {"execute_notebooks": "force", "timeout": -1}
     config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if p != "notebooks"]
     (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    # Jupyter Book runs each notebook once, as it is: a notebook of several pages becomes one copy per page,
+    # its parameters cell set to the page's values (what papermill injects in our build).
+    declared = params.load()
+    for stem in params.PAGES:
+        path = root / "notebooks" / f"{stem}.ipynb"
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
+        for page, values in params.runs(stem, declared):
+            cell["source"] = "".join(f"{name} = {value!r}\n" for name, value in values.items())
+            (root / "notebooks" / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+        path.unlink()
     toc = (REPO / "_toc.yml").read_text().replace("book/executed/", "notebooks/")
     (root / "_toc.yml").write_text(toc)
     # The register writes its downloads as side files (sentaway.sidefiles, under $SENTAWAY_SIDE_FILES, set to
@@ -274,11 +286,12 @@ def chart_times(runs: int) -> dict:
 
 # ---------------------------------------------------------------- profile helpers
 
-DONE = re.compile(r"\] (\S+\.ipynb): done in ([\d.]+) s")
+DONE = re.compile(r"\] (\S+\.ipynb)(?:, page (\S+))?: done in ([\d.]+) s")
 
 
 def notebook_times(result: Run) -> dict:
-    return {m.group(1): float(m.group(2)) for _, text in result.lines if (m := DONE.search(text))}
+    """Each run's time, by notebook (or by page, for a notebook of several)."""
+    return {m.group(2) or m.group(1): float(m.group(3)) for _, text in result.lines if (m := DONE.search(text))}
 
 
 def html_seconds(result: Run) -> float | None:

@@ -44,7 +44,7 @@ def _stale_after_changing(name, tmp_path, monkeypatch):
     path.write_bytes(path.read_bytes() + b"\n")  # one byte more
     monkeypatch.setattr(build, "DATA", copy)
     stale, _ = build.plan()
-    return {notebook.stem for notebook, *_ in stale}
+    return {run.page for run in stale}
 
 
 def _readers(name):

@@ -39,7 +39,7 @@ def root(tmp_path_factory, site):
 def _plan(root: Path) -> tuple[list[str], list[str]]:
     """(notebooks to run, fresh notebooks whose prose changed), as the copy's own build plans them."""
     code = ("import json; from sentaway.publish import build; stale, fresh = build.plan(); "
-            "print(json.dumps([[n.stem for n, *_ in stale], [n.stem for n in fresh if build.prose_changed(n)]]))")
+            "print(json.dumps([[r.page for r in stale], [r.page for r in fresh if build.prose_changed(r)]]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=root, text=True, capture_output=True, timeout=120,
                             env=_env(root))
     assert result.returncode == 0, result.stderr
@@ -73,6 +73,15 @@ def test_a_change_to_an_imported_module_reruns_exactly_the_notebooks_that_import
     assert _edited(root, "sentaway/analysis/growth/rates.py", _comment) == (["growth"], [])
     everyone = {name for name, record in _records(root).items() if "sentaway/paths.py" in record["modules"]}
     assert _edited(root, "sentaway/paths.py", _comment) == (sorted(everyone), []) and everyone == set(_records(root))
+
+
+def test_the_claims_notebook_s_code_reruns_all_its_pages_and_a_page_s_parameter_that_page_only(root):
+    pages = sorted(name for name in _records(root) if name.startswith("claims_"))
+    assert pages == ["claims_cost", "claims_missing", "claims_out_of_area", "claims_regional"]
+    edit = lambda t: t.replace(b'"family_page(page, first_year, last_year)"', b'"family_page(page, first_year, last_year)  # edited"')
+    assert _edited(root, "notebooks/claims.ipynb", edit) == (pages, [])
+    window = lambda t: t.replace(b"claims_missing:\n  first_year: 2015", b"claims_missing:\n  first_year: 2016")
+    assert _edited(root, "params.yml", window) == (["claims_missing"], [])
 
 
 def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):

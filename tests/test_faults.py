@@ -526,7 +526,7 @@ def test_a_deleted_or_altered_side_file_or_output_reruns_its_notebook(site, tmp_
     (executed / "downloads/claims_register.json").unlink()
     output = executed / "methods.ipynb"
     output.write_bytes(output.read_bytes().replace(b"Methods", b"Method", 1))
-    assert {nb.stem for nb, *_ in build.plan()[0]} == {"revisions", "register", "methods"}
+    assert {run.page for run in build.plan()[0]} == {"revisions", "register", "methods"}
 
 
 def test_a_stray_file_in_the_published_side_folders_is_removed(site, tmp_path, monkeypatch):

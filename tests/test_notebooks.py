@@ -11,7 +11,7 @@ from sentaway.paths import REPO
 
 def _papermill(tmp_path, *args):
     out = tmp_path / "out.ipynb"
-    result = subprocess.run([sys.executable, "-m", "papermill", "notebooks/claims_out_of_area.ipynb", str(out),
+    result = subprocess.run([sys.executable, "-m", "papermill", "notebooks/claims.ipynb", str(out),
                              "--cwd", str(REPO), "--no-progress-bar", *args], cwd=REPO, capture_output=True, text=True)
     return result, out
 
@@ -32,14 +32,22 @@ def test_a_year_outside_the_data_is_refused_before_any_work(tmp_path):
     assert "first_year=2005 is outside the data; allowed 2010 to 2024" in result.stderr + result.stdout
 
 
+def test_a_page_the_notebook_does_not_make_is_refused(tmp_path):
+    result, _ = _papermill(tmp_path, "-p", "page", "claims_elsewhere")
+    assert result.returncode != 0
+    assert "page='claims_elsewhere' is not allowed; allowed: claims_out_of_area, claims_missing" in result.stderr + result.stdout
+
+
 def test_every_parameters_cell_matches_params_yml():
-    """One source for the defaults: a notebook run by hand (plain papermill, no -p) uses what make book uses."""
+    """One source for the defaults: a notebook run by hand (plain papermill, no -p) uses what make book uses
+    (for a notebook of several pages, for its first page)."""
     import ast
 
     import nbformat
     import yaml
 
     from sentaway.paths import REPO
+    from sentaway.read.params import runs
 
     declared = yaml.safe_load((REPO / "params.yml").read_text(encoding="utf-8"))
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
@@ -49,4 +57,18 @@ def test_every_parameters_cell_matches_params_yml():
         for cell in cells:
             for node in ast.parse(cell.source).body:
                 values[node.targets[0].id] = ast.literal_eval(node.value)
-        assert values == declared.get(path.stem, {}), f"{path.name}: parameters cell {values} vs params.yml {declared.get(path.stem)}"
+        _, first = runs(path.stem, declared)[0]
+        assert values == first, f"{path.name}: parameters cell {values} vs params.yml {first}"
+
+
+def test_the_claims_pages_are_the_pages_the_register_links_to(tmp_path):
+    """notebooks/claims.ipynb makes every page FAMILY_PAGES sends a family to, and no other; the reviewer's
+    route refuses another page before anything runs."""
+    from sentaway.present.claim_pages import FAMILY_PAGES
+    from sentaway.read.params import PAGES
+
+    assert sorted(set(FAMILY_PAGES.values())) == sorted(PAGES["claims"])
+    result = subprocess.run([sys.executable, "-m", "sentaway.publish.run", "notebooks/claims.ipynb", str(tmp_path / "review"),
+                             "-p", "page", "claims_elsewhere"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1 and "run: stopped before running anything. claims: page='claims_elsewhere'" in result.stderr
+    assert not (tmp_path / "review").exists()

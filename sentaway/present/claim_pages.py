@@ -6,6 +6,7 @@ import pandas as pd
 
 from sentaway import __version__
 from sentaway.present import render
+from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
 from sentaway.register.verdicts import RELATIONS, SCALE, TOLERANCE, format_value
@@ -31,8 +32,6 @@ def script_json(text: str) -> str:
 # One class per verdict, named by its words (the stylesheet colours them; colour is only a third cue).
 BADGE_CLASS = {name: "sa-badge-" + "-".join(name.replace("'", "").split()) for name, _, _ in SCALE}
 SYMBOL = {name: symbol for name, _, symbol in SCALE}
-FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
-                "regional": "claims_regional", "cost": "claims_cost", "other": "claims_cost"}
 
 
 def badge(verdict: str) -> str:
@@ -189,8 +188,19 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
         notes=say("chart.notes"), table=table[["measure", "year", "value", "release"]])
 
 
-def family_page(families: list[str], first_year: int, last_year: int) -> None:
-    """Display a family's claims: a summary with verdicts first, then each claim's evidence."""
+def page_families(page: str) -> list[str]:
+    """The claim families a claims page shows: those FAMILY_PAGES (which the register's links follow) sends to it."""
+    return [family for family, shown_on in FAMILY_PAGES.items() if shown_on == page]
+
+
+def page_words(page: str) -> dict:
+    """A claims page's title and opening paragraphs (book/words/claims_chapter.yml), to glue; the {glue} roles
+    in them are the page's own figures."""
+    return dict(words.entry("claims_chapter", page))
+
+
+def family_page(page: str, first_year: int, last_year: int) -> None:
+    """Display a claims page: a summary of its families' claims with verdicts first, then each claim's evidence."""
     import datetime as dt
 
     from IPython.display import HTML, display
@@ -200,10 +210,9 @@ def family_page(families: list[str], first_year: int, last_year: int) -> None:
     if last_year - first_year < 1:
         raise ValueError(f"the window {first_year}-{last_year} must span at least two years")
     register, evidence = build()
-    rows = register[register.family.isin(families)]
+    rows = register[register.family.isin(page_families(page))]
     if rows.empty:
-        raise ValueError(f"no claims in families {families}")
-    page = FAMILY_PAGES[families[0]]
+        raise ValueError(f"no claims for the page {page}")
     display(HTML(register_table(rows, on_family_page=True)))
     today = dt.date.today().isoformat()
     for row in rows.itertuples():

@@ -1,6 +1,9 @@
 """`python -m sentaway.publish.build`: execute each chapter notebook with papermill, then build the HTML.
 
-- A notebook runs only when its cache key changed. The key covers what its outputs depend on and
+- Each page of the book is one run of a notebook, named after it; a notebook of several pages (the claims
+  chapter: sentaway.read.params.PAGES) runs once per page, with `page` set, and each run has its own output
+  (book/executed/<page>.ipynb), cache record and key.
+- A run happens only when its cache key changed. The key covers what its outputs depend on and
   nothing else: its code cells (source, and the tags that change how they run), its parameters, the
   repository files its last run read (data/, book/words/...; noted in the kernel by sentaway.paths),
   the source of the package modules its last run imported (listed by a last cell the build adds, then
@@ -48,6 +51,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -76,6 +80,27 @@ with open({log!r}, "w", encoding="utf-8") as _log:
 
 class BuildError(RuntimeError):
     pass
+
+
+class Run(NamedTuple):
+    """One page of the book: a notebook run with the page's parameters, into the page's output and record."""
+    notebook: Path
+    page: str
+    parameters: dict
+    output: Path  # book/executed/<page>.ipynb
+    record_file: Path  # _build/keys/<page>.json
+
+    @property
+    def shown(self) -> str:
+        """The run as the messages name it: its notebook, and its page where the notebook makes several."""
+        return _shown(self.notebook) + ("" if self.page == self.notebook.stem else f", page {self.page}")
+
+
+def runs(declared: dict[str, dict]) -> list[Run]:
+    """Every run of every notebook, with the parameters `declared` (params.yml) gives its page."""
+    return [Run(notebook, page, parameters, EXECUTED / f"{page}.ipynb", KEYS / f"{page}.json")
+            for notebook in sorted(NOTEBOOKS.glob("*.ipynb"))
+            for page, parameters in chapter_params.runs(notebook.stem, declared)]
 
 
 def _shown(path: Path) -> str:
@@ -261,14 +286,14 @@ def _record(path: Path) -> dict:
 
 
 def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
-    """book/executed/build_status.md (book/templates/build_status.md.j2): each notebook, its parameters, run time
-    and result, from this build."""
+    """book/executed/build_status.md (book/templates/build_status.md.j2): each run (page) of each notebook, its
+    parameters, run time and result, from this build."""
     rows = []
-    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
-        record = _record(KEYS / f"{notebook.stem}.json")
-        rows.append({"notebook": notebook.name,
+    for run in runs({}):
+        record = _record(run.record_file)
+        rows.append({"notebook": run.notebook.name,
                      "parameters": [f"{k} = {v!r}" for k, v in record.get("parameters", {}).items()],
-                     "result": "ran" if notebook.stem in ran else "merged" if notebook.stem in merged else "cached",
+                     "result": "ran" if run.page in ran else "merged" if run.page in merged else "cached",
                      "seconds": record.get("seconds", "?"), "finished": record.get("finished", "?")})
     templates = Environment(loader=FileSystemLoader(REPO / "book" / "templates"), undefined=StrictUndefined,
                             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -279,27 +304,28 @@ def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
         page.write_text(text)
 
 
-def _execute_one(notebook: Path, parameters: dict, output: Path) -> tuple[float, dict, str]:
-    """Run one notebook into a staging folder: its output notebook and every side file it writes.
+def _execute_one(run: Run) -> tuple[float, dict, str]:
+    """Run one notebook for one page into a staging folder: its output notebook and every side file it writes.
     Returns its run time, the inputs it read and imported (run_inputs) and the staging folder; the main
     process moves the staged files into place (so a build interrupted at any point never leaves a
     half-swapped notebook)."""
     start = time.monotonic()
+    notebook = run.notebook
     TMP.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f"{notebook.stem}-", dir=TMP))
-    staged, source = stage / output.name, stage / "input.ipynb"
+    stage = Path(tempfile.mkdtemp(prefix=f"{run.page}-", dir=TMP))
+    staged, source = stage / run.output.name, stage / "input.ipynb"
     reads, modules = stage / "reads.txt", stage / "modules.txt"
     reads.touch()
     os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
     os.environ[sidefiles.ENV] = str(stage / "side")
     _with_modules_cell(notebook, source, modules)
     try:
-        run_notebook(source, parameters, staged)
+        run_notebook(source, run.parameters, staged)
     except BuildError as error:
-        raise BuildError(str(error).replace(_shown(source), _shown(notebook), 1)) from None
+        raise BuildError(str(error).replace(_shown(source), run.shown, 1)) from None
     _finish_output(staged, notebook)
     if not modules.is_file():
-        raise BuildError(f"{_shown(notebook)} ran, but its last cell (the list of modules it imported) did not")
+        raise BuildError(f"{run.shown} ran, but its last cell (the list of modules it imported) did not")
     read = sorted(set(reads.read_text(encoding="utf-8").split()))
     inputs = {"reads": [r.removeprefix("data/") for r in read if r.startswith("data/")],
               "files": [r for r in read if not r.startswith("data/")],
@@ -326,15 +352,16 @@ def _staged_side(stage: Path) -> dict[str, str]:
     return found
 
 
-def install(notebook: Path, output: Path, record_file: Path, stage: Path, record: dict) -> None:
+def install(run: Run, stage: Path, record: dict) -> None:
     """Move a successful run's output and side files into book/executed/, then write its cache record.
-    The old record goes first: an interruption mid-way leaves the notebook stale, never half-new."""
+    The old record goes first: an interruption mid-way leaves the page stale, never half-new."""
+    output, record_file = run.output, run.record_file
     side = _staged_side(stage)
     for other in KEYS.glob("*.json"):
         if other != record_file:
             clash = sorted(set(side) & set(_record(other).get("side", {})))
             if clash:
-                raise BuildError(f"{_shown(notebook)} writes {clash[0]}, which {other.stem} also writes; "
+                raise BuildError(f"{run.shown} writes {clash[0]}, which {other.stem} also writes; "
                                  "give the chart another name")
     old = _record(record_file).get("side", {})
     record_file.unlink(missing_ok=True)
@@ -354,9 +381,8 @@ def prune_side_files() -> list[str]:
     """Remove files in the side-file folders that no notebook's current run wrote (a removed chart, a
     stray copy): the site publishes those folders whole."""
     claimed = set()
-    for path in KEYS.glob("*.json"):
-        if (NOTEBOOKS / f"{path.stem}.ipynb").is_file():  # a removed notebook's charts are not published
-            claimed.update(_record(path).get("side", {}))
+    for run in runs({}):  # a removed notebook's or page's charts are not published
+        claimed.update(_record(run.record_file).get("side", {}))
     removed = []
     for area in sidefiles.AREAS:
         for path in sorted((EXECUTED / area).rglob("*")) if (EXECUTED / area).is_dir() else []:
@@ -367,35 +393,32 @@ def prune_side_files() -> list[str]:
     return removed
 
 
-def plan(force: bool = False) -> tuple[list, list]:
-    """(stale, fresh): notebooks to run, as (notebook, parameters, output, record file), and those to reuse
-    (of which those whose prose changed get it merged into their cached run: prose_changed)."""
-    all_params = chapter_params.load()
+def plan(force: bool = False) -> tuple[list[Run], list[Run]]:
+    """(stale, fresh): the runs to make, and those to reuse (of which those whose prose changed get it merged
+    into their cached output: prose_changed)."""
     stale, fresh = [], []
-    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
-        parameters = all_params.get(notebook.stem, {})
-        record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
-        record = _record(record_file)
-        current = notebook_key(notebook, parameters, **run_inputs(record))
-        if force or not output.exists() or record.get("key") != current or not side_files_intact(record) \
-                or record.get("output") != _sha(output):
-            stale.append((notebook, parameters, output, record_file))
+    for run in runs(chapter_params.load()):
+        record = _record(run.record_file)
+        current = notebook_key(run.notebook, run.parameters, **run_inputs(record))
+        if force or not run.output.exists() or record.get("key") != current or not side_files_intact(record) \
+                or record.get("output") != _sha(run.output):
+            stale.append(run)
         else:
-            fresh.append(notebook)
+            fresh.append(run)
     return stale, fresh
 
 
-def prose_changed(notebook: Path) -> bool:
-    """A fresh notebook (same key) whose file differs from the one its cached output was made from."""
-    return _record(KEYS / f"{notebook.stem}.json").get("source") != _sha(notebook)
+def prose_changed(run: Run) -> bool:
+    """A fresh run (same key) whose notebook differs from the one its cached output was made from."""
+    return _record(run.record_file).get("source") != _sha(run.notebook)
 
 
-def rerender(notebook: Path) -> None:
-    """Merge a fresh notebook's new prose into its cached output (nothing is executed). The output is
-    replaced whole, then its record; an interruption in between leaves the notebook stale, never wrong."""
-    record_file, output = KEYS / f"{notebook.stem}.json", EXECUTED / f"{notebook.stem}.ipynb"
+def rerender(run: Run) -> None:
+    """Merge a fresh run's new prose into its cached output (nothing is executed). The output is
+    replaced whole, then its record; an interruption in between leaves the page stale, never wrong."""
+    notebook, record_file, output = run.notebook, run.record_file, run.output
     TMP.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"{notebook.stem}-", dir=TMP) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{run.page}-", dir=TMP) as tmp:
         merged = Path(tmp) / output.name
         merge_prose(notebook, output, merged)
         os.replace(merged, output)
@@ -411,13 +434,13 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     stale, fresh = plan(force)
     total = len(stale) + len(fresh)
     merged = []
-    for notebook in fresh:
-        if prose_changed(notebook):
-            rerender(notebook)
-            merged.append(notebook.stem)
-            print(f"{_shown(notebook)}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
+    for run in fresh:
+        if prose_changed(run):
+            rerender(run)
+            merged.append(run.page)
+            print(f"{run.shown}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
         else:
-            print(f"{_shown(notebook)}: unchanged, using the cached run", flush=True)
+            print(f"{run.shown}: unchanged, using the cached run", flush=True)
     if not stale:
         # Nothing ran: the page from the build that made these outputs still describes them.
         if merged or not (EXECUTED / "build_status.md").exists():
@@ -429,23 +452,23 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_signals)
     try:
-        jobs = {pool.submit(_execute_one, nb, params, out): (nb, params, out, record) for nb, params, out, record in stale}
-        for nb, params, _, _ in jobs.values():
-            print(f"  queued {_shown(nb)} with {params or 'no parameters'}", flush=True)
+        jobs = {pool.submit(_execute_one, run): run for run in stale}
+        for run in stale:
+            print(f"  queued {run.shown} with {run.parameters or 'no parameters'}", flush=True)
         for done, job in enumerate(as_completed(jobs), start=1):
-            notebook, parameters, output, record_file = jobs[job]
+            run = jobs[job]
             try:
                 seconds, inputs, stage = job.result()
             except BuildError as error:
                 failures.append(str(error))
-                print(f"[{done}/{len(stale)}] {_shown(notebook)}: FAILED", flush=True)
+                print(f"[{done}/{len(stale)}] {run.shown}: FAILED", flush=True)
                 continue
-            install(notebook, output, record_file, Path(stage), {
-                "key": notebook_key(notebook, parameters, **inputs), **inputs, "source": _sha(notebook),
-                "seconds": round(seconds, 1), "parameters": parameters,
+            install(run, Path(stage), {
+                "key": notebook_key(run.notebook, run.parameters, **inputs), **inputs, "source": _sha(run.notebook),
+                "seconds": round(seconds, 1), "parameters": run.parameters,
                 "finished": dt.datetime.now().isoformat(timespec="seconds")})
-            ran.append(notebook.stem)
-            print(f"[{done}/{len(stale)}] {_shown(notebook)}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+            ran.append(run.page)
+            print(f"[{done}/{len(stale)}] {run.shown}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
     except BaseException:
         _stop_workers(pool)
         raise

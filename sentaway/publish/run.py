@@ -1,10 +1,12 @@
 """`python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]...`: a reviewer's run of one chapter.
 
 Runs the notebook with papermill, with params.yml's values for the chapter and any `-p` given, after
-checking every name and value against the data (a misspelt name is refused before anything runs). It
-writes only under OUT_DIR, a folder of the reviewer's choosing: OUT_DIR/<chapter>.ipynb and the side
-files the chapter makes (OUT_DIR/extra/chart-data/..., OUT_DIR/downloads/...). The book's own folders
-are refused, so a reviewer's run can never be published by `make book`.
+checking every name and value against the data (a misspelt name is refused before anything runs). A
+notebook of several pages (notebooks/claims.ipynb) makes the one `-p page NAME` names, its first page by
+default. It writes only under OUT_DIR, a folder of the reviewer's choosing: OUT_DIR/<page>.ipynb (the
+chapter's name, for a notebook of one page) and the side files the chapter makes
+(OUT_DIR/extra/chart-data/..., OUT_DIR/downloads/...). The book's own folders are refused, so a
+reviewer's run can never be published by `make book`.
 """
 
 import os
@@ -50,22 +52,25 @@ def main(argv: list[str]) -> int:
     try:
         notebook, out, given = parse(argv)
         chapter = notebook.stem
-        values = {**params.load().get(chapter, {}), **given}
+        declared = dict(params.runs(chapter, params.load()))  # {page: its parameters}; most chapters are one page
+        page = given.get("page", next(iter(declared)))
+        values = {**declared.get(page, {}), **given}
         params.check(chapter, values)
+        written = out / f"{page}.ipynb"
         out.mkdir(parents=True, exist_ok=True)
         os.environ[sidefiles.ENV] = str(out)
         os.environ.pop(READS_ENV, None)
         from sentaway.publish.build import BuildError, _kernel_env, run_notebook
 
         os.environ.update(_kernel_env())
-        run_notebook(notebook, values, out / notebook.name)
+        run_notebook(notebook, values, written)
     except (RunError, params.ParameterError) as error:
         print(f"run: stopped before running anything. {error}", file=sys.stderr)
         return 1
     except BuildError as error:
         print(f"run: stopped. {error}", file=sys.stderr)
         return 1
-    print(f"run: wrote {out / notebook.name} and its side files under {out}", flush=True)
+    print(f"run: wrote {written} and its side files under {out}", flush=True)
     return 0
 
 

@@ -15,6 +15,11 @@ from sentaway.paths import DATA, REPO, data_file
 
 PARAMS_FILE = REPO / "params.yml"
 
+# Notebooks that make several pages: each is run once per page, with `page` set to the page's name (its file in
+# book/executed/ and its URL, so the anchors journalists cite stay put); every other notebook is one page, named
+# after it. A page has its own parameters in params.yml, under its name, and its own entries below.
+PAGES = {"claims": ["claims_out_of_area", "claims_missing", "claims_regional", "claims_cost"]}
+
 # For each chapter: the data files whose years it shows, and how many of those years a window must hold
 # (a chart or a comparison needs two; a growth trend three).
 YEARS_FROM = {
@@ -116,13 +121,20 @@ def check_window(chapter: str, first_year: int, last_year: int) -> None:
 
 
 def check(chapter: str, params: dict) -> dict:
-    """Return `params` if every name, type and value is allowed; else say what is allowed."""
+    """Return `params` if every name, type and value is allowed; else say what is allowed. A notebook of
+    several pages (PAGES) is checked as the page its `page` names."""
+    if chapter in PAGES:
+        page = params.get("page")
+        if page not in PAGES[chapter]:
+            raise ParameterError(f"{chapter}: page={page!r} is not allowed; allowed: {', '.join(PAGES[chapter])}")
+        return {"page": page, **check(page, {k: v for k, v in params.items() if k != "page"})}
     if chapter not in SCHEMA:
         raise ParameterError(f"unknown chapter {chapter!r}; chapters: {', '.join(SCHEMA)}")
     schema = SCHEMA[chapter]
     for name, value in params.items():
         if name not in schema:
-            allowed = ", ".join(schema) or "none (this chapter takes no parameters)"
+            paged = any(chapter in pages for pages in PAGES.values())  # its notebook also takes `page`
+            allowed = ", ".join((["page"] if paged else []) + list(schema)) or "none (this chapter takes no parameters)"
             raise ParameterError(f"{chapter}: unknown parameter {name!r}; allowed: {allowed}")
         allowed = schema[name]
         if isinstance(allowed, list):
@@ -186,6 +198,14 @@ def read(path: Path = PARAMS_FILE) -> dict[str, dict]:
         if values is not None and not isinstance(values, dict):
             raise ParameterError(f"{shown}: chapter {chapter!r} must map parameter names to values, got {values!r}")
     return {chapter: values or {} for chapter, values in data.items()}
+
+
+def runs(notebook: str, declared: dict[str, dict]) -> list[tuple[str, dict]]:
+    """(page, parameters) for each run of a notebook: one per page (PAGES), else one named after it, with
+    the parameters `declared` (params.yml, read or loaded) gives the page."""
+    if notebook in PAGES:
+        return [(page, {"page": page, **declared.get(page, {})}) for page in PAGES[notebook]]
+    return [(notebook, declared.get(notebook, {}))]
 
 
 def load(path: Path = PARAMS_FILE) -> dict[str, dict]:
