@@ -1,8 +1,9 @@
 """The assembled site of two releases: the recorded ones in releases/ and this build as the newest.
 
 Built once per session in a temporary folder (about 2 s). The recorded archives come from dist/; one that is
-missing there (a fresh clone) is rebuilt from its recorded commit in a temporary worktree first, which takes about
-a minute per release and is kept in dist/ for the next run.
+missing there (a fresh clone) is rebuilt from its recorded commit in a temporary worktree first (a venv with its
+pins, then its whole build: one to three minutes per release, the longest step of the suite, so this module starts
+first under `make test`), and is kept in dist/ for the next run.
 """
 
 import datetime as dt
