@@ -38,9 +38,11 @@ book: $(STAMP)
 data: $(STAMP)
 	$(PY) -m sentaway.extract
 
-# The tests read the built site too, so the book is built (or found up to date) first.
+# The tests read the built site too, so the book is built (or found up to date) first. They run on every core
+# (PYTEST_XDIST_AUTO_NUM_WORKERS=N sets another number), each module on one worker, the slowest modules first
+# (tests/conftest.py).
 test: $(TEST_STAMP) book
-	$(PY) -m pytest
+	$(PY) -m pytest -n logical --dist loadfile --no-loadscope-reorder
 
 # The citable archive of this version: dist/sent-away-<version>.zip and its sha256.
 dist: book

@@ -71,6 +71,17 @@ def browser():
     driver.quit()
 
 
+# `make test` spreads the tests over the cores (pytest-xdist, --dist loadfile): a module's tests run on one worker,
+# sharing its module fixtures (a copy of the repository, one extraction). The slowest modules go first, so that no
+# worker is left running one of them alone at the end.
+SLOW_FIRST = ("test_versions_site.py", "test_accessibility.py", "test_faults.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: SLOW_FIRST.index(item.path.name) if item.path.name in SLOW_FIRST else len(SLOW_FIRST))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Outside CI, end with how many tests were skipped and why (on CI a missing browser fails instead)."""
     if os.environ.get("CI"):

@@ -12,9 +12,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import PHONE
+from test_phone import load
+
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
-PHONE = (390, 844)  # an iPhone 12-15 screen, CSS px
 SLACK = 3  # px: rounding of sub-pixel layout
 
 # Rules excused for narrow elements, each with why: (page glob relative to the site, rule id, CSS
@@ -61,19 +63,6 @@ def clean_browser(browser):
         browser.get_log(kind)
 
 
-def _load(browser, page: Path) -> int:
-    """Open a page and wait until every chart on it is drawn; the number of charts."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.get(page.as_uri())
-    expected = page.read_text(encoding="utf-8").count('<figure class="sa-chart"')
-    WebDriverWait(browser, 30).until(
-        lambda d: d.execute_script(
-            "return document.readyState === 'complete' && "
-            "document.querySelectorAll('figure.sa-chart.sa-drawn').length") == expected)
-    return expected
-
-
 # --- axe-core -------------------------------------------------------------------------------------
 
 RUN_AXE = """
@@ -114,7 +103,7 @@ def _axe_failures(site, browser, pages, options, theme: str = "light") -> list[s
     failures = []
     for page in pages:
         rel = page.relative_to(site).as_posix()
-        _load(browser, page)
+        load(browser, page)
         set_theme(browser, theme)
         # Open every <details> (chart data tables, nearest official figures) so axe checks them too.
         browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
@@ -143,10 +132,12 @@ def set_theme(browser, theme: str) -> None:
     browser.execute_script(
         "document.documentElement.dataset.mode = arguments[0];"
         "document.documentElement.dataset.theme = arguments[0];", theme)
-    # The theme fades colours on a switch: measure after the transition, not halfway through it.
+    # The theme fades colours on a switch (150 ms): measure once every transition has ended, not halfway through.
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.execute_script("document.body.offsetHeight;")
-    import time
-    time.sleep(0.6)
+    WebDriverWait(browser, 5, poll_frequency=0.05).until(lambda d: d.execute_script(
+        "return document.getAnimations().every(a => !(a instanceof CSSTransition))"))
     assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") != "", theme
 
 
@@ -164,7 +155,7 @@ def test_no_serious_or_critical_axe_violation_on_any_page(site, clean_browser, p
 
 def test_dark_theme_changes_the_page_colours(site, clean_browser):
     """The dark-mode checks above are only worth something if the theme switch really takes effect."""
-    _load(clean_browser, site / "book/executed/out_of_area.html")
+    load(clean_browser, site / "book/executed/out_of_area.html")
     colours = []
     for theme in ("light", "dark"):
         set_theme(clean_browser, theme)
@@ -255,7 +246,7 @@ def test_charts_fit_a_phone_screen(site, phone):
     problems = []
     for page in pages:
         rel = page.relative_to(site).as_posix()
-        _load(browser, page)
+        load(browser, page)
         # Open tables too: a wide one must scroll inside itself, not push the page sideways.
         browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
         # The window size includes browser chrome; what matters is the layout viewport.

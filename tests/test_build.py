@@ -1,9 +1,16 @@
-"""A failing notebook stops the build, names the notebook and cell, and leaves the published site as it was."""
+"""A failing notebook stops the build, names the notebook and cell, and leaves the published site as it was;
+a build with nothing changed re-executes nothing.
+
+The tests that run a build in the repository itself live here, so that under pytest-xdist (one module per
+worker) they never run at the same time: the second would find the repository's _build/.lock taken."""
 
 import hashlib
+import subprocess
+import sys
 
 import nbformat
 
+from sentaway.paths import REPO
 from sentaway.publish import build
 
 
@@ -51,6 +58,14 @@ def _readers(name):
     import json
 
     return {p.stem for p in build.KEYS.glob("*.json") if name in json.loads(p.read_text())["reads"]}
+
+
+def test_a_second_build_with_nothing_changed_reexecutes_nothing():
+    result = subprocess.run([sys.executable, "-m", "sentaway.publish.build"], cwd=REPO, text=True, capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert "unchanged, using the cached run" in result.stdout
+    assert "running with" not in result.stdout
+    assert "nothing changed since the last build" in result.stdout
 
 
 def test_nothing_is_stale_after_a_build(site):

@@ -34,10 +34,7 @@ def imd_raw(raw_root):
 
 
 def test_the_committed_extract_matches_a_fresh_extraction(extracted):
-    path = DATA / "la_context.csv"
-    if not path.is_file():
-        pytest.skip("data/la_context.csv not written yet")
-    assert path.read_text(encoding="utf-8") == extracted[1]
+    assert (DATA / "la_context.csv").read_text(encoding="utf-8") == extracted[1]
 
 
 def test_the_csv_matches_its_schema(extracted):

@@ -177,12 +177,9 @@ EES = "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_placement_provider_p
 
 
 @pytest.fixture(scope="module")
-def raw_copy(tmp_path_factory):
-    root = raw_dir()
-    if not (root / "MANIFEST.csv").is_file():
-        pytest.skip(f"the raw official files are not beside the repository ({root})")
+def raw_copy(raw_root, tmp_path_factory):
     copy = tmp_path_factory.mktemp("raw") / "raw"
-    shutil.copytree(root, copy)
+    shutil.copytree(raw_root, copy)
     for path in copy.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return copy
@@ -224,7 +221,7 @@ def _replace_cell(text: str, line: int, column: str, value: str) -> str:
     return out.getvalue()
 
 
-def _make_data(target: Path, raw: Path, transcribed: Path | None = None, **popen):
+def _make_data(target: Path, raw: Path, transcribed: Path | None = None):
     env = _env(SENTAWAY_RAW=str(raw))
     if transcribed:
         env["SENTAWAY_TRANSCRIBED"] = str(transcribed)
@@ -332,11 +329,6 @@ def test_an_interrupted_make_data_changes_nothing_and_leaves_no_temporary_folder
 
 
 # ---------------------------------------------------------------- 5. inputs checked at the start of `make book`
-
-def _nth_data_line(path: Path, n: int = 5) -> tuple[int, dict]:
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    return n, rows[n - 2]
-
 
 def _edit_csv(path: Path, line: int, column: str, value: str) -> None:
     path.write_text(_replace_cell(path.read_text(encoding="utf-8"), line, column, value), encoding="utf-8")

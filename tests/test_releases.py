@@ -8,7 +8,7 @@ import pytest
 
 from sentaway.publish import anchors, changes, release
 from sentaway.publish import releases as store
-from sentaway.publish.releases import Release, ReleaseError
+from sentaway.publish.releases import ReleaseError
 from sentaway.publish.site import Assembly, ensure_archives, write_changes
 
 ROW = {"claim_id": "a", "verdict": "reproduces", "reason": "r", "quote": "q", "cited_value": "100", "cited_value_2": "",

@@ -1,8 +1,9 @@
 """The assembled site of two releases: the recorded ones in releases/ and this build as the newest.
 
 Built once per session in a temporary folder (about 2 s). The recorded archives come from dist/; one that is
-missing there (a fresh clone) is rebuilt from its recorded commit in a temporary worktree first, which takes about
-a minute per release and is kept in dist/ for the next run.
+missing there (a fresh clone) is rebuilt from its recorded commit in a temporary worktree first (a venv with its
+pins, then its whole build: one to three minutes per release, the longest step of the suite, so this module starts
+first under `make test`), and is kept in dist/ for the next run.
 """
 
 import datetime as dt
@@ -31,7 +32,11 @@ def versions(site, tmp_path_factory):
     shutil.copytree(store.RELEASES, root)
     recorded = store.load_all(root)
     try:
-        ensure_archives(recorded, store.DIST, REPO)
+        with pytest.MonkeyPatch.context() as patch:
+            # pip's byte-compiling of every module it installs is about half of a rebuild's install; the old
+            # release's build compiles what it imports, and the archive is the same either way.
+            patch.setenv("PIP_COMPILE", "false")
+            ensure_archives(recorded, store.DIST, REPO)
     except store.ReleaseError as error:  # e.g. a shallow clone without the recorded commit and no archive
         (pytest.fail if os.environ.get("CI") else pytest.skip)(f"cannot restore a recorded release: {error}")
     dist.mkdir()
@@ -155,25 +160,33 @@ def _clear(browser):
     browser.get_log("performance")
 
 
+def _at_rest(browser):
+    """Wait until the page has scrolled to its #claim-... anchor: the theme's stylesheet makes that scroll smooth
+    (scroll-behavior), so it is still moving for a second or two after the page has loaded."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    positions = []
+
+    def resting(driver):
+        y, in_view = driver.execute_script(
+            "const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+            "const top = target ? target.getBoundingClientRect().top : 0;"
+            "return [window.scrollY, top >= -1 && top < window.innerHeight];")
+        positions.append(y)
+        return in_view and len(positions) >= 3 and positions[-1] == positions[-2] == positions[-3]
+
+    WebDriverWait(browser, 20, poll_frequency=0.1).until(resting)
+
+
 def _switch(browser, version):
     from selenium.webdriver.common.by import By
 
-    import time
-
-    from selenium.common.exceptions import ElementClickInterceptedException
-
     summary = browser.find_element(By.CSS_SELECTOR, "#sa-versions details.sa-switcher summary")
-    # A deep link (#claim-...) scrolls the bar out of view, and the theme may scroll to the anchor again once
-    # it has loaded; a reader scrolls back up to the bar, so do that until the click lands.
-    for attempt in range(20):
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
-        try:
-            summary.click()
-            break
-        except ElementClickInterceptedException:
-            if attempt == 19:
-                raise
-            time.sleep(0.25)
+    # A deep link (#claim-...) scrolls the bar out of view: a reader scrolls back up to it once the page is still
+    # (instantly here, as a smooth scroll would move the bar from under the click).
+    _at_rest(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", summary)
+    summary.click()
     browser.find_element(By.CSS_SELECTOR, f'#sa-versions .sa-switcher-menu a[data-version="{version}"]').click()
 
 
