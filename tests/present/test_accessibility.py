@@ -1,7 +1,7 @@
 """Accessibility of the built site: axe-core finds no serious or critical violation on any page,
 every internal link (and #fragment) resolves, and charts fit a phone-width screen.
 
-axe-core is a test tool only (tests/vendor/axe.min.js, see tests/vendor/README.md); it is injected
+axe-core is a test tool only (tests/present/vendor/axe.min.js, see tests/present/vendor/README.md); it is injected
 into the page by the test and never shipped with the site.
 """
 

@@ -1,6 +1,6 @@
 """The house was rebuilt (stage folders, words out of Python) without changing a number the book shows.
 
-tests/snapshots/before_house/ holds the register and every glued value as the build of commit 19bca6c (the
+tests/publish/snapshots/before_house/ holds the register and every glued value as the build of commit 19bca6c (the
 last commit before the stage folders) gave them. A glued value still glued must be identical; one whose
 sentence has moved out of Python into a page or template must leave every number it held on its page.
 """
@@ -37,7 +37,7 @@ def _page_text(site: Path, notebook: str) -> str:
 @pytest.mark.parametrize("name", REGISTER_FILES)
 def test_the_register_is_byte_identical_to_before_the_move(site, name):
     assert (EXECUTED / "downloads" / name).read_bytes() == (BEFORE / name).read_bytes(), (
-        f"{name} differs from tests/snapshots/before_house/{name}")
+        f"{name} differs from tests/publish/snapshots/before_house/{name}")
 
 
 def differences(before: dict, now: dict, page_text) -> list[str]:
