@@ -43,3 +43,16 @@ def say(name: str, key: str, **values) -> str:
         return _ENV.from_string(entry(name, key)).render(**values)
     except UndefinedError as error:
         raise WordsError(f"book/words/{name}.yml, {key}: {error.message}") from None
+
+
+class File:
+    """One words file, so a module that speaks from it names it once: say = words.File("checks").say."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def say(self, key: str, **values) -> str:
+        return say(self.name, key, **values)
+
+    def entry(self, key: str):
+        return entry(self.name, key)

@@ -19,9 +19,8 @@ def block(name: str, **values) -> str:
     return str(render.macro(TEMPLATE, name)(**values))
 
 
-def say(key: str, **values) -> str:
-    """A sentence of book/words/claim_pages.yml."""
-    return words.say("claim_pages", key, **values)
+CLAIM_PAGES = words.File("claim_pages")  # the sentences and labels of book/words/claim_pages.yml
+say = CLAIM_PAGES.say
 
 
 def script_json(text: str) -> str:
@@ -175,7 +174,7 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
         cited = say("chart.cited_line", speaker=row.speaker, outlet=row.outlet)
         table = pd.concat([table, pd.DataFrame([{"measure": cited, "year": int(row.year), "value": float(row.cited_value),
                                                  "unit": unit, "release": "the claim"}])])
-    label = words.entry("claim_pages", "chart.axis").get(unit, unit)
+    label = CLAIM_PAGES.entry("chart.axis").get(unit, unit)
     chart = charts.line_chart(
         table, x="year", y="value", series="measure", y_title=say("chart.y_title", label=label), y_format=",.0f",
         title=finding_title(row, table, unit),

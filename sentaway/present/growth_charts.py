@@ -11,9 +11,7 @@ from sentaway.analysis.growth.forecast import Forecast
 from sentaway.analysis.growth.rates import CountFit
 
 
-def say(key: str, **values) -> str:
-    """A sentence of book/words/growth_charts.yml."""
-    return words.say("growth_charts", key, **values)
+say = words.File("growth_charts").say  # a sentence of book/words/growth_charts.yml
 
 
 def _in_sentence(label: str) -> str:

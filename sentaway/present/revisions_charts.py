@@ -21,6 +21,4 @@ def revision_chart(table: pd.DataFrame) -> str:
                          notes=say("notes"), table=table.round(2))
 
 
-def say(key: str, **values) -> str:
-    """A sentence of book/words/revisions_charts.yml."""
-    return words.say("revisions_charts", key, **values)
+say = words.File("revisions_charts").say  # a sentence of book/words/revisions_charts.yml

@@ -11,14 +11,9 @@ from sentaway.analysis import words
 MEASURES = {}
 
 
-def say(key: str, **values) -> str:
-    """A sentence of book/words/checks.yml ('missing.count.measure'), filled with `values`."""
-    return words.say("checks", key, **values)
-
-
-def entry(key: str):
-    """An entry of book/words/checks.yml as written: a label by code ('missing.placements.all')."""
-    return words.entry("checks", key)
+# A sentence of book/words/checks.yml ('missing.count.measure'), and an entry as written ('missing.placements.all').
+CHECKS = words.File("checks")
+say, entry = CHECKS.say, CHECKS.entry
 
 
 def measure(name: str):
