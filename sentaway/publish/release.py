@@ -3,19 +3,20 @@
 A new version: the tree must be clean and the version newer than every recorded one. The version is set in
 sentaway/__init__.py (the one source), and CITATION.cff (version, date-released) and the CHANGELOG heading
 (`## Unreleased` becomes `## x.y.z (date)`) are updated from it; the book is built and the tests run; then the
-version is committed, dist/sent-away-<version>.zip and its sha256 are written, releases/<version>/ is recorded and
-committed, and the version commit is tagged v<version>.
+version is committed, dist/sent-away-<version>.zip and its sha256 are written, releases/<version>/ is recorded (the
+archive with it) and committed, and the version commit is tagged v<version>.
 
 `COMMIT=<hash>` records an existing commit (whose __version__ is already x.y.z) as release x.y.z: it is built and
 tested in a temporary worktree. This is how 0.1.0 was recorded.
 
-A version already in releases/: its archive is checked, and rebuilt from the recorded commit in a temporary
-worktree when dist/ lacks it. Only here may `SKIP_TESTS=1` skip that commit's tests (they passed when it was
+A version already in releases/: its archive is checked, and rebuilt into dist/ from the recorded commit in a
+temporary worktree when neither releases/<version>/ nor dist/ holds it. Only here may `SKIP_TESTS=1` skip that commit's tests (they passed when it was
 recorded).
 """
 
 import argparse
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from sentaway.publish.releases import ReleaseError
 VERSION_FILE = REPO / "sentaway" / "__init__.py"
 CITATION = REPO / "CITATION.cff"
 CHANGELOG = REPO / "CHANGELOG.md"
+DATAPACKAGE = REPO / "data" / "datapackage.json"  # names the version its extracts belong to
 VERSION_LINE = re.compile(r'^__version__ = "([^"]*)"$', re.M)
 UNRELEASED = re.compile(r"^## Unreleased[^\n]*$", re.M)
 
@@ -51,8 +53,13 @@ def current_version() -> str:
     return match.group(1)
 
 
+def versioned_files() -> tuple[Path, ...]:
+    return (VERSION_FILE, CITATION, CHANGELOG, DATAPACKAGE)
+
+
 def set_version(version: str, date: str) -> None:
-    """Write the version to its one source and carry it to CITATION.cff and the changelog heading."""
+    """Write the version to its one source and carry it to CITATION.cff, the changelog heading and the data
+    package (which `make data` writes from the one source, so a fresh extraction still gives the same bytes)."""
     VERSION_FILE.write_text(VERSION_LINE.sub(f'__version__ = "{version}"', VERSION_FILE.read_text(encoding="utf-8"), 1),
                             encoding="utf-8")
     citation = CITATION.read_text(encoding="utf-8")
@@ -63,6 +70,9 @@ def set_version(version: str, date: str) -> None:
     if not re.search(rf"^## {re.escape(version)}\b", changelog, re.M):
         changelog = UNRELEASED.sub(f"## {version} ({date})", changelog, count=1)
     CHANGELOG.write_text(changelog, encoding="utf-8")
+    package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    package["version"] = version
+    DATAPACKAGE.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def changelog_ready(version: str) -> bool:
@@ -81,8 +91,8 @@ def citation_date(commit: str) -> str:
 def rebuild_recorded(version: str, skip_tests: bool) -> int:
     release = next(r for r in store.load_all() if r.version == version)
     try:
-        state = store.verify(release)
-        print(f"release: {version} is recorded (commit {release.commit[:10]}); dist/{release.archive} is the {state} archive")
+        archive, state = store.find_archive(release)
+        print(f"release: {version} is recorded (commit {release.commit[:10]}); {archive} is the {state} archive")
         return 0
     except ReleaseError:
         pass
@@ -144,12 +154,12 @@ def new_release(version: str) -> int:
         _run([sys.executable, "-m", "sentaway.publish.build"], f"building the book of {version}")
         _run([sys.executable, "-m", "pytest", "-q"], f"running the tests of {version}")
     except ReleaseError:
-        store.git("checkout", "--", *(str(p.relative_to(REPO)) for p in (VERSION_FILE, CITATION, CHANGELOG)))
+        store.git("checkout", "--", *(str(p.relative_to(REPO)) for p in versioned_files()))
         raise
-    files = ["sentaway/__init__.py", "CITATION.cff", "CHANGELOG.md"]
+    files = [str(p.relative_to(REPO)) for p in versioned_files()]
     if store.git("status", "--porcelain", "--", *files):  # unchanged when a stopped release is run again
-        store.git("commit", "-q", "-m", f"Sent Away {version}: the version set in sentaway/__init__.py, CITATION.cff "
-                  "and CHANGELOG.md", "--", *files)
+        store.git("commit", "-q", "-m", f"Sent Away {version}: the version set in sentaway/__init__.py, CITATION.cff, "
+                  "CHANGELOG.md and data/datapackage.json", "--", *files)
     commit = store.git("rev-parse", "HEAD")
     _run([sys.executable, "-m", "sentaway.publish.dist"], f"writing the archive of {version}")
     archive = store.DIST / store.archive_name(version)

@@ -1,8 +1,10 @@
-"""The release store: releases/<version>/ in the repository holds what each published version said, as small
-files (release.json, the claims register as CSV and JSON, the glued figures as JSON); dist/ holds the archives.
+"""The release store: releases/<version>/ in the repository holds what each published version said (release.json,
+the claims register as CSV and JSON, the glued figures as JSON) and its deposited archive, the bytes whose sha256
+release.json records. Every clone can so show every earlier version as it was published, without rebuilding it.
 
-A clone may lack tags and archives: a release is found from releases/ alone, and a missing archive can be rebuilt
-from the commit recorded in its release.json (`rebuild`).
+A clone may lack tags: a release is found from releases/ alone. An archive missing from releases/ (recorded before
+archives were kept there, or deleted) is looked for in dist/, and can be rebuilt there from the commit recorded in
+its release.json (`rebuild`).
 """
 
 import csv
@@ -62,6 +64,11 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def deposited(release: "Release", root: Path = RELEASES) -> Path:
+    """Where a release's deposited archive is kept: beside its release.json."""
+    return root / release.version / release.archive
 
 
 def load_all(root: Path = RELEASES) -> list[Release]:
@@ -140,8 +147,8 @@ def glued_figures(executed: Path) -> dict:
 
 def record(version: str, date: str, commit: str, archive: Path, register_dir: Path, executed: Path,
            root: Path = RELEASES) -> Path:
-    """Write releases/<version>/: release.json, the register and the glued figures. Written to a temporary
-    folder first and moved into place whole."""
+    """Write releases/<version>/: release.json, the register, the glued figures and the archive itself. Written to
+    a temporary folder first and moved into place whole."""
     folder = root / version
     if folder.exists():
         raise ReleaseError(f"{folder} exists: release {version} is already recorded (versions are never reused)")
@@ -160,6 +167,7 @@ def record(version: str, date: str, commit: str, archive: Path, register_dir: Pa
         for name in REGISTER_FILES:
             shutil.copyfile(register_dir / name, staging / name)
         (staging / GLUE_FILE).write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        shutil.copyfile(archive, staging / archive.name)
         staging.rename(folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -270,17 +278,24 @@ def rebuild(release: Release, dist: Path = DIST, run_tests: bool = False, repo: 
     return archive
 
 
-def verify(release: Release, dist: Path = DIST) -> str:
-    """'deposited' if dist/ holds the recorded archive itself, 'rebuilt' if it holds one rebuilt from the
-    recorded commit; raises if the archive is missing or is some other file."""
+def find_archive(release: Release, dist: Path = DIST, root: Path = RELEASES) -> tuple[Path, str]:
+    """(the archive to use, 'deposited' or 'rebuilt'): the deposited archive in releases/<version>/, else the
+    recorded bytes or an archive rebuilt from the recorded commit in dist/. Raises if none is there, or if a
+    file in either place is some other file."""
+    kept = deposited(release, root)
+    if kept.is_file():
+        if sha256(kept) != release.sha256:
+            raise ReleaseError(f"release {release.version}: {kept} has sha256 {sha256(kept)}, not the recorded "
+                               f"{release.sha256}: it was altered; restore it (git checkout -- {kept.name})")
+        return kept, "deposited"
     archive = dist / release.archive
     if not archive.is_file():
-        raise ReleaseError(f"release {release.version}: {archive} is missing")
+        raise ReleaseError(f"release {release.version}: neither {kept} nor {archive} is there")
     if sha256(archive) == release.sha256:
-        return "deposited"
+        return archive, "deposited"
     marker = rebuilt_marker(archive)
     if marker.is_file() and release.commit in marker.read_text():
-        return "rebuilt"
+        return archive, "rebuilt"
     raise ReleaseError(f"release {release.version}: {archive} has sha256 {sha256(archive)}, not the recorded "
                        f"{release.sha256}: restore the deposited archive, or delete it to rebuild it from commit "
                        f"{release.commit[:10]}")

@@ -1,9 +1,10 @@
 """`make site` (python -m sentaway.publish.site): every recorded release in one offline site, _build/site/.
 
 - The latest release is at the root and every release (the latest too) under v<version>/, each unpacked from its
-  archive dist/sent-away-<version>.zip (checked against the sha256 in releases/<version>/release.json). A missing
-  archive is rebuilt from the recorded commit in a temporary git worktree; if the commit is not in the clone either,
-  the step stops with one line saying which version is missing and how to restore it.
+  deposited archive releases/<version>/sent-away-<version>.zip (checked against the sha256 in its release.json).
+  An archive missing there is taken from dist/, or rebuilt into dist/ from the recorded commit in a temporary git
+  worktree; if the commit is not in the clone either, the step stops with one line saying which version is missing
+  and how to restore it.
 - The archives are immutable, so the version bar (switcher, old-version banner, citation of the release) is put
   into every page here, at assembly time, for old and new releases alike. The switcher is plain links written
   per page: pydata-sphinx-theme's own switcher fetch()es its switcher.json, which Chromium refuses for a site
@@ -95,19 +96,21 @@ def _relative(target: str, page: str) -> str:
     return link + ("#" + fragment if fragment else "")
 
 
-def ensure_archives(recorded: list[Release], dist: Path, repo: Path, log=print) -> dict[str, Path]:
+def ensure_archives(recorded: list[Release], dist: Path, repo: Path, root: Path = store.RELEASES,
+                    log=print) -> dict[str, Path]:
+    """Each release's archive: the deposited one in releases/<version>/, else one in dist/, else rebuilt there."""
     found = {}
     for release in recorded:
-        archive = dist / release.archive
-        if not archive.is_file():
+        if not store.deposited(release, root).is_file() and not (dist / release.archive).is_file():
             if not store.has_commit(release.commit, repo):
                 raise ReleaseError(
-                    f"release {release.version}: dist/{release.archive} is missing and its commit "
-                    f"{release.commit[:10]} is not in this clone: copy the deposited archive (sha256 "
+                    f"release {release.version}: releases/{release.version}/{release.archive} is missing and its "
+                    f"commit {release.commit[:10]} is not in this clone: copy the deposited archive (sha256 "
                     f"{release.sha256[:12]}...) into dist/, or fetch that commit, and run make site again")
-            log(f"site: dist/{release.archive} is missing; rebuilding it from commit {release.commit[:10]}")
+            log(f"site: releases/{release.version}/{release.archive} is missing; rebuilding it in dist/ from commit "
+                f"{release.commit[:10]}")
             store.rebuild(release, dist=dist, repo=repo, log=log)
-        state = store.verify(release, dist)
+        archive, state = store.find_archive(release, dist, root)
         if state == "rebuilt":
             log(f"site: {release.version} uses an archive rebuilt from commit {release.commit[:10]} (same sources; "
                 "not the deposited bytes, as its pages carry the rebuild's date)")
@@ -181,7 +184,7 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
         raise ReleaseError(f"no release is recorded in {root}: run make release VERSION=x.y.z first")
     baseurl = base_urls(config)
     pairs = store.renames(root)
-    archives = ensure_archives(recorded, dist, repo, log=log)
+    archives = ensure_archives(recorded, dist, repo, root, log=log)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:

@@ -3,9 +3,11 @@ anchors for renamed claims. Fast: no build (the assembled two-release site is te
 
 import csv
 import json
+import shutil
 
 import pytest
 
+from sentaway.paths import DATA
 from sentaway.publish import anchors, changes, release
 from sentaway.publish import releases as store
 from sentaway.publish.releases import ReleaseError
@@ -99,8 +101,16 @@ def test_the_version_is_set_in_the_package_and_carried_to_citation_and_changelog
     monkeypatch.setattr(release, "VERSION_FILE", version_file)
     monkeypatch.setattr(release, "CITATION", citation)
     monkeypatch.setattr(release, "CHANGELOG", changelog)
+    package = tmp_path / "datapackage.json"
+    shutil.copyfile(DATA / "datapackage.json", package)
+    monkeypatch.setattr(release, "DATAPACKAGE", package)
     assert release.changelog_ready("0.2.0")
     release.set_version("0.2.0", "2026-12-01")
+    # The data package says 0.2.0, every other byte as `make data` wrote it (so a fresh extraction at 0.2.0 matches).
+    before = (DATA / "datapackage.json").read_text(encoding="utf-8")
+    old = json.loads(before)["version"]
+    assert package.read_text(encoding="utf-8") == before.replace(f'  "version": "{old}",', '  "version": "0.2.0",', 1)
+    assert json.loads(package.read_text(encoding="utf-8"))["version"] == "0.2.0"
     assert release.current_version() == "0.2.0"
     assert "version: 0.2.0\ndate-released: 2026-12-01" in citation.read_text()
     assert "## 0.2.0 (2026-12-01)\n\n- new things" in changelog.read_text() and "## 0.1.0" in changelog.read_text()
@@ -124,7 +134,7 @@ def test_a_missing_archive_whose_commit_is_absent_stops_with_one_line_saying_how
     _record(tmp_path / "releases", "0.1.0", commit="1234567890" * 4)
     recorded = store.load_all(tmp_path / "releases")
     with pytest.raises(ReleaseError) as error:
-        ensure_archives(recorded, tmp_path / "dist", tmp_path, log=lambda _: None)
+        ensure_archives(recorded, tmp_path / "dist", tmp_path, tmp_path / "releases", log=lambda _: None)
     message = str(error.value)
     assert "\n" not in message and "release 0.1.0" in message and "copy the deposited archive" in message
 
@@ -134,7 +144,16 @@ def test_a_foreign_archive_is_refused(tmp_path):
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "sent-away-0.1.0.zip").write_bytes(b"not the deposited archive")
     with pytest.raises(ReleaseError, match="not the recorded"):
-        store.verify(store.load_all(tmp_path / "releases")[0], tmp_path / "dist")
+        store.find_archive(store.load_all(tmp_path / "releases")[0], tmp_path / "dist", tmp_path / "releases")
+
+
+def test_an_altered_deposited_archive_is_refused_and_dist_is_not_used_instead(tmp_path):
+    _record(tmp_path / "releases", "0.1.0")
+    (tmp_path / "releases" / "0.1.0" / "sent-away-0.1.0.zip").write_bytes(b"altered")
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "sent-away-0.1.0.zip").write_bytes(b"another")
+    with pytest.raises(ReleaseError, match="it was altered"):
+        store.find_archive(store.load_all(tmp_path / "releases")[0], tmp_path / "dist", tmp_path / "releases")
 
 
 def test_releases_sort_by_version_not_by_name(tmp_path):
@@ -182,6 +201,8 @@ def test_the_recorded_releases_are_complete():
         assert len(item.commit) == 40 and len(item.sha256) == 64
         rows = store.register(item.version)
         assert rows and all(r["book_version"] == item.version for r in rows)
+        # Every clone shows every published version as deposited, without rebuilding it.
+        assert store.sha256(store.deposited(item)) == item.sha256, store.deposited(item)
         assert json.loads((folder / store.GLUE_FILE).read_text())
 
 

@@ -1,14 +1,10 @@
 """The assembled site of two releases: the recorded ones in releases/ and this build as the newest.
 
-Built once per session in a temporary folder (about 2 s). The recorded archives come from dist/; one that is
-missing there (a fresh clone) is rebuilt from its recorded commit in a temporary worktree first (a venv with its
-pins, then its whole build: one to three minutes per release, the longest step of the suite, so this module starts
-first under `make test`), and is kept in dist/ for the next run.
+Built once per session in a temporary folder (about 2 s) from the archives deposited in releases/<version>/.
 """
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 
@@ -18,7 +14,7 @@ from markupsafe import escape
 from sentaway.publish import dist as archive_maker
 from sentaway.publish import releases as store
 from sentaway.paths import REPO
-from sentaway.publish.site import ensure_archives, assemble
+from sentaway.publish.site import assemble
 
 from test_site import ABSOLUTE, LOADS
 
@@ -31,18 +27,7 @@ def versions(site, tmp_path_factory):
     root, dist = tmp / "releases", tmp / "dist"
     shutil.copytree(store.RELEASES, root)
     recorded = store.load_all(root)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            # pip's byte-compiling of every module it installs is about half of a rebuild's install; the old
-            # release's build compiles what it imports, and the archive is the same either way.
-            patch.setenv("PIP_COMPILE", "false")
-            ensure_archives(recorded, store.DIST, REPO)
-    except store.ReleaseError as error:  # e.g. a shallow clone without the recorded commit and no archive
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"cannot restore a recorded release: {error}")
     dist.mkdir()
-    for release in recorded:
-        for path in store.DIST.glob(release.archive + "*"):
-            shutil.copyfile(path, dist / path.name)
     newest = f"{recorded[-1].version}+build"
     built = archive_maker.make(tmp / "built")
     archive = dist / store.archive_name(newest)
