@@ -37,10 +37,15 @@ def entry(name: str, key: str):
     return value
 
 
+@lru_cache(maxsize=None)
+def _template(name: str, key: str):
+    return _ENV.from_string(entry(name, key))  # compiled once: a page says some sentences hundreds of times
+
+
 def say(name: str, key: str, **values) -> str:
     """The sentence at `key`, filled with `values` (plain text: escaped where it reaches HTML)."""
     try:
-        return _ENV.from_string(entry(name, key)).render(**values)
+        return _template(name, key).render(**values)
     except UndefinedError as error:
         raise WordsError(f"book/words/{name}.yml, {key}: {error.message}") from None
 

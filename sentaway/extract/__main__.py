@@ -107,6 +107,9 @@ def _sources(raw: RawFiles, rows) -> dict:
 
 
 def build(out: Path, raw: RawFiles) -> list[str]:
+    # The hand-made transcribed files first: a typo there stops in a second, not after every raw file is read.
+    transcribed, transcribed_sources = transcribed_csv(transcribed_dir())
+    printed, printed_sources = claim_sources_csv(transcribed_dir())
     rows = placements.extract(raw)
     files = {"cla_placements.csv": placements_csv(rows)}
     sources = {"cla_placements": _sources(raw, rows)}
@@ -118,8 +121,8 @@ def build(out: Path, raw: RawFiles) -> list[str]:
         sources[spec["name"]] = _sources(raw, rows)
         print(f"extract: {spec['name']}, {len(rows)} rows", flush=True)
     files["transcribed_placement_location.csv"], sources["transcribed_placement_location"] = \
-        transcribed_csv(transcribed_dir())
-    files["claim_sources.csv"], sources["claim_sources"] = claim_sources_csv(transcribed_dir())
+        transcribed, transcribed_sources
+    files["claim_sources.csv"], sources["claim_sources"] = printed, printed_sources
     files["datapackage.json"] = catalogue.datapackage(sources)
     files["README.md"] = catalogue.readme(sources, placements.SKIPPED)
     for name, text in files.items():

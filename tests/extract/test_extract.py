@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from sentaway.extract.__main__ import build
-from sentaway.paths import DATA, REPO
+from sentaway.paths import DATA, REPO, transcribed_dir
 from sentaway.raw.files import RawFiles
 
 
@@ -29,7 +29,8 @@ def test_a_corrupted_raw_file_stops_make_data_naming_it(raw_root, tmp_path):
     victim.write_bytes(bytes(data))
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "sentaway.extract", str(out)], cwd=REPO, text=True,
-                            capture_output=True, env={**os.environ, "SENTAWAY_RAW": str(copy)})
+                            capture_output=True, env={**os.environ, "SENTAWAY_RAW": str(copy),
+                                                       "SENTAWAY_TRANSCRIBED": str(transcribed_dir())})
     assert result.returncode == 1
     assert "dfe-cla-sfr/2014/SFR36_CLA2014.csv: checksum mismatch" in result.stderr
     assert RawFiles(raw_root).entries["dfe-cla-sfr/2014/SFR36_CLA2014.csv"].sha256 in result.stderr

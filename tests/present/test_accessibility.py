@@ -95,32 +95,34 @@ def _is_excluded(rule: str, target: list, excluded: list[tuple[str, str]], brows
         "return !!el && arguments[1].some(s => el.closest(s) !== null);", target[0], selectors)
 
 
-def _axe_failures(site, browser, pages, options, theme: str = "light") -> list[str]:
-    """Run axe on each page (charts drawn, every <details> open); the serious and critical
-    violations not excused in EXCLUDE, one line per page and rule."""
+def _axe_failures(site, browser, pages, options, themes=("light",)) -> list[str]:
+    """Run axe on each page in each theme (charts drawn, every <details> open; the page is loaded once and its
+    theme switched as its own button does); the serious and critical violations not excused in EXCLUDE, one line
+    per page, theme and rule."""
     axe_source = AXE.read_text(encoding="utf-8")
     browser.set_script_timeout(120)
     failures = []
     for page in pages:
         rel = page.relative_to(site).as_posix()
         load(browser, page)
-        set_theme(browser, theme)
         # Open every <details> (chart data tables, nearest official figures) so axe checks them too.
         browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
         browser.execute_script(axe_source)
         excluded = _excluded_here(rel)
-        result = browser.execute_async_script(RUN_AXE, options)
-        assert "error" not in result, (rel, result.get("error"))
-        for violation in result["violations"]:
-            nodes = [n for n in violation["nodes"]
-                     if (n["impact"] or violation["impact"]) in BLOCKING
-                     and not _is_excluded(violation["id"], n["target"], excluded, browser)]
-            if not nodes:
-                continue
-            targets = "; ".join(" ".join(n["target"]) for n in nodes[:4])
-            more = f" (+{len(nodes) - 4} more)" if len(nodes) > 4 else ""
-            failures.append(f"{rel}: {violation['id']} [{violation['impact']}] {violation['help']} "
-                            f"({len(nodes)} element(s)): {targets}{more}\n    {nodes[0]['summary']}")
+        for theme in themes:
+            set_theme(browser, theme)
+            result = browser.execute_async_script(RUN_AXE, options)
+            assert "error" not in result, (rel, theme, result.get("error"))
+            for violation in result["violations"]:
+                nodes = [n for n in violation["nodes"]
+                         if (n["impact"] or violation["impact"]) in BLOCKING
+                         and not _is_excluded(violation["id"], n["target"], excluded, browser)]
+                if not nodes:
+                    continue
+                targets = "; ".join(" ".join(n["target"]) for n in nodes[:4])
+                more = f" (+{len(nodes) - 4} more)" if len(nodes) > 4 else ""
+                failures.append(f"{rel} ({theme} theme): {violation['id']} [{violation['impact']}] {violation['help']} "
+                                f"({len(nodes)} element(s)): {targets}{more}\n    {nodes[0]['summary']}")
     return failures
 
 
@@ -141,16 +143,15 @@ def set_theme(browser, theme: str) -> None:
     assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") != "", theme
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_no_serious_or_critical_axe_violation_on_any_page(site, clean_browser, phone, width, theme):
+def test_no_serious_or_critical_axe_violation_on_any_page(site, clean_browser, phone, width):
     """Every page, at 1366 px and on a 390 px phone, in the light and the dark theme (colour contrast
     included). On a phone, tables scroll sideways and must then take keyboard focus: axe checks that too."""
     browser = clean_browser if width == "desktop" else phone
     if width == "desktop":
         browser.set_window_size(*DESKTOP)
-    failures = _axe_failures(site, browser, _pages(site), {"resultTypes": ["violations"]}, theme)
-    assert not failures, f"axe-core violations ({width}, {theme} theme):\n" + "\n".join(failures)
+    failures = _axe_failures(site, browser, _pages(site), {"resultTypes": ["violations"]}, ("light", "dark"))
+    assert not failures, f"axe-core violations ({width}):\n" + "\n".join(failures)
 
 
 def test_dark_theme_changes_the_page_colours(site, clean_browser):
