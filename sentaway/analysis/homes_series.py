@@ -14,7 +14,7 @@ from another release).
 import pandas as pd
 
 from sentaway.read import extracts
-from sentaway.analysis import words
+from sentaway.analysis import memo, words
 
 DEFINITION = words.entry("homes_series", "definition")  # the series' name wherever it is shown
 COLUMNS = ["year", "release", "source_file", "table", "inside", "outside", "all", "share_outside", "status",
@@ -71,6 +71,7 @@ def _wide(long: pd.DataFrame) -> pd.DataFrame:
     return wide.rename(columns={"table_name": "table"})
 
 
+@memo.kept
 def by_release() -> pd.DataFrame:
     """One row per (year, release): inside, outside, all as published; share_outside = 100 * outside / (inside
     + outside), empty where either is suppressed."""

@@ -137,8 +137,8 @@ def chart_csv(chart) -> pd.DataFrame:
 def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes: str,
            table: pd.DataFrame) -> str:
     """The HTML a notebook displays for one chart (see the module docstring)."""
-    spec = chart.to_dict()
-    svg = chart.properties(width=640).to_dict()
+    spec = chart.to_dict()  # validated against the Vega-Lite schema once; the static copy differs only in width
+    svg = {**spec, "width": 640}
     import vl_convert as vlc  # heavy; only when a figure is made
 
     static = vlc.vegalite_to_svg(svg)

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from sentaway import __version__
-from sentaway.analysis import words
+from sentaway.analysis import memo, words
 from sentaway.read import claims as claims_data, extracts
 from sentaway.register import provenance, readings
 from sentaway.register.checks import load_all
@@ -89,6 +89,11 @@ def _first_release(release: str) -> str:
 @lru_cache(maxsize=1)
 def build() -> tuple[pd.DataFrame, dict[str, Evidence]]:
     """The register (do not modify the returned frame: it is cached for the page that asks again)."""
+    with memo.one_computation():
+        return _build()
+
+
+def _build() -> tuple[pd.DataFrame, dict[str, Evidence]]:
     table = claims_data.load()
     known = extracts.release_dates().set_index("release")
     rows, evidence, all_readings = [], {}, {}

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from sentaway.analysis import memo
 from sentaway.read import extracts
 from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
@@ -23,6 +24,7 @@ def _experimental(year: int) -> str:
     return say("missing.experimental") if rows.experimental.any() else ""
 
 
+@memo.kept
 def _national(measure_name: str, placement: str) -> pd.DataFrame:
     frames = [extracts.missing()]
     tables = extracts.national_tables()

@@ -1,5 +1,6 @@
 """Claims about where children's homes are: Ofsted's lists of registered providers, by region."""
 
+from sentaway.analysis import memo
 from sentaway.read import extracts
 from sentaway.analysis.out_of_area import HOMES_SERIES
 from sentaway.register.verdicts import Evidence
@@ -11,6 +12,7 @@ TYPES = {"homes": ["childrens_home"],
 NEAREST_REGION = "North West"  # the region the claims name, shown beside the three with most
 
 
+@memo.kept
 def regional_counts(snapshot: str, types: list[str], measure_name: str = "homes"):
     frame = extracts.providers()
     rows = frame[(frame.snapshot_date == snapshot) & (frame.geographic_level == "regional") & frame.provider_type.isin(types)
