@@ -151,8 +151,8 @@ def new_release(version: str) -> int:
     date = dt.date.today().isoformat()
     set_version(version, date)
     try:
-        _run([sys.executable, "-m", "sentaway.publish.build"], f"building the book of {version}")
-        _run([sys.executable, "-m", "pytest", "-q"], f"running the tests of {version}")
+        # `make test` builds the book first and runs the tests as CI does (on every core).
+        _run(["make", "--no-print-directory", "test"], f"building the book of {version} and running its tests")
     except ReleaseError:
         store.git("checkout", "--", *(str(p.relative_to(REPO)) for p in versioned_files()))
         raise
