@@ -195,6 +195,21 @@ def _kernel_env() -> dict:
     return env
 
 
+def _kernel_manager():
+    """nbclient's kernel manager, with the kernel's connection encrypted where pyzmq can (CurveZMQ): ipykernel 7.3+
+    otherwise prints a warning about unencrypted TCP on every run, into the build's progress lines. Imported here,
+    like papermill, only when a notebook runs."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _auto(self):
+            return "auto"  # encrypt when the kernel says it can; otherwise run as before
+
+    return EncryptedKernelManager
+
+
 def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -202,7 +217,7 @@ def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
     os.environ.update(_kernel_env())
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(REPO),
-                            kernel_name="python3", progress_bar=False)
+                            kernel_name="python3", progress_bar=False, kernel_manager_class=_kernel_manager())
     except PapermillExecutionError as error:
         raise BuildError(
             f"{_shown(notebook)} failed in cell {error.cell_index} "

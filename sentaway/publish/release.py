@@ -169,7 +169,7 @@ def new_release(version: str) -> int:
     store.git("commit", "-q", "-m", f"Record release {version} in releases/{version}")
     _tag(version, commit)
     print(f"release: {version} recorded in {folder.relative_to(REPO)}, archive {archive}, tag v{version} on "
-          f"{commit[:10]}. Deposit dist/{archive.name} and its .sha256 where archives are kept (see README).")
+          f"{commit[:10]}; the archive is kept in releases/{version}/ too.")
     return 0
 
 

@@ -787,6 +787,7 @@ def test_the_reviewer_route_writes_only_under_the_chosen_folder(repo_copy, tmp_p
                              str(review), "-p", "first_year", "2016"], cwd=repo_copy, env=_env(), text=True,
                             capture_output=True, timeout=600)
     assert result.returncode == 0, result.stderr
+    assert "[IPKernelApp] WARNING" not in result.stderr, result.stderr  # no kernel noise among the progress lines
     assert (review / "out_of_area.ipynb").is_file()
     years = {row["year"] for row in csv.DictReader(io.StringIO((review / "extra/chart-data/share-outside.csv").read_text()))}
     assert years and min(map(int, years)) >= 2016
