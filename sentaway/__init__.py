@@ -3,7 +3,7 @@
 The package holds every piece of logic the book uses; notebooks call it and explain it.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.2.1.dev0"
 
 from .paths import watch_reads as _watch_reads  # noqa: E402
 

@@ -4,7 +4,8 @@ A new version: the tree must be clean and the version newer than every recorded 
 sentaway/__init__.py (the one source), and CITATION.cff (version, date-released) and the CHANGELOG heading
 (`## Unreleased` becomes `## x.y.z (date)`) are updated from it; the book is built and the tests run; then the
 version is committed, dist/sent-away-<version>.zip and its sha256 are written, releases/<version>/ is recorded (the
-archive with it) and committed, and the version commit is tagged v<version>.
+archive with it) and committed, and the version commit is tagged v<version>. Last, the next development version
+(x.y.z+1.dev0) is set and committed, so no later build shows the released number.
 
 `COMMIT=<hash>` records an existing commit (whose __version__ is already x.y.z) as release x.y.z: it is built and
 tested in a temporary worktree. This is how 0.1.0 was recorded.
@@ -70,6 +71,33 @@ def set_version(version: str, date: str) -> None:
     if not re.search(rf"^## {re.escape(version)}\b", changelog, re.M):
         changelog = UNRELEASED.sub(f"## {version} ({date})", changelog, count=1)
     CHANGELOG.write_text(changelog, encoding="utf-8")
+    _set_package_version(version)
+
+
+def next_development(version: str) -> str:
+    """The development version after a release: 0.2.0 -> 0.2.1.dev0 (any later release may follow it)."""
+    major, minor, micro = (list(store.parse_version(version).release) + [0, 0])[:3]
+    return f"{major}.{minor}.{micro + 1}.dev0"
+
+
+def begin_development(released: str) -> str:
+    """After recording a release: carry the next development version to the same files as set_version, so a book
+    built from later commits never shows the released version's number (its date stays that of the release), and
+    open the changelog's `## Unreleased` section."""
+    version = next_development(released)
+    VERSION_FILE.write_text(VERSION_LINE.sub(f'__version__ = "{version}"', VERSION_FILE.read_text(encoding="utf-8"), 1),
+                            encoding="utf-8")
+    CITATION.write_text(re.sub(r"^version: .*$", f"version: {version}", CITATION.read_text(encoding="utf-8"), count=1,
+                               flags=re.M), encoding="utf-8")
+    changelog = CHANGELOG.read_text(encoding="utf-8")
+    if not UNRELEASED.search(changelog):
+        changelog = re.sub(r"^## ", "## Unreleased\n\n## ", changelog, count=1, flags=re.M)
+    CHANGELOG.write_text(changelog, encoding="utf-8")
+    _set_package_version(version)
+    return version
+
+
+def _set_package_version(version: str) -> None:
     package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     package["version"] = version
     DATAPACKAGE.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -168,8 +196,11 @@ def new_release(version: str) -> int:
     store.git("add", str(folder.relative_to(REPO)))
     store.git("commit", "-q", "-m", f"Record release {version} in releases/{version}")
     _tag(version, commit)
+    development = begin_development(version)
+    store.git("commit", "-q", "-m", f"Begin {development}: a book built after release {version} does not show its "
+              "number", "--", *(str(p.relative_to(REPO)) for p in versioned_files()))
     print(f"release: {version} recorded in {folder.relative_to(REPO)}, archive {archive}, tag v{version} on "
-          f"{commit[:10]}; the archive is kept in releases/{version}/ too.")
+          f"{commit[:10]}; the archive is kept in releases/{version}/ too. The version is now {development}.")
     return 0
 
 

@@ -6,8 +6,10 @@ import json
 import shutil
 
 import pytest
+from packaging.version import Version
 
-from sentaway.paths import DATA
+from sentaway import __version__
+from sentaway.paths import DATA, REPO
 from sentaway.publish import anchors, changes, release
 from sentaway.publish import releases as store
 from sentaway.publish.releases import ReleaseError
@@ -118,6 +120,22 @@ def test_the_version_is_set_in_the_package_and_carried_to_citation_and_changelog
     assert not release.changelog_ready("0.3.0")
 
 
+def test_after_a_release_the_next_development_version_is_set_and_the_changelog_reopened(tmp_path, monkeypatch):
+    version_file, citation, changelog = _files(tmp_path)
+    changelog.write_text("# Changelog\n\nIntro.\n\n## 0.2.0 (2026-12-01)\n\n- new things\n")
+    package = tmp_path / "datapackage.json"
+    shutil.copyfile(DATA / "datapackage.json", package)
+    for name, path in (("VERSION_FILE", version_file), ("CITATION", citation), ("CHANGELOG", changelog),
+                       ("DATAPACKAGE", package)):
+        monkeypatch.setattr(release, name, path)
+    assert release.begin_development("0.2.0") == "0.2.1.dev0"
+    assert release.current_version() == "0.2.1.dev0"
+    assert "version: 0.2.1.dev0\ndate-released: 2026-11-23" in citation.read_text()  # the date stays the release's
+    assert changelog.read_text() == "# Changelog\n\nIntro.\n\n## Unreleased\n\n## 0.2.0 (2026-12-01)\n\n- new things\n"
+    assert json.loads(package.read_text())["version"] == "0.2.1.dev0"
+    assert release.next_development("1.4") == "1.4.1.dev0" and Version("0.3.0") > Version("0.2.1.dev0")
+
+
 def test_a_new_release_may_not_skip_its_tests(capsys):
     assert release.main(["99.0.0", "--skip-tests"]) == 1
     assert "SKIP_TESTS is only for rebuilding" in capsys.readouterr().err
@@ -204,6 +222,22 @@ def test_the_recorded_releases_are_complete():
         # Every clone shows every published version as deposited, without rebuilding it.
         assert store.sha256(store.deposited(item)) == item.sha256, store.deposited(item)
         assert json.loads((folder / store.GLUE_FILE).read_text())
+
+
+def test_a_book_that_says_a_released_version_shows_that_release_s_figures(site):
+    """A journalist cites the version a page shows: a build whose register or glued figures differ from those
+    recorded for its version must carry another version (a development one, 0.2.1.dev0, until the next release)."""
+    recorded = {r.version for r in store.load_all()}
+    if __version__ not in recorded:
+        assert Version(__version__) > max(map(Version, recorded)), f"{__version__} is older than a recorded release"
+        return
+    executed = REPO / "book" / "executed"
+    hint = (f"the built book's figures differ from those recorded for release {__version__} in releases/"
+            f"{__version__}/, but its pages still say {__version__}: set the next development version "
+            f"({release.next_development(__version__)}), as make release does after recording a release")
+    for name in store.REGISTER_FILES:
+        assert (executed / "downloads" / name).read_bytes() == (store.RELEASES / __version__ / name).read_bytes(), hint
+    assert store.glued_figures(executed) == json.loads((store.RELEASES / __version__ / store.GLUE_FILE).read_text()), hint
 
 
 def test_a_column_one_release_added_is_reported_once_not_as_a_change_of_every_claim():
