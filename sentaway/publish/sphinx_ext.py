@@ -3,8 +3,11 @@ sentaway.__version__), since _config.yml cannot read files; the stamp's words ar
 
 import datetime as dt
 
+from packaging.version import Version
+
 from sentaway import __version__
 from sentaway.analysis import words
+from sentaway.publish import releases
 
 
 def source_commit() -> tuple[str, bool]:
@@ -30,6 +33,14 @@ def _source_markdown(repository: str) -> str:
     return words.say("stamp", "source.commit", sha=sha, repository=repository, dirty=dirty)
 
 
+def _version_note() -> str:
+    """Said after the version where it is a development one (set by make release after a release)."""
+    if not Version(__version__).is_devrelease:
+        return ""
+    recorded = releases.load_all()
+    return words.say("stamp", "development", released=recorded[-1].version if recorded else "none")
+
+
 def _stamp(app, config):
     today = dt.date.today().isoformat()
     config.version = config.release = __version__
@@ -41,7 +52,7 @@ def _stamp(app, config):
     substitutions = dict(config.myst_substitutions or {})
     repository = (config.html_theme_options or {}).get("repository_url", "") or "https://github.com/sent-away/sent-away"
     substitutions.update({"version": __version__, "build_date": today, "baseurl": config.html_baseurl or "",
-                          "source": _source_markdown(repository.rstrip("/"))})
+                          "source": _source_markdown(repository.rstrip("/")), "version_note": _version_note()})
     config.myst_substitutions = substitutions
 
 
@@ -52,7 +63,7 @@ def _finish(app, exception):
 
         import pydata_sphinx_theme
 
-        from sentaway.publish import anchors, releases
+        from sentaway.publish import anchors
         from sentaway.publish.csp import add_to_site
         from sentaway.publish.icons import replace_in_site, theme_script
 

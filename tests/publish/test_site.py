@@ -150,6 +150,16 @@ def test_citation_file_is_valid_and_matches_the_version():
     assert heading in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
+def test_the_home_page_says_when_its_version_is_a_development_one_and_after_which_release(site):
+    from packaging.version import Version
+
+    from sentaway.publish import releases
+
+    text = (site / "book/executed/index.html").read_text(encoding="utf-8")
+    note = f"a development version, built after release {releases.load_all()[-1].version}"
+    assert (note in text) == Version(__version__).is_devrelease, __version__
+
+
 def test_every_chart_offers_its_data_as_csv(site):
     import csv
     import io
