@@ -103,3 +103,36 @@ def test_the_check_catches_a_backward_import():
     assert not wrong_way("sentaway.publish.build", {"sentaway.present.charts", "sentaway.paths"})
     tree = ast.parse("def f():\n    from ..publish import build\n")
     assert wrong_way("sentaway.present.home", imported(tree, "sentaway.present.home", False))
+
+
+def unexplained_function_imports(source: str) -> list[int]:
+    """Lines of imports inside a function with no comment saying why: on the line, on the lines just above it
+    (a comment heading a group of imports), or in the function's docstring."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if "import" in (ast.get_docstring(node) or "").lower():
+            continue
+        for sub in ast.walk(node):
+            if not isinstance(sub, (ast.Import, ast.ImportFrom)):
+                continue
+            above = sub.lineno - 2
+            while above >= 0 and (not lines[above].strip() or lines[above].strip().startswith(("import ", "from "))):
+                above -= 1
+            if "#" not in lines[sub.lineno - 1] and not (above >= 0 and lines[above].strip().startswith("#")):
+                found.append(sub.lineno)
+    return found
+
+
+def test_every_import_inside_a_function_says_why():
+    unexplained = [f"{path.relative_to(PACKAGE.parent)}:{line}" for path in sorted(PACKAGE.rglob("*.py"))
+                   for line in unexplained_function_imports(path.read_text(encoding="utf-8"))]
+    assert not unexplained, "imports inside a function with no comment saying why: " + ", ".join(unexplained)
+
+
+def test_the_check_catches_an_unexplained_import_and_accepts_an_explained_one():
+    assert unexplained_function_imports("def f():\n    import json\n    return json\n") == [2]
+    assert unexplained_function_imports("def f():\n    # heavy: only when asked\n    import json\n\n    import os\n") == []
+    assert unexplained_function_imports('def f():\n    """Imported here: heavy."""\n    import json\n') == []

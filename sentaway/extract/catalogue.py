@@ -78,6 +78,7 @@ def resource(name: str) -> dict:
 
 def EXTRACTORS() -> list:
     """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
+    # Here, not at the top: every extract module imports this one's load() to read its metadata.
     from . import context, distance, missing, national_notes, national_tables, providers, releases, spend
 
     return [missing, distance, providers, spend, context, national_tables, national_notes, releases]

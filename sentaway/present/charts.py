@@ -6,11 +6,12 @@ inline script is needed.
 """
 
 import json
+import textwrap
 
 import altair as alt
 import pandas as pd
 
-from sentaway import __version__
+from sentaway import __version__, sidefiles
 from sentaway.analysis import words
 from sentaway.present import render
 from sentaway.present.tables import header, html_table
@@ -26,8 +27,6 @@ TITLE_CHARS = 46  # a title line fits a 342 px phone column at Vega's 13 px bold
 
 def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
     """A chart title as lines short enough for a phone (Vega does not wrap titles itself)."""
-    import textwrap
-
     return textwrap.wrap(text, width=width, break_long_words=False) or [text]
 
 
@@ -167,8 +166,6 @@ def write_chart_file(name: str, suffix: str, text: str) -> str:
     """Write a file beside the chart (published at the site root as /chart-data/) and return the link
     from a chapter page (pages live in book/executed/, two levels below the site root). Written through
     sentaway.sidefiles: staged with the notebook's run, never straight into the book."""
-    from sentaway import sidefiles
-
     sidefiles.write(f"extra/{CHART_DATA}/{name}.{suffix}", text)
     return f"../../{CHART_DATA}/{name}.{suffix}"
 

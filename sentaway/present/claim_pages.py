@@ -1,14 +1,18 @@
 """HTML for the register page and the evidence pages: badges, evidence blocks, charts, JSON-LD."""
 
+import datetime as dt
 import html
 
 import pandas as pd
+from IPython.display import HTML, display
 
 from sentaway import __version__
-from sentaway.present import render
+from sentaway.present import register_view, render
 from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
+from sentaway.read import claims
+from sentaway.register.register import build, claim_review, readings_of
 from sentaway.register.verdicts import RELATIONS, SCALE, TOLERANCE, format_value
 
 TEMPLATE = "claim_pages.html.j2"  # every block's words and markup; every field of every input is escaped there
@@ -105,9 +109,6 @@ def worked_examples(register: pd.DataFrame, readings_of) -> str:
 
 def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
     """The claims with verdicts, as sentaway.present.register_view lays them out for readers and journalists."""
-    from sentaway.read import claims
-    from sentaway.present import register_view
-
     return register_view.register_table(register, badge, on_family_page=on_family_page, claims=claims.load())
 
 
@@ -121,10 +122,6 @@ def nearest_table(evidence) -> pd.DataFrame:
 
 def evidence_block(row, evidence, page: str, build_date: str, readings: list[dict] | None = None) -> str:
     """One claim's evidence: quote, verdict, cited vs official, every reading, provenance, and JSON-LD ClaimReview."""
-    from sentaway.read import claims
-    from sentaway.register.register import claim_review
-    from sentaway.present import register_view
-
     said = claims.load().set_index("claim_id")
     shown = {"badge": render.Markup(badge(row.verdict)), "measure": f"{row.measure} ({row.year})",
              "cited": cited_text(row), "official": official_text(row),
@@ -160,6 +157,7 @@ def finding_title(row, table: pd.DataFrame, unit: str) -> str:
 
 def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     """The official figures nearest to the claim, with the cited figure beside them."""
+    # Only the pages that draw a claim's chart depend on Altair and charts.py (a run's cache key lists its imports).
     import altair as alt
 
     from sentaway.present import charts
@@ -200,12 +198,6 @@ def page_words(page: str) -> dict:
 
 def family_page(page: str, first_year: int, last_year: int) -> None:
     """Display a claims page: a summary of its families' claims with verdicts first, then each claim's evidence."""
-    import datetime as dt
-
-    from IPython.display import HTML, display
-
-    from sentaway.register.register import build, readings_of
-
     if last_year - first_year < 1:
         raise ValueError(f"the window {first_year}-{last_year} must span at least two years")
     register, evidence = build()

@@ -10,9 +10,12 @@ import csv
 
 import pandas as pd
 
-from sentaway.analysis import numbers, words
+from sentaway.analysis import homes_series, numbers, out_of_area, revisions, words
 from sentaway.paths import data_file
 from sentaway.present import render
+from sentaway.present.claim_pages import badge
+from sentaway.present.register_view import FAMILY_PAGES, quote_url, release_html
+from sentaway.read import claims as claims_data
 
 COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
            "official_unit", "official_year", "release", "source_file"]
@@ -43,9 +46,6 @@ def short_reason(reason: str, limit: int = 170) -> str:
 
 
 def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[dict]:
-    from sentaway.present.claim_pages import badge
-    from sentaway.present.register_view import FAMILY_PAGES, quote_url, release_html
-
     table = register[COLUMNS].set_index("claim_id")
     notes = claims.set_index("claim_id") if claims is not None else None
     found = []
@@ -72,17 +72,13 @@ def main_points_html(register: pd.DataFrame, claims: pd.DataFrame | None = None)
 
 def claims_last_year() -> int:
     """The latest single year the out-of-area claims name (their period ends there)."""
-    from sentaway.read import claims
-
-    said = claims.load()
+    said = claims_data.load()
     years = [int(y) for y in said[said.family == "out_of_area"].year if y.isdigit()]
     return max(years)
 
 
 def homes_series_sentence() -> str:
     """The official children's-homes series over the claims' period, which no claim quoted, in one sentence."""
-    from sentaway.analysis import homes_series
-
     frame = homes_series.headline().dropna(subset=["outside"]).sort_values("year")
     frame = frame[frame.year <= claims_last_year()]
     if len(frame) < 2:
@@ -98,8 +94,6 @@ def homes_series_sentence() -> str:
 
 def share_sentence() -> str:
     """Children's homes against all looked-after children, in the latest year both have."""
-    from sentaway.analysis import homes_series, out_of_area
-
     homes = homes_series.headline().dropna(subset=["share_outside"])
     every = out_of_area.all_children_by_locality().dropna(subset=["share_outside"])
     years = sorted(set(homes.year) & set(every.year))
@@ -115,8 +109,6 @@ def share_sentence() -> str:
 
 def found_facts() -> dict:
     """What the book found that nobody claimed, each a sentence computed from the extracts."""
-    from sentaway.analysis import revisions
-
     revised = revisions.summary(revisions.national_revisions())
     return {
         "found_share": share_sentence(),

@@ -1,6 +1,7 @@
 """Data tables as the book shows them: every cell written by sentaway.analysis.numbers (years without separators,
 no trailing zeros, p-values as "p < 0.001", booleans as yes/no, missing values as a dash)."""
 
+import html
 import re
 
 import pandas as pd
@@ -61,6 +62,4 @@ def html_table(frame: pd.DataFrame, extra_class: str = "", digits: int = 1) -> s
 
 def specialist(tables_html: str, summary: str) -> str:
     """Model output folded under a toggle: the page's prose above it says what it means in plain words."""
-    import html
-
     return f'<details class="sa-specialist"><summary>{html.escape(summary)}</summary>{tables_html}</details>'

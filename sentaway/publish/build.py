@@ -58,6 +58,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sentaway import __version__
 from sentaway.read import params as chapter_params
 from sentaway import sidefiles
+from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
 from sentaway.paths import BUILD, DATA, READS_ENV, REPO
 
 NOTEBOOKS = REPO / "notebooks"
@@ -211,6 +212,7 @@ def _kernel_manager():
 
 
 def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
+    # papermill, nbformat and jupyter_client load in about a second; a build with nothing to run never needs them.
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -227,7 +229,7 @@ def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
 
 def _with_modules_cell(notebook: Path, staged: Path, log: Path) -> None:
     """A copy of the notebook with a last cell that lists the package modules the run imported into `log`."""
-    import nbformat
+    import nbformat  # only when a notebook runs or its prose is merged (see run_notebook)
 
     copy = nbformat.read(notebook, as_version=4)
     copy.cells.append(nbformat.v4.new_code_cell(MODULES_CELL.format(log=str(log)),
@@ -238,7 +240,7 @@ def _with_modules_cell(notebook: Path, staged: Path, log: Path) -> None:
 def _finish_output(path: Path, notebook: Path) -> None:
     """Papermill's injected cell would show as code on the page (the page states its parameters itself);
     the build's own last cell goes; the output names the notebook it came from, not the staged copy."""
-    import nbformat
+    import nbformat  # only when a notebook runs or its prose is merged (see run_notebook)
 
     output = nbformat.read(path, as_version=4)
     output.cells = [c for c in output.cells if MODULES_TAG not in c.metadata.get("tags", [])]
@@ -267,7 +269,7 @@ def merge_prose(notebook: Path, cached: Path, target: Path) -> None:
     """Write to `target` the notebook's current cells with the cached run's code cells (outputs, execution
     counts) in place of its own, and papermill's parameters cell where that run had it: what a run would
     give when only the prose changed (the code cells, compared in order, must be the ones that ran)."""
-    import nbformat
+    import nbformat  # only when a notebook runs or its prose is merged (see run_notebook)
 
     source, old = nbformat.read(notebook, as_version=4), nbformat.read(cached, as_version=4)
     ran, injected = [], {}  # injected: papermill's cells, by the number of code cells before them
@@ -586,7 +588,6 @@ def build_html(force: bool = False) -> Path:
 def check_inputs() -> None:
     """data/ against datapackage.json and claims.csv against its schema, skipped when the files are the
     ones already found valid (their checksums are kept in _build/validated.json)."""
-    from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
 
     names = sorted(p.name for p in DATA.iterdir() if p.is_file()) if DATA.is_dir() else []
     digest = _data_hash(names) + _hash_files([REPO / "sentaway" / "extract" / "validate.py"])

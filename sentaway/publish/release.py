@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -143,8 +144,6 @@ def record_commit(version: str, commit: str) -> int:
         collected = Path(tmp)
 
         def keep(tree: Path) -> None:
-            import shutil
-
             shutil.copytree(tree / "book" / "executed", collected / "executed")
 
         archive = store.build_commit(version, commit, store.DIST, run_tests=True, keep=keep)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from sentaway.paths import REPO
+from sentaway.paths import REPO, raw_dir, transcribed_dir
 
 RELEASES = REPO / "releases"
 DIST = REPO / "dist"
@@ -189,8 +189,6 @@ def has_commit(commit: str, repo: Path = REPO) -> bool:
 def _build_env() -> dict:
     """The environment for building an old commit: this venv's tools, and the raw files where this checkout
     finds them (a temporary worktree has no ../shared beside it)."""
-    from sentaway.paths import raw_dir, transcribed_dir
-
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     if raw_dir().is_dir():

@@ -18,6 +18,7 @@ import yaml
 from sentaway.read import params
 from sentaway import sidefiles
 from sentaway.paths import BUILD, READS_ENV, REPO
+from sentaway.publish.build import BuildError, _kernel_env, run_notebook
 
 USAGE = "usage: python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]..."
 
@@ -60,8 +61,6 @@ def main(argv: list[str]) -> int:
         out.mkdir(parents=True, exist_ok=True)
         os.environ[sidefiles.ENV] = str(out)
         os.environ.pop(READS_ENV, None)
-        from sentaway.publish.build import BuildError, _kernel_env, run_notebook
-
         os.environ.update(_kernel_env())
         run_notebook(notebook, values, written)
     except (RunError, params.ParameterError) as error:

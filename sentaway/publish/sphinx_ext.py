@@ -2,21 +2,23 @@
 sentaway.__version__), since _config.yml cannot read files; the stamp's words are in book/words/stamp.yml."""
 
 import datetime as dt
+import subprocess
+from pathlib import Path
 
+import pydata_sphinx_theme
 from packaging.version import Version
 
 from sentaway import __version__
 from sentaway.analysis import words
-from sentaway.publish import releases
+from sentaway.paths import REPO
+from sentaway.publish import anchors, releases, search
+from sentaway.publish.csp import add_to_site
+from sentaway.publish.icons import replace_in_site, theme_script
 
 
 def source_commit() -> tuple[str, bool]:
     """(the commit the build came from, whether the working tree had uncommitted changes); ('', False)
     where git or the history is absent (an unpacked archive)."""
-    import subprocess
-
-    from sentaway.paths import REPO
-
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
@@ -59,19 +61,9 @@ def _stamp(app, config):
 def _finish(app, exception):
     """Lighten and secure the built pages: lean icons instead of Font Awesome's script, then the CSP."""
     if exception is None and app.builder.format == "html":
-        from pathlib import Path
-
-        import pydata_sphinx_theme
-
-        from sentaway.publish import anchors
-        from sentaway.publish.csp import add_to_site
-        from sentaway.publish.icons import replace_in_site, theme_script
-
         static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
         replace_in_site(Path(app.outdir), theme_script(static))
         _focusable_table_wrappers(Path(app.outdir))
-        from sentaway.publish import search
-
         search.add_to_site(Path(app.outdir))
         anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
         add_to_site(Path(app.outdir), app.env.found_docs)

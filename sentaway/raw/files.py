@@ -4,9 +4,12 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from sentaway.paths import raw_dir
 
@@ -166,10 +169,6 @@ class RawFiles:
     def sheet(self, rel: str, name: str) -> list[list[object]]:
         """One worksheet of a verified .xlsx workbook, as rows of cell values (None for an empty cell),
         read with pandas and openpyxl. A missing sheet or an unreadable workbook stops naming the file."""
-        import zipfile
-
-        import pandas as pd
-
         path = self.verified(rel)
         try:
             frame = pd.read_excel(path, sheet_name=name, header=None, dtype=object, engine="openpyxl")

@@ -4,10 +4,11 @@ each, the headline verdict, its reason, the release, and where the cited figure 
 import json
 import math
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
-from sentaway import __version__
+from sentaway import __version__, sidefiles
 from sentaway.analysis import memo, words
 from sentaway.read import claims as claims_data, extracts
 from sentaway.register import provenance, readings
@@ -210,10 +211,6 @@ def write_downloads(folder: str = "downloads") -> pd.DataFrame:
     """Write claims_register.csv and .json where the register page links them; return the register.
     A relative `folder` is a side file of the notebook's run (sentaway.sidefiles: staged by the build,
     never written straight into the book); an absolute one is written to directly."""
-    from pathlib import Path
-
-    from sentaway import sidefiles
-
     table, _ = build()
     files = {"claims_register.csv": to_csv(table), "claims_register.json": to_json(table)}
     if Path(folder).is_absolute():
