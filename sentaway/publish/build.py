@@ -197,18 +197,24 @@ def _kernel_env() -> dict:
 
 
 def _kernel_manager():
-    """nbclient's kernel manager, with the kernel's connection encrypted where pyzmq can (CurveZMQ): ipykernel 7.3+
-    otherwise prints a warning about unencrypted TCP on every run, into the build's progress lines. Imported here,
-    like papermill, only when a notebook runs."""
+    """nbclient's kernel manager, quiet in the build's progress lines: the kernel's connection is encrypted where
+    pyzmq can (CurveZMQ; ipykernel 7.3+ otherwise warns about unencrypted TCP on every run), and a kernel whose
+    notebook has finished is asked to shut down without the SIGINT jupyter_client sends first (which ipykernel can
+    log as "ERROR | KeyboardInterrupt caught in kernel"). Imported here, like papermill, only when a notebook runs."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
-    class EncryptedKernelManager(AsyncKernelManager):
+    class QuietKernelManager(AsyncKernelManager):
         @default("transport_encryption")
         def _auto(self):
             return "auto"  # encrypt when the kernel says it can; otherwise run as before
 
-    return EncryptedKernelManager
+        async def _async_interrupt_kernel(self):
+            if self.shutting_down:
+                return  # the run is over; a kernel that does not stop is still terminated, then killed
+            await super()._async_interrupt_kernel()
+
+    return QuietKernelManager
 
 
 def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
