@@ -59,20 +59,28 @@ def versioned_files() -> tuple[Path, ...]:
     return (VERSION_FILE, CITATION, CHANGELOG, DATAPACKAGE)
 
 
-def set_version(version: str, date: str) -> None:
-    """Write the version to its one source and carry it to CITATION.cff, the changelog heading and the data
-    package (which `make data` writes from the one source, so a fresh extraction still gives the same bytes)."""
+def _carry(version: str, date: str | None = None) -> None:
+    """Write the version to its one source and carry it to CITATION.cff (and its release date, if given) and the
+    data package (which `make data` writes from the one source, so a fresh extraction still gives the same bytes)."""
     VERSION_FILE.write_text(VERSION_LINE.sub(f'__version__ = "{version}"', VERSION_FILE.read_text(encoding="utf-8"), 1),
                             encoding="utf-8")
-    citation = CITATION.read_text(encoding="utf-8")
-    citation = re.sub(r"^version: .*$", f"version: {version}", citation, count=1, flags=re.M)
-    citation = re.sub(r"^date-released: .*$", f"date-released: {date}", citation, count=1, flags=re.M)
+    citation = re.sub(r"^version: .*$", f"version: {version}", CITATION.read_text(encoding="utf-8"), count=1, flags=re.M)
+    if date:
+        citation = re.sub(r"^date-released: .*$", f"date-released: {date}", citation, count=1, flags=re.M)
     CITATION.write_text(citation, encoding="utf-8")
+    package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    package["version"] = version
+    DATAPACKAGE.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def set_version(version: str, date: str) -> None:
+    """A release's version and date in every file that carries them; the changelog's Unreleased section becomes
+    its section."""
+    _carry(version, date)
     changelog = CHANGELOG.read_text(encoding="utf-8")
     if not re.search(rf"^## {re.escape(version)}\b", changelog, re.M):
         changelog = UNRELEASED.sub(f"## {version} ({date})", changelog, count=1)
     CHANGELOG.write_text(changelog, encoding="utf-8")
-    _set_package_version(version)
 
 
 def next_development(version: str) -> str:
@@ -82,26 +90,16 @@ def next_development(version: str) -> str:
 
 
 def begin_development(released: str) -> str:
-    """After recording a release: carry the next development version to the same files as set_version, so a book
-    built from later commits never shows the released version's number (its date stays that of the release), and
-    open the changelog's `## Unreleased` section."""
+    """After recording a release: the next development version in the same files (CITATION.cff keeps the
+    release's date), so a book built from later commits never shows the released number; the changelog opens an
+    `## Unreleased` section."""
     version = next_development(released)
-    VERSION_FILE.write_text(VERSION_LINE.sub(f'__version__ = "{version}"', VERSION_FILE.read_text(encoding="utf-8"), 1),
-                            encoding="utf-8")
-    CITATION.write_text(re.sub(r"^version: .*$", f"version: {version}", CITATION.read_text(encoding="utf-8"), count=1,
-                               flags=re.M), encoding="utf-8")
+    _carry(version)
     changelog = CHANGELOG.read_text(encoding="utf-8")
     if not UNRELEASED.search(changelog):
         changelog = re.sub(r"^## ", "## Unreleased\n\n## ", changelog, count=1, flags=re.M)
     CHANGELOG.write_text(changelog, encoding="utf-8")
-    _set_package_version(version)
     return version
-
-
-def _set_package_version(version: str) -> None:
-    package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
-    package["version"] = version
-    DATAPACKAGE.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def changelog_ready(version: str) -> bool:
