@@ -80,11 +80,6 @@ def _reading(r: dict) -> dict:
     return {**r, "value": value, "badge": render.Markup(badge(r["verdict"]))}
 
 
-def readings_table(readings: list[dict]) -> str:
-    """Every reading of one claim: what it reads the words as, the official value under it, and its judgement."""
-    return block("readings_table", readings=[_reading(r) for r in readings])
-
-
 def all_readings_table(register: pd.DataFrame, readings_of) -> str:
     """Every reading of every statistical claim, with the official value under it and its judgement."""
     rows = [{**_reading(r), "claim_id": row.claim_id, "headline": row.headline_reading == r["rank"]}

@@ -106,27 +106,6 @@ def la_context() -> pd.DataFrame:
     return frame
 
 
-def bounded_sum(values, statuses, cell_max: float | None = None, total: float | None = None) -> dict:
-    """Sum published cells where some are suppressed: never as if they were 0.
-
-    Returns the sum of the known cells and bounds for the true sum: at least the known part (suppressed
-    cells are counts, so not negative); at most known + (number suppressed) x `cell_max` when the release
-    states the largest value it suppresses, or the published `total` when one is given, else unbounded.
-    `exact` is True only when nothing was suppressed.
-    """
-    known = sum(float(v) for v, s in zip(values, statuses) if not s)
-    suppressed = [s for s in statuses if s]
-    high = known
-    if suppressed:
-        candidates = []
-        if cell_max is not None:
-            candidates.append(known + len(suppressed) * cell_max)
-        if total is not None:
-            candidates.append(float(total))
-        high = min(candidates) if candidates else float("inf")
-    return {"known": known, "low": known, "high": high, "suppressed": len(suppressed), "exact": not suppressed}
-
-
 class LinksError(ValueError):
     pass
 

@@ -33,14 +33,6 @@ def test_a_suppressed_cell_a_claim_needs_makes_it_not_computable(monkeypatch):
     assert "year=2010" in judged[chosen][0]["params"]
 
 
-def test_a_sum_over_suppressed_cells_is_reported_with_bounds():
-    result = extracts.bounded_sum([10, None, 20, None], ["", "x", "", "c"], cell_max=5)
-    assert result == {"known": 30.0, "low": 30.0, "high": 40.0, "suppressed": 2, "exact": False}
-    assert extracts.bounded_sum([10, None], ["", "x"], total=14)["high"] == 14
-    assert math.isinf(extracts.bounded_sum([10, None], ["", "x"])["high"])
-    assert extracts.bounded_sum([1, 2], ["", ""]) == {"known": 3.0, "low": 3.0, "high": 3.0, "suppressed": 0, "exact": True}
-
-
 @given(st.integers(min_value=1, max_value=10**7))
 def test_a_cited_number_lies_inside_its_own_interval(number):
     low, high = verdicts.cited_interval(str(number), "point")
