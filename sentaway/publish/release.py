@@ -48,13 +48,6 @@ def dirty_files() -> list[str]:
     return [line[3:] for line in store.git("status", "--porcelain").splitlines() if line.strip()]
 
 
-def current_version() -> str:
-    match = VERSION_LINE.search(VERSION_FILE.read_text(encoding="utf-8"))
-    if not match:
-        raise ReleaseError(f"{VERSION_FILE}: no line `__version__ = \"...\"`")
-    return match.group(1)
-
-
 def versioned_files() -> tuple[Path, ...]:
     return (VERSION_FILE, CITATION, CHANGELOG, DATAPACKAGE)
 

@@ -113,7 +113,7 @@ def test_the_version_is_set_in_the_package_and_carried_to_citation_and_changelog
     old = json.loads(before)["version"]
     assert package.read_text(encoding="utf-8") == before.replace(f'  "version": "{old}",', '  "version": "0.2.0",', 1)
     assert json.loads(package.read_text(encoding="utf-8"))["version"] == "0.2.0"
-    assert release.current_version() == "0.2.0"
+    assert release.VERSION_LINE.search(version_file.read_text()).group(1) == "0.2.0"
     assert "version: 0.2.0\ndate-released: 2026-12-01" in citation.read_text()
     assert "## 0.2.0 (2026-12-01)\n\n- new things" in changelog.read_text() and "## 0.1.0" in changelog.read_text()
     changelog.write_text("# Changelog\n\n## 0.2.0 (2026-12-01)\n")
@@ -129,7 +129,7 @@ def test_after_a_release_the_next_development_version_is_set_and_the_changelog_r
                        ("DATAPACKAGE", package)):
         monkeypatch.setattr(release, name, path)
     assert release.begin_development("0.2.0") == "0.2.1.dev0"
-    assert release.current_version() == "0.2.1.dev0"
+    assert release.VERSION_LINE.search(version_file.read_text()).group(1) == "0.2.1.dev0"
     assert "version: 0.2.1.dev0\ndate-released: 2026-11-23" in citation.read_text()  # the date stays the release's
     assert changelog.read_text() == "# Changelog\n\nIntro.\n\n## Unreleased\n\n## 0.2.0 (2026-12-01)\n\n- new things\n"
     assert json.loads(package.read_text())["version"] == "0.2.1.dev0"

@@ -1,13 +1,12 @@
 """The children's-homes series over the claims' period, as plain functions for the chapter and the register:
-the growth rate with its 95% interval, its sensitivity to the series' two breaks, and the out-of-sample
-forecast of the later years. The period runs from the series' first official year to the last year a claim
-cites (2012, the first cited year, has no official figure). Numbers only."""
+the growth rate with its 95% interval, and its sensitivity to the series' two breaks. The period runs from the
+series' first official year to the last year a claim cites (2012, the first cited year, has no official figure).
+Numbers only."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from sentaway.analysis.growth.forecast import Forecast, out_of_sample
 from sentaway.analysis.growth.rates import CountFit, count_fit
 from sentaway.analysis.growth.sensitivity import Sensitivity, sensitivity
 from sentaway.analysis.growth.series import childrens_homes, cited, validation_change, window
@@ -28,10 +27,3 @@ def homes_growth() -> CountFit:
 @lru_cache(maxsize=1)
 def homes_sensitivity() -> Sensitivity:
     return sensitivity(window(childrens_homes(), *claims_window()), homes_growth(), validation_change()["year"])
-
-
-@lru_cache(maxsize=1)
-def homes_forecast() -> Forecast:
-    """The claims-period fit forecast to every later year of the same series, against the published values:
-    .frame (year, fitted, lo, hi, part, official, source), .above, .below, .verdict."""
-    return out_of_sample(childrens_homes(), *claims_window())
