@@ -487,6 +487,22 @@ def test_the_policy_allows_only_the_scripts_the_site_ships():
             csp.policy(PAGE.replace("{extra}", extra), known, "p.html")
 
 
+def test_a_page_left_by_an_incremental_build_keeps_its_one_policy_and_a_page_s_own_policy_is_refused(tmp_path):
+    """Jupyter Book run by hand (`jupyter-book build .`) rebuilds only changed pages, so the step meets pages it
+    stamped before: it keeps their policy (one, the same), but still refuses a policy a page brought itself."""
+    known = csp.known_scripts(["book/index"])
+    page = tmp_path / "p.html"
+    page.write_text(PAGE.replace("{extra}", ""), encoding="utf-8")
+    csp.add_policy(page, known)
+    once = page.read_text(encoding="utf-8")
+    csp.add_policy(page, known)
+    assert page.read_text(encoding="utf-8") == once and once.count("Content-Security-Policy") == 1
+    page.write_text(PAGE.replace("{extra}", '<meta http-equiv="Content-Security-Policy" content="default-src *">'),
+                    encoding="utf-8")
+    with pytest.raises(csp.PolicyError, match="already holds a Content-Security-Policy"):
+        csp.add_policy(page, known)
+
+
 def test_every_published_policy_hashes_only_known_scripts(site):
     pages = [p for p in site.rglob("*.html") if "_static" not in p.parts]
     names = [p.relative_to(site).with_suffix("").as_posix() for p in pages]
