@@ -109,25 +109,21 @@ def add_policy(path: Path, known: set[str], name: str = "") -> None:
     name = name or str(path)
     if "<head>" not in page:
         return
-    written = page.find("<head>\n    " + META_START)
-    if written >= 0:
-        # A page an earlier run of this step wrote, which an incremental Sphinx build left as it was: the same
-        # policy is kept, any other is refused like a policy the page brought itself.
-        end = page.index(">", written + len("<head>\n    ")) + 1
-        without = page[:written] + "<head>" + page[end:]
-        if page[written + len("<head>\n    "):end] == _meta(policy(without, known, name)):
-            return
-        page = without
+    earlier = None
+    stamped = page.find(HEAD + META_START)
+    if stamped >= 0:
+        # A page an earlier run of this step stamped, which an incremental Sphinx build left as it was: its stamp
+        # is set aside and made again; the page is left untouched when the two are the same.
+        end = page.index(">", stamped + len(HEAD)) + 1
+        earlier, page = page[stamped + len(HEAD):end], page[:stamped] + "<head>" + page[end:]
     if re.search(r"http-equiv\s*=\s*[\"']?Content-Security-Policy", page, re.I):
         raise PolicyError(f"{name}: already holds a Content-Security-Policy, which only this step writes")
-    path.write_text(page.replace("<head>", "<head>\n    " + _meta(policy(page, known, name)), 1), encoding="utf-8")
+    meta = f'{META_START}{policy(page, known, name)}">'
+    if meta != earlier:
+        path.write_text(page.replace("<head>", HEAD + meta, 1), encoding="utf-8")
 
 
-META_START = '<meta http-equiv="Content-Security-Policy" content="'
-
-
-def _meta(content: str) -> str:
-    return f'{META_START}{content}">'
+HEAD, META_START = "<head>\n    ", '<meta http-equiv="Content-Security-Policy" content="'  # where this step stamps
 
 
 def add_to_site(outdir: Path, pagenames) -> None:

@@ -11,8 +11,8 @@ archive with it) and committed, and the version commit is tagged v<version>. Las
 tested in a temporary worktree. This is how 0.1.0 was recorded.
 
 A version already in releases/: its archive is checked, and rebuilt into dist/ from the recorded commit in a
-temporary worktree when neither releases/<version>/ nor dist/ holds it. Only here may `SKIP_TESTS=1` skip that commit's tests (they passed when it was
-recorded).
+temporary worktree when neither releases/<version>/ nor dist/ holds it. Only here may `SKIP_TESTS=1` skip that
+commit's tests (they passed when it was recorded).
 """
 
 import argparse
@@ -48,8 +48,9 @@ def dirty_files() -> list[str]:
     return [line[3:] for line in store.git("status", "--porcelain").splitlines() if line.strip()]
 
 
-def versioned_files() -> tuple[Path, ...]:
-    return (VERSION_FILE, CITATION, CHANGELOG, DATAPACKAGE)
+def versioned_files() -> list[str]:
+    """The files a version is written to, as paths in the repository (for git)."""
+    return [str(p.relative_to(REPO)) for p in (VERSION_FILE, CITATION, CHANGELOG, DATAPACKAGE)]
 
 
 def _carry(version: str, date: str | None = None) -> None:
@@ -172,9 +173,9 @@ def new_release(version: str) -> int:
         # `make test` builds the book first and runs the tests as CI does (on every core).
         _run(["make", "--no-print-directory", "test"], f"building the book of {version} and running its tests")
     except ReleaseError:
-        store.git("checkout", "--", *(str(p.relative_to(REPO)) for p in versioned_files()))
+        store.git("checkout", "--", *versioned_files())
         raise
-    files = [str(p.relative_to(REPO)) for p in versioned_files()]
+    files = versioned_files()
     if store.git("status", "--porcelain", "--", *files):  # unchanged when a stopped release is run again
         store.git("commit", "-q", "-m", f"Sent Away {version}: the version set in sentaway/__init__.py, CITATION.cff, "
                   "CHANGELOG.md and data/datapackage.json", "--", *files)
@@ -188,7 +189,7 @@ def new_release(version: str) -> int:
     _tag(version, commit)
     development = begin_development(version)
     store.git("commit", "-q", "-m", f"Begin {development}: a book built after release {version} does not show its "
-              "number", "--", *(str(p.relative_to(REPO)) for p in versioned_files()))
+              "number", "--", *versioned_files())
     print(f"release: {version} recorded in {folder.relative_to(REPO)}, archive {archive}, tag v{version} on "
           f"{commit[:10]}; the archive is kept in releases/{version}/ too. The version is now {development}.")
     return 0

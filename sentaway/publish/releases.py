@@ -284,7 +284,8 @@ def find_archive(release: Release, dist: Path = DIST, root: Path = RELEASES) -> 
     if kept.is_file():
         if sha256(kept) != release.sha256:
             raise ReleaseError(f"release {release.version}: {kept} has sha256 {sha256(kept)}, not the recorded "
-                               f"{release.sha256}: it was altered; restore it (git checkout -- releases/{release.version}/{kept.name})")
+                               f"{release.sha256}: it was altered; restore it "
+                               f"(git checkout -- releases/{release.version}/{kept.name})")
         return kept, "deposited"
     archive = dist / release.archive
     if not archive.is_file():

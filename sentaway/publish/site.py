@@ -106,7 +106,8 @@ def ensure_archives(recorded: list[Release], dist: Path, repo: Path, root: Path 
                 raise ReleaseError(
                     f"release {release.version}: releases/{release.version}/{release.archive} is missing and its "
                     f"commit {release.commit[:10]} is not in this clone: copy the deposited archive (sha256 "
-                    f"{release.sha256[:12]}...) into releases/{release.version}/, or fetch that commit, and run make site again")
+                    f"{release.sha256[:12]}...) into releases/{release.version}/, or fetch that commit, and run make "
+                    "site again")
             log(f"site: releases/{release.version}/{release.archive} is missing; rebuilding it in dist/ from commit "
                 f"{release.commit[:10]}")
             store.rebuild(release, dist=dist, repo=repo, log=log)

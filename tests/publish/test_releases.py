@@ -90,22 +90,22 @@ def test_a_claim_section_without_a_chart_still_answers_to_its_chart_address():
     assert anchors.add(out, {}) == out
 
 
-def _files(tmp_path):
-    for name, text in (("__init__.py", '"""Doc."""\n\n__version__ = "0.1.0"\n'),
-                       ("CITATION.cff", "cff-version: 1.2.0\nversion: 0.1.0\ndate-released: 2026-11-23\n"),
-                       ("CHANGELOG.md", "# Changelog\n\n## Unreleased\n\n- new things\n\n## 0.1.0\n\nFirst.\n")):
-        (tmp_path / name).write_text(text)
-    return tmp_path / "__init__.py", tmp_path / "CITATION.cff", tmp_path / "CHANGELOG.md"
+@pytest.fixture
+def versioned(tmp_path, monkeypatch):
+    """Copies of the four files a version is written to, put in place of the repository's."""
+    files = {"VERSION_FILE": tmp_path / "__init__.py", "CITATION": tmp_path / "CITATION.cff",
+             "CHANGELOG": tmp_path / "CHANGELOG.md", "DATAPACKAGE": tmp_path / "datapackage.json"}
+    files["VERSION_FILE"].write_text('"""Doc."""\n\n__version__ = "0.1.0"\n')
+    files["CITATION"].write_text("cff-version: 1.2.0\nversion: 0.1.0\ndate-released: 2026-11-23\n")
+    files["CHANGELOG"].write_text("# Changelog\n\n## Unreleased\n\n- new things\n\n## 0.1.0\n\nFirst.\n")
+    shutil.copyfile(DATA / "datapackage.json", files["DATAPACKAGE"])
+    for name, path in files.items():
+        monkeypatch.setattr(release, name, path)
+    return files["VERSION_FILE"], files["CITATION"], files["CHANGELOG"], files["DATAPACKAGE"]
 
 
-def test_the_version_is_set_in_the_package_and_carried_to_citation_and_changelog(tmp_path, monkeypatch):
-    version_file, citation, changelog = _files(tmp_path)
-    monkeypatch.setattr(release, "VERSION_FILE", version_file)
-    monkeypatch.setattr(release, "CITATION", citation)
-    monkeypatch.setattr(release, "CHANGELOG", changelog)
-    package = tmp_path / "datapackage.json"
-    shutil.copyfile(DATA / "datapackage.json", package)
-    monkeypatch.setattr(release, "DATAPACKAGE", package)
+def test_the_version_is_set_in_the_package_and_carried_to_citation_and_changelog(versioned):
+    version_file, citation, changelog, package = versioned
     assert release.changelog_ready("0.2.0")
     release.set_version("0.2.0", "2026-12-01")
     # The data package says 0.2.0, every other byte as `make data` wrote it (so a fresh extraction at 0.2.0 matches).
@@ -120,14 +120,9 @@ def test_the_version_is_set_in_the_package_and_carried_to_citation_and_changelog
     assert not release.changelog_ready("0.3.0")
 
 
-def test_after_a_release_the_next_development_version_is_set_and_the_changelog_reopened(tmp_path, monkeypatch):
-    version_file, citation, changelog = _files(tmp_path)
+def test_after_a_release_the_next_development_version_is_set_and_the_changelog_reopened(versioned):
+    version_file, citation, changelog, package = versioned
     changelog.write_text("# Changelog\n\nIntro.\n\n## 0.2.0 (2026-12-01)\n\n- new things\n")
-    package = tmp_path / "datapackage.json"
-    shutil.copyfile(DATA / "datapackage.json", package)
-    for name, path in (("VERSION_FILE", version_file), ("CITATION", citation), ("CHANGELOG", changelog),
-                       ("DATAPACKAGE", package)):
-        monkeypatch.setattr(release, name, path)
     assert release.begin_development("0.2.0") == "0.2.1.dev0"
     assert release.VERSION_LINE.search(version_file.read_text()).group(1) == "0.2.1.dev0"
     assert "version: 0.2.1.dev0\ndate-released: 2026-11-23" in citation.read_text()  # the date stays the release's
