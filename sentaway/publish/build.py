@@ -38,6 +38,7 @@ def check_python() -> None:
 check_python()
 
 import datetime as dt  # noqa: E402 (after the version check)
+import faulthandler
 import fcntl
 import hashlib
 import json
@@ -49,7 +50,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import NamedTuple
 
@@ -478,7 +479,7 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         jobs = {pool.submit(_execute_one, run): run for run in stale}
         for run in stale:
             print(f"  queued {run.shown} with {run.parameters or 'no parameters'}", flush=True)
-        for done, job in enumerate(as_completed(jobs), start=1):
+        for done, job in enumerate(_finished(jobs), start=1):
             run = jobs[job]
             try:
                 seconds, inputs, stage = job.result()
@@ -500,6 +501,16 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         raise BuildError("\n".join(failures))
     write_status_page(ran, merged)
     return ran
+
+
+def _finished(jobs):
+    """The jobs, each as it finishes. The main thread wakes twice a second: Linux may hand Ctrl-C or SIGTERM to one
+    of the pool's helper threads, and Python acts on a signal only when its main thread runs, which a wait with no
+    timeout would not do until a notebook finished."""
+    pending = set(jobs)
+    while pending:
+        finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+        yield from finished
 
 
 def _worker_signals() -> None:
@@ -630,6 +641,8 @@ def main(argv: list[str]) -> int:
     unknown = [a for a in argv if a != "--force"]
     start = time.monotonic()
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    # `kill -USR1` on a build that seems stuck prints where each of its threads is (the tests do so before failing).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         if unknown:
             raise BuildError(f"unknown option {unknown[0]!r}; the only option is --force (re-run every notebook)")
@@ -658,6 +671,7 @@ def main(argv: list[str]) -> int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
+        faulthandler.unregister(signal.SIGUSR1)
     print(f"build: finished in {time.monotonic() - start:.1f} s. Open the book at:\n{index}", flush=True)
     return 0
 

@@ -725,6 +725,20 @@ def assert_site_agrees(root: Path) -> int:
     return charts
 
 
+def _stop(process: subprocess.Popen, signum: int) -> str:
+    """Send the build a signal and return its stderr once it has stopped; a build still running two minutes later
+    fails the test with the stack of each of its threads (the build prints them on SIGUSR1)."""
+    process.send_signal(signum)
+    try:
+        return process.communicate(timeout=120)[1]
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        process.kill()
+        pytest.fail(f"the build was still running 120 s after {signal.Signals(signum).name}; "
+                    f"its threads:\n{process.communicate()[1]}")
+
+
 def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is_rebuilt(repo_copy):
     notebook = repo_copy / "notebooks/out_of_area.ipynb"
     original = notebook.read_bytes()
@@ -744,8 +758,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
         while not mark.exists() and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)
         assert mark.exists(), "the changed notebook never reached its last cell"
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=120)
+        stderr = _stop(process, signal.SIGINT)
     finally:
         if process.poll() is None:
             process.kill()
@@ -772,8 +785,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
         while time.monotonic() < deadline and process.poll() is None and not any(
                 p.is_dir() for p in (repo_copy / "_build/tmp").glob("html-*/_build")):
             time.sleep(0.1)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=120)
+        stderr = _stop(process, signal.SIGTERM)
     finally:
         if process.poll() is None:
             process.kill()
