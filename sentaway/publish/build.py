@@ -641,8 +641,6 @@ def main(argv: list[str]) -> int:
     unknown = [a for a in argv if a != "--force"]
     start = time.monotonic()
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    # `kill -USR1` on a build that seems stuck prints where each of its threads is (the tests do so before failing).
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         if unknown:
             raise BuildError(f"unknown option {unknown[0]!r}; the only option is --force (re-run every notebook)")
@@ -671,10 +669,11 @@ def main(argv: list[str]) -> int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
-        faulthandler.unregister(signal.SIGUSR1)
     print(f"build: finished in {time.monotonic() - start:.1f} s. Open the book at:\n{index}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
+    # `kill -USR1` on a build that seems stuck prints where each of its threads is (the tests do so before failing).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     sys.exit(main(sys.argv[1:]))
