@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sentaway.paths import BUILD, REPO, raw_dir
+from sentaway.paths import BUILD, raw_dir
 
 SITE = BUILD / "html"
 

@@ -3,7 +3,6 @@
 import csv
 import hashlib
 import io
-import shutil
 
 import openpyxl
 import pytest

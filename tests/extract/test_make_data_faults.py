@@ -1,0 +1,184 @@
+"""`make data` end to end on a copy of the raw files: a bad cell, column, manifest or transcribed figure stops it
+with one line and changes nothing; a good run swaps every extract in at once; an interrupted one leaves nothing."""
+
+import csv
+import hashlib
+import io
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from faults import digest, replace_cell, run_env, the_message
+from sentaway.paths import DATA, REPO, transcribed_dir
+
+
+EES = "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv"
+
+
+@pytest.fixture(scope="module")
+def raw_copy(raw_root, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("raw") / "raw"
+    shutil.copytree(raw_root, copy)
+    for path in copy.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return copy
+
+
+def _alter(raw: Path, rel: str, change) -> tuple[bytes, bytes]:
+    """Change one raw file and give MANIFEST.csv its new checksum (a new release, not a corrupted file)."""
+    path, manifest = raw / rel, raw / "MANIFEST.csv"
+    saved = path.read_bytes(), manifest.read_bytes()
+    new = change(saved[0].decode("utf-8-sig")).encode()
+    path.write_bytes(new)
+    rows = list(csv.reader(io.StringIO(saved[1].decode())))
+    for row in rows[1:]:
+        if row and row[0] == rel:
+            row[1], row[2] = str(len(new)), hashlib.sha256(new).hexdigest()
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    manifest.write_text(out.getvalue())
+    return saved
+
+
+def _restore(raw: Path, rel: str, saved) -> None:
+    (raw / rel).write_bytes(saved[0])
+    (raw / "MANIFEST.csv").write_bytes(saved[1])
+
+
+def _first_value_line(text: str, column: str) -> tuple[int, str]:
+    rows = list(csv.reader(io.StringIO(text)))
+    index = rows[0].index(column)
+    number = next(i for i, row in enumerate(rows[1:], start=2) if row[index].strip().isdigit())
+    return number, rows[number - 1][index]
+
+
+def _make_data(target: Path, raw: Path, transcribed: Path | None = None):
+    env = run_env(SENTAWAY_RAW=str(raw))
+    if transcribed:
+        env["SENTAWAY_TRANSCRIBED"] = str(transcribed)
+    return subprocess.run([sys.executable, "-m", "sentaway.extract", str(target)], cwd=REPO, env=env, text=True,
+                          capture_output=True, timeout=300)
+
+
+@pytest.fixture()
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    (target / "cla_missing.csv").write_bytes((DATA / "cla_missing.csv").read_bytes() + b"stale\n")  # to be replaced
+    return target
+
+
+def _raw_faults():
+    yield "decimal comma", lambda t, line: replace_cell(t, line, "number", "1,5"), "number", "'1,5' (a decimal comma?"
+    yield "unparseable number", lambda t, line: replace_cell(t, line, "number", "12a"), "number", "'12a' is neither a number"
+    yield "year 2024/25", lambda t, line: replace_cell(t, line, "time_period", "2024/25"), "time_period", "'2024/25' is not a year"
+    yield "year 202425", lambda t, line: replace_cell(t, line, "time_period", "202425"), "time_period", "'202425' is not a year"
+
+
+@pytest.mark.parametrize("fault, change, column, expected", list(_raw_faults()), ids=[f[0] for f in _raw_faults()])
+def test_make_data_stops_on_a_bad_raw_cell_and_changes_nothing(raw_copy, data_copy, fault, change, column, expected):
+    line, _ = _first_value_line((raw_copy / EES).read_text(encoding="utf-8-sig"), "number")
+    before = digest(data_copy)
+    saved = _alter(raw_copy, EES, lambda text: change(text, line))
+    try:
+        result = _make_data(data_copy, raw_copy)
+    finally:
+        _restore(raw_copy, EES, saved)
+    assert result.returncode == 1
+    message = result.stderr.strip().splitlines()
+    assert message[0] == "extract: stopped, nothing written." and len(message) == 2 and "Traceback" not in result.stderr
+    assert message[1].startswith(f"{EES}, line {line}, column {column}: ") and expected in message[1], message[1]
+    assert digest(data_copy) == before
+    assert not list(data_copy.parent.glob(".extract-*"))
+
+
+def test_make_data_stops_on_a_repeated_column_and_a_bom_in_the_manifest(raw_copy, data_copy):
+    before = digest(data_copy)
+    saved = _alter(raw_copy, EES, lambda text: text.replace("country_name", "country_code", 1))
+    try:
+        result = _make_data(data_copy, raw_copy)
+    finally:
+        _restore(raw_copy, EES, saved)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1].startswith(f"{EES}, line 1, column ") and "'country_code' repeated" in result.stderr
+    manifest = raw_copy / "MANIFEST.csv"
+    original = manifest.read_bytes()
+    manifest.write_bytes(b"\xef\xbb\xbf" + original)
+    try:
+        result = _make_data(data_copy, raw_copy)
+    finally:
+        manifest.write_bytes(original)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1] == (f"{manifest}, line 1, column path: a byte-order mark (U+FEFF) before the "
+                                            "header; save the file as UTF-8 without BOM")
+    assert digest(data_copy) == before
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("time_period", "2015/16", "column time_period: '2015/16' is not a year"),
+    ("number", "2,5", "column number: '2,5' (a decimal comma?"),
+    ("number", "-10", "column number: '-10' is not a whole number of children"),
+    ("percentage_of_location_total", "120", "column percentage_of_location_total: '120' is not a percentage"),
+])
+def test_transcribed_figures_are_checked_like_raw_files(raw_copy, data_copy, tmp_path, column, value, expected):
+    folder = tmp_path / "transcribed"
+    shutil.copytree(transcribed_dir(), folder)
+    path = folder / "placement_location_2015_2016.csv"
+    path.chmod(0o644)
+    path.write_text(replace_cell(path.read_text(encoding="utf-8-sig"), 3, column, value), encoding="utf-8")
+    before = digest(data_copy)
+    result = _make_data(data_copy, raw_copy, folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1].startswith(f"{path}, line 3, {expected}"), result.stderr
+    assert digest(data_copy) == before
+
+
+def test_make_data_swaps_every_extract_in_at_once_and_keeps_the_hand_made_files(raw_copy, data_copy):
+    result = _make_data(data_copy, raw_copy)
+    assert result.returncode == 0, result.stderr
+    assert digest(data_copy) == digest(DATA)  # the stale extract replaced, claims.csv and claims.md kept
+    assert "in one step" in result.stdout and not list(data_copy.parent.glob(".extract-*"))
+    again = _make_data(data_copy, raw_copy)
+    assert "already up to date; nothing changed" in again.stdout
+
+
+def test_an_interrupted_make_data_changes_nothing_and_leaves_no_temporary_folder(raw_copy, data_copy):
+    before = digest(data_copy)
+    process = subprocess.Popen([sys.executable, "-m", "sentaway.extract", str(data_copy)], cwd=REPO,
+                               env=run_env(SENTAWAY_RAW=str(raw_copy)), text=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(data_copy.parent.glob(".extract-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the extraction finished before the signal arrived")
+    assert process.returncode == 130 and the_message(stderr) == "extract: interrupted, nothing written."
+    assert digest(data_copy) == before
+    assert not list(data_copy.parent.glob(".extract-*"))
+
+
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: t.replace(",2017-09-20,", ",20 Sept 2017,", 1), "column published_date: '20 Sept 2017' does not start with a year"),
+    (lambda t: t.replace("claim_topic,", "topic,", 1), "line 1: columns"),
+    (lambda t: t.replace(",2250,", ",,", 1), "column value: empty"),
+])
+def test_a_bad_claim_source_row_is_named_with_file_line_and_column(tmp_path, change, expected):
+    from sentaway.extract.__main__ import CLAIM_SOURCES, claim_sources_csv
+    from sentaway.raw.files import RawDataError
+
+    text = (DATA / "claim_sources.csv").read_text(encoding="utf-8")
+    (tmp_path / CLAIM_SOURCES).write_text(change(text), encoding="utf-8")
+    with pytest.raises(RawDataError, match=re.escape(expected)):
+        claim_sources_csv(tmp_path)
+    (tmp_path / CLAIM_SOURCES).write_text(text, encoding="utf-8")
+    assert claim_sources_csv(tmp_path)[0] == text  # a good file is copied byte for byte
