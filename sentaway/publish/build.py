@@ -50,7 +50,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import NamedTuple
 
@@ -479,7 +479,7 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         jobs = {pool.submit(_execute_one, run): run for run in stale}
         for run in stale:
             print(f"  queued {run.shown} with {run.parameters or 'no parameters'}", flush=True)
-        for done, job in enumerate(_finished(jobs), start=1):
+        for done, job in enumerate(as_completed(jobs), start=1):
             run = jobs[job]
             try:
                 seconds, inputs, stage = job.result()
@@ -501,16 +501,6 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         raise BuildError("\n".join(failures))
     write_status_page(ran, merged)
     return ran
-
-
-def _finished(jobs):
-    """The jobs, each as it finishes. The main thread wakes twice a second: Linux may hand Ctrl-C or SIGTERM to one
-    of the pool's helper threads, and Python acts on a signal only when its main thread runs, which a wait with no
-    timeout would not do until a notebook finished."""
-    pending = set(jobs)
-    while pending:
-        finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-        yield from finished
 
 
 def _worker_signals() -> None:

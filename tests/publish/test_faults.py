@@ -6,6 +6,7 @@ import html
 import io
 import json
 import math
+import os
 import re
 import shutil
 import signal
@@ -20,6 +21,7 @@ import pytest
 
 from faults import SHARE, claims_line, digest, replace_cell, run_env, the_message
 from sentaway import sidefiles
+from sentaway.publish import build
 from sentaway.paths import REPO
 from sentaway.present.claim_pages import FAMILY_PAGES
 
@@ -41,8 +43,6 @@ def test_the_reviewer_route_refuses_a_misspelt_name_before_running_anything(tmp_
 # ---------------------------------------------------------------- 1. side files are part of the cached output
 
 def test_a_deleted_or_altered_side_file_or_output_reruns_its_notebook(site, tmp_path, monkeypatch):
-    from sentaway.publish import build
-
     executed = tmp_path / "executed"
     shutil.copytree(build.EXECUTED, executed)
     monkeypatch.setattr(build, "EXECUTED", executed)
@@ -55,8 +55,6 @@ def test_a_deleted_or_altered_side_file_or_output_reruns_its_notebook(site, tmp_
 
 
 def test_a_stray_file_in_the_published_side_folders_is_removed(site, tmp_path, monkeypatch):
-    from sentaway.publish import build
-
     executed = tmp_path / "executed"
     shutil.copytree(build.EXECUTED, executed)
     monkeypatch.setattr(build, "EXECUTED", executed)
@@ -250,6 +248,27 @@ def assert_site_agrees(root: Path) -> int:
     return charts
 
 
+def _as_from_a_terminal() -> None:
+    # A test run started in the background (`make test &`, some CI runners) ignores Ctrl-C, and the build it starts
+    # would inherit that; this test stands for a Ctrl-C at a terminal, where the build acts on it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([str(root / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=root, env=run_env(),
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_as_from_a_terminal)
+
+
+def _kill_all(process: subprocess.Popen) -> None:
+    """Kill a build that is still running, and what it started (its notebooks' processes hold its output open)."""
+    if process.poll() is None:
+        for pid in [process.pid, *build._descendants(process.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
 def _stop(process: subprocess.Popen, signum: int) -> str:
     """Send the build a signal and return its stderr once it has stopped; a build still running two minutes later
     fails the test with the stack of each of its threads (the build prints them on SIGUSR1)."""
@@ -259,9 +278,9 @@ def _stop(process: subprocess.Popen, signum: int) -> str:
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGUSR1)
         time.sleep(2)
-        process.kill()
+        _kill_all(process)
         pytest.fail(f"the build was still running 120 s after {signal.Signals(signum).name}; "
-                    f"its threads:\n{process.communicate()[1]}")
+                    f"its threads:\n{process.communicate(timeout=60)[1]}")
 
 
 def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is_rebuilt(repo_copy):
@@ -276,8 +295,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
         f"pathlib.Path({str(mark)!r}).touch()\ntime.sleep(600)"))
     notebook.write_text(nbformat.writes(changed), encoding="utf-8")
     before = _state(repo_copy)
-    process = subprocess.Popen([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy,
-                               env=run_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = _start_build(repo_copy)
     try:
         deadline = time.monotonic() + 300
         while not mark.exists() and time.monotonic() < deadline and process.poll() is None:
@@ -285,8 +303,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
         assert mark.exists(), "the changed notebook never reached its last cell"
         stderr = _stop(process, signal.SIGINT)
     finally:
-        if process.poll() is None:
-            process.kill()
+        _kill_all(process)
         notebook.write_bytes(original)
     assert process.returncode == 130
     assert the_message(stderr) == ("build: interrupted; nothing half-made was kept, and the previous site is left "
@@ -303,8 +320,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
     (repo_copy / "_build/html/book/executed/out_of_area.html").unlink()
     (repo_copy / "_build/html/chart-data/share-outside.csv").unlink()
     before = _state(repo_copy)
-    process = subprocess.Popen([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy,
-                               env=run_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = _start_build(repo_copy)
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and process.poll() is None and not any(
@@ -312,8 +328,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
             time.sleep(0.1)
         stderr = _stop(process, signal.SIGTERM)
     finally:
-        if process.poll() is None:
-            process.kill()
+        _kill_all(process)
     assert process.returncode == 130, stderr
     assert the_message(stderr).startswith("build: interrupted;")
     assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
