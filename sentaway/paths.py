@@ -22,6 +22,8 @@ def transcribed_dir() -> Path:
 
 
 READS_ENV = "SENTAWAY_DATA_READS"
+# The claims register `make book` computed once for every page (sentaway/register/register.py reads it).
+REGISTER_ENV = "SENTAWAY_REGISTER"
 
 
 def note_read(rel: str) -> None:

@@ -9,6 +9,10 @@
   the source of the package modules its last run imported (listed by a last cell the build adds, then
   removes), the pinned requirements and the Python version. A stale page can never be published from
   old inputs, and an edit to a module no chapter imports (publishing code) re-runs nothing.
+- The claims register is computed once per build, before the pages, in a process of its own
+  (python -m sentaway.register), and kept in _build/register/ with a key of the same kind (what it read and
+  imported, the pins, the Python version); every page that shows it reads that one, so its bytes are in the
+  page's key, and a page is stale whenever the register is.
 - A notebook whose code is unchanged but whose prose (markdown) changed is not executed: its cached
   output gets the new markdown cells (code cells and their outputs kept), as jupyter-cache does.
 - Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with
@@ -60,7 +64,7 @@ from sentaway import __version__
 from sentaway.read import params as chapter_params
 from sentaway import sidefiles
 from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
-from sentaway.paths import BUILD, DATA, READS_ENV, REPO
+from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO
 
 NOTEBOOKS = REPO / "notebooks"
 EXECUTED = REPO / "book" / "executed"
@@ -68,6 +72,8 @@ KEYS = BUILD / "keys"
 SITE = BUILD / "html"
 TMP = BUILD / "tmp"
 SITE_RECORD = BUILD / "site.json"
+# The claims register, computed once per build for every page that shows it (python -m sentaway.register).
+REGISTER = BUILD / "register"
 REQUIREMENTS = REPO / "requirements.txt"
 # Cell tags that change whether or how a code cell runs (papermill, nbclient); other tags only change the page.
 EXECUTION_TAGS = {"parameters", "raises-exception", "skip-execution"}
@@ -157,19 +163,26 @@ def requirements_hash() -> str:
     return hashlib.sha256("\n".join(line for line in lines if line).encode()).hexdigest()
 
 
-def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=()) -> str:
-    """What a notebook's output depends on, and nothing else: its code cells, its parameters, the data files
-    (`reads`, names in data/) and other repository files (`files`: book/words/...) its last run read, as
-    sentaway.paths noted them, the source of the package modules its last run imported
-    (`modules`: sentaway/....py), the pinned requirements and the Python version."""
-    parts = {
-        "code": code_hash(notebook),
-        "parameters": json.dumps(parameters, sort_keys=True),
+def _dependencies(reads=(), files=(), modules=()) -> dict:
+    """What a computation's result depends on besides its own code: the data files (`reads`, names in data/)
+    and other repository files (`files`: book/words/...) it read, as sentaway.paths noted them, the source of
+    the package modules it imported (`modules`: sentaway/....py), the pinned requirements and the Python version."""
+    return {
         "data": _data_hash(reads),
         "files": _repo_hash(files),
         "modules": _repo_hash(modules),
         "requirements": requirements_hash(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
+    }
+
+
+def notebook_key(notebook: Path, parameters: dict, reads=(), files=(), modules=()) -> str:
+    """What a notebook's output depends on, and nothing else: its code cells, its parameters, and what its last
+    run read and imported (_dependencies)."""
+    parts = {
+        "code": code_hash(notebook),
+        "parameters": json.dumps(parameters, sort_keys=True),
+        **_dependencies(reads, files, modules),
         # page templates; not other .j2 files of the package (data/README.md's, sentaway/extract/metadata), which no page reads
         "templates": _hash_files((REPO / "sentaway" / "present" / "templates").rglob("*.j2")),
     }
@@ -342,6 +355,7 @@ def _execute_one(run: Run) -> tuple[float, dict, str]:
     reads.touch()
     os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
     os.environ[sidefiles.ENV] = str(stage / "side")
+    os.environ[REGISTER_ENV] = str(_register_file())
     _with_modules_cell(notebook, source, modules)
     try:
         run_notebook(source, run.parameters, staged)
@@ -350,11 +364,14 @@ def _execute_one(run: Run) -> tuple[float, dict, str]:
     _finish_output(staged, notebook)
     if not modules.is_file():
         raise BuildError(f"{run.shown} ran, but its last cell (the list of modules it imported) did not")
-    read = sorted(set(reads.read_text(encoding="utf-8").split()))
-    inputs = {"reads": [r.removeprefix("data/") for r in read if r.startswith("data/")],
-              "files": [r for r in read if not r.startswith("data/")],
-              "modules": _imported(modules, notebook)}
-    return time.monotonic() - start, inputs, str(stage)
+    return time.monotonic() - start, {**_reads(reads), "modules": _imported(modules, notebook)}, str(stage)
+
+
+def _reads(log: Path) -> dict:
+    """The repository files a run noted reading (sentaway.paths): data/ files by name, others by path."""
+    read = sorted(set(log.read_text(encoding="utf-8").split()))
+    return {"reads": [r.removeprefix("data/") for r in read if r.startswith("data/")],
+            "files": [r for r in read if not r.startswith("data/")]}
 
 
 def _sha(path: Path) -> str | None:
@@ -421,15 +438,67 @@ def plan(force: bool = False) -> tuple[list[Run], list[Run]]:
     """(stale, fresh): the runs to make, and those to reuse (of which those whose prose changed get it merged
     into their cached output: prose_changed)."""
     stale, fresh = [], []
+    # A page that read the register is stale when the register is (its key holds the register's bytes, which
+    # change only once the register is computed again).
+    register_changed = register_stale()
     for run in runs(chapter_params.load()):
         record = _record(run.record_file)
         current = notebook_key(run.notebook, run.parameters, **run_inputs(record))
         if force or not run.output.exists() or record.get("key") != current or not side_files_intact(record) \
-                or record.get("output") != _sha(run.output):
+                or record.get("output") != _sha(run.output) or (register_changed and _register_rel() in record.get("files", [])):
             stale.append(run)
         else:
             fresh.append(run)
     return stale, fresh
+
+
+def _register_file() -> Path:
+    return REGISTER / "register.pickle"
+
+
+def _register_rel() -> str:
+    return _register_file().relative_to(REPO).as_posix()
+
+
+def register_stale() -> bool:
+    """Whether the register must be computed again: what its last computation read or imported changed
+    (_dependencies), or the kept register is missing or altered."""
+    record = _record(REGISTER / "record.json")
+    return not record or record.get("key") != _register_key(run_inputs(record)) or record.get("output") != _sha(_register_file())
+
+
+def _register_key(inputs: dict) -> str:
+    return hashlib.sha256(json.dumps(_dependencies(**inputs), sort_keys=True).encode()).hexdigest()
+
+
+def compute_register(force: bool = False) -> None:
+    """The claims register, computed once for every page that shows it (python -m sentaway.register, in a
+    process of its own, so what it reads and imports is noted as a run's is), unless nothing it depends on
+    changed. Pages read it ($SENTAWAY_REGISTER) and its bytes join their keys."""
+    if not force and not register_stale():
+        print("register: unchanged, using the one computed before", flush=True)
+        return
+    start = time.monotonic()
+    TMP.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix="register-", dir=TMP))
+    reads = stage / "reads.txt"
+    reads.touch()
+    env = {k: v for k, v in _kernel_env().items() if k not in (REGISTER_ENV, sidefiles.ENV)}
+    result = subprocess.run([sys.executable, "-m", "sentaway.register", str(stage)], cwd=REPO, text=True,
+                            capture_output=True, env={**env, READS_ENV: str(reads)})
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines()
+        raise BuildError(f"the claims register could not be computed: {lines[-1] if lines else 'no message'}")
+    inputs = {**_reads(reads), "modules": _imported(stage / "modules.txt", REPO / "sentaway" / "register" / "__main__.py")}
+    REGISTER.mkdir(parents=True, exist_ok=True)
+    # The old record goes first: an interruption mid-way leaves the register stale, never half-new.
+    (REGISTER / "record.json").unlink(missing_ok=True)
+    os.replace(stage / "register.pickle", _register_file())
+    record = {"key": _register_key(inputs), **inputs, "output": _sha(_register_file()),
+              "seconds": round(time.monotonic() - start, 1)}
+    (stage / "record.json").write_text(json.dumps(record))
+    os.replace(stage / "record.json", REGISTER / "record.json")
+    print(f"register: computed once for every page that shows it, in {record['seconds']:.1f} s", flush=True)
 
 
 def prose_changed(run: Run) -> bool:
@@ -455,6 +524,7 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     """Run every notebook whose key changed, as many at once as there are cores (they are independent)."""
     EXECUTED.mkdir(parents=True, exist_ok=True)
     KEYS.mkdir(parents=True, exist_ok=True)
+    compute_register(force)
     stale, fresh = plan(force)
     total = len(stale) + len(fresh)
     merged = []

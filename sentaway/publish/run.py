@@ -17,7 +17,7 @@ import yaml
 
 from sentaway.read import params
 from sentaway import sidefiles
-from sentaway.paths import BUILD, READS_ENV, REPO
+from sentaway.paths import BUILD, READS_ENV, REGISTER_ENV, REPO
 from sentaway.publish.build import BuildError, _kernel_env, run_notebook
 
 USAGE = "usage: python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]..."
@@ -61,6 +61,7 @@ def main(argv: list[str]) -> int:
         out.mkdir(parents=True, exist_ok=True)
         os.environ[sidefiles.ENV] = str(out)
         os.environ.pop(READS_ENV, None)
+        os.environ.pop(REGISTER_ENV, None)  # the chapter computes the register itself
         os.environ.update(_kernel_env())
         run_notebook(notebook, values, written)
     except (RunError, params.ParameterError) as error:

@@ -3,6 +3,8 @@ each, the headline verdict, its reason, the release, and where the cited figure 
 
 import json
 import math
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pandas as pd
 
 from sentaway import __version__, sidefiles
 from sentaway.analysis import memo, words
+from sentaway.paths import REGISTER_ENV, REPO, note_read
 from sentaway.read import claims as claims_data, extracts
 from sentaway.register import provenance, readings
 from sentaway.register.checks import load_all
@@ -89,7 +92,13 @@ def _first_release(release: str) -> str:
 
 @lru_cache(maxsize=1)
 def build() -> tuple[pd.DataFrame, dict[str, Evidence]]:
-    """The register (do not modify the returned frame: it is cached for the page that asks again)."""
+    """The register (do not modify the returned frame: it is cached for the page that asks again). In a run
+    `make book` started, the one the build computed for every page ($SENTAWAY_REGISTER; the read joins the
+    page's cache key); elsewhere (a reviewer's run, plain papermill) computed here."""
+    product = os.environ.get(REGISTER_ENV)
+    if product:
+        note_read(Path(product).resolve().relative_to(REPO).as_posix())
+        return pickle.loads(Path(product).read_bytes())
     with memo.one_computation():
         return _build()
 

@@ -55,9 +55,13 @@ def _stale_after_changing(name, tmp_path, monkeypatch):
 
 
 def _readers(name):
+    """The pages that read a data file, and, where the register read it, those that read the register."""
     import json
 
-    return {p.stem for p in build.KEYS.glob("*.json") if name in json.loads(p.read_text())["reads"]}
+    register = json.loads((build.REGISTER / "record.json").read_text())["reads"]
+    records = {p.stem: json.loads(p.read_text()) for p in build.KEYS.glob("*.json")}
+    return {page for page, record in records.items()
+            if name in record["reads"] or (name in register and "_build/register/register.pickle" in record["files"])}
 
 
 def test_a_second_build_with_nothing_changed_reexecutes_nothing():

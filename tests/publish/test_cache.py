@@ -51,6 +51,15 @@ def _records(root: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in (root / "_build/keys").glob("*.json")}
 
 
+def _readers(root: Path, kind: str, name: str) -> set[str]:
+    """The pages whose output depends on a file (`kind` "reads" for data/, "files" for others): those that read
+    it, and, where the register read it, those that read the register (computed once for them all)."""
+    register = json.loads((root / "_build/register/record.json").read_text())
+    product = "_build/register/register.pickle"
+    return {page for page, record in _records(root).items()
+            if name in record[kind] or (name in register[kind] and product in record["files"])}
+
+
 def _edited(root: Path, rel: str, change) -> tuple[list[str], list[str]]:
     """The plan with one file of the copy changed, then the file restored."""
     path = root / rel
@@ -92,13 +101,14 @@ def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):
 
 
 def test_a_change_to_a_data_file_reruns_exactly_its_readers(root):
-    readers = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
-    assert readers and "out_of_area" not in readers
+    readers = _readers(root, "reads", "s251_spend.csv")
+    direct = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
+    assert direct == {"claims_cost"} and readers > direct and "out_of_area" not in readers  # the others via the register
     assert _edited(root, "data/s251_spend.csv", lambda t: t + b"\n") == (sorted(readers), [])
 
 
 def test_a_change_to_a_words_file_reruns_exactly_its_readers(root):
-    readers = {name for name, record in _records(root).items() if "book/words/verdicts.yml" in record["files"]}
+    readers = _readers(root, "files", "book/words/verdicts.yml")
     assert readers and "growth" not in readers and "methods" not in readers
     assert _edited(root, "book/words/verdicts.yml", _comment) == (sorted(readers), [])
 
@@ -217,3 +227,39 @@ def test_a_run_notes_every_repository_file_it_reads_and_nothing_it_writes(tmp_pa
                             env={**env, READS_ENV: str(log), "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     assert sorted(set(log.read_text().split())) == ["book/templates/changes.html.j2", "data/claims.csv"]
+
+
+def test_the_register_is_computed_once_and_every_page_that_shows_it_reads_that_one(root):
+    """One computation of the register for the whole build: each page that shows it reads the one kept in
+    _build/register/ (so its bytes are in the page's key), and that register is the one a fresh computation gives."""
+    product = "_build/register/register.pickle"
+    readers = {name for name, record in _records(root).items() if product in record["files"]}
+    assert readers == {"register", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
+                       "claims_regional"}
+    record = json.loads((root / "_build/register/record.json").read_text())
+    assert {"claims.csv", "readings.csv", "s251_spend.csv"} <= set(record["reads"])
+    assert "sentaway/register/verdicts.py" in record["modules"] and "book/words/verdicts.yml" in record["files"]
+    code = ("import pickle, pandas as pd; from sentaway.analysis import memo; from sentaway.register import register\n"
+            "kept, evidence = pickle.loads(open('_build/register/register.pickle', 'rb').read())\n"
+            "with memo.one_computation():\n    fresh, fresh_evidence = register._build()\n"
+            "pd.testing.assert_frame_equal(kept, fresh)\n"
+            "assert kept.attrs == fresh.attrs and {k: repr(v) for k, v in evidence.items()} == "
+            "{k: repr(v) for k, v in fresh_evidence.items()}\n"
+            "print(len(kept))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, text=True, capture_output=True, timeout=120,
+                            env=_env(root))
+    assert result.returncode == 0 and result.stdout.strip() == "57", result.stderr
+
+
+def test_a_register_that_cannot_be_computed_stops_the_build_in_one_line_and_keeps_the_one_before(tmp_path, monkeypatch):
+    kept = tmp_path / "register"
+    kept.mkdir()
+    (kept / "register.pickle").write_bytes(b"the register before")
+    monkeypatch.setattr(build, "REGISTER", kept)
+    monkeypatch.setattr(build, "TMP", tmp_path / "tmp")
+    failed = subprocess.CompletedProcess([], 1, "", "Traceback (most recent call last):\n  ...\nKeyError: 'no_such_measure'\n")
+    monkeypatch.setattr(build.subprocess, "run", lambda *args, **kwargs: failed)
+    with pytest.raises(build.BuildError) as error:
+        build.compute_register(force=True)
+    assert str(error.value) == "the claims register could not be computed: KeyError: 'no_such_measure'"
+    assert (kept / "register.pickle").read_bytes() == b"the register before"

@@ -1,0 +1,27 @@
+"""`python -m sentaway.register FOLDER`: compute the register once and keep it in FOLDER for every page of
+the book (`make book` runs it; sentaway/publish/build.py).
+
+Writes FOLDER/register.pickle (the register table and each claim's evidence, as register.build() returns
+them) and FOLDER/modules.txt (the package modules the computation imported, part of its cache key).
+"""
+
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from sentaway.paths import REGISTER_ENV
+from sentaway.register import register
+
+
+def main(folder: Path) -> None:
+    os.environ.pop(REGISTER_ENV, None)  # computed here, never read back
+    product = register.build()
+    (folder / "register.pickle").write_bytes(pickle.dumps(product, protocol=pickle.HIGHEST_PROTOCOL))
+    (folder / "modules.txt").write_text("".join(
+        module.__file__ + "\n" for name, module in list(sys.modules.items())
+        if (name == "sentaway" or name.startswith("sentaway.")) and getattr(module, "__file__", None)), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
