@@ -72,6 +72,7 @@ KEYS = BUILD / "keys"
 SITE = BUILD / "html"
 TMP = BUILD / "tmp"
 SITE_RECORD = BUILD / "site.json"
+STATUS_RECORD = BUILD / "status.json"  # what book/executed/build_status.md was last written from
 # The claims register, computed once per build for every page that shows it (python -m sentaway.register).
 REGISTER = BUILD / "register"
 REQUIREMENTS = REPO / "requirements.txt"
@@ -322,9 +323,11 @@ def _record(path: Path) -> dict:
         return {}
 
 
-def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
+def write_status_page(ran: list[str], merged: list[str] = (), date: str | None = None) -> None:
     """book/executed/build_status.md (book/templates/build_status.md.j2): each run (page) of each notebook, its
-    parameters, run time and result, from this build."""
+    parameters, run time and result, from this build (or from the build `date` that last ran one: see
+    execute_notebooks). What it was made from is kept in _build/status.json, to write it again."""
+    date = date or dt.date.today().isoformat()
     rows = []
     for run in runs({}):
         record = _record(run.record_file)
@@ -334,11 +337,11 @@ def write_status_page(ran: list[str], merged: list[str] = ()) -> None:
                      "seconds": record.get("seconds", "?"), "finished": record.get("finished", "?")})
     templates = Environment(loader=FileSystemLoader(REPO / "book" / "templates"), undefined=StrictUndefined,
                             autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    text = templates.get_template("build_status.md.j2").render(rows=rows, version=__version__,
-                                                               date=dt.date.today().isoformat())
+    text = templates.get_template("build_status.md.j2").render(rows=rows, version=__version__, date=date)
     page = EXECUTED / "build_status.md"
     if not page.exists() or page.read_text() != text:
         page.write_text(text)
+    STATUS_RECORD.write_text(json.dumps({"ran": list(ran), "merged": list(merged), "date": date}))
 
 
 def _execute_one(run: Run) -> tuple[float, dict, str]:
@@ -438,8 +441,9 @@ def plan(force: bool = False) -> tuple[list[Run], list[Run]]:
     """(stale, fresh): the runs to make, and those to reuse (of which those whose prose changed get it merged
     into their cached output: prose_changed)."""
     stale, fresh = [], []
-    # A page that read the register is stale when the register is (its key holds the register's bytes, which
-    # change only once the register is computed again).
+    # A page that read the register is stale while the register is (its key holds the register's bytes, which
+    # change only once the register is computed again). The build computes the register before it plans, so a
+    # register computed again with the same bytes leaves its pages fresh.
     register_changed = register_stale()
     for run in runs(chapter_params.load()):
         record = _record(run.record_file)
@@ -536,9 +540,10 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
         else:
             print(f"{run.shown}: unchanged, using the cached run", flush=True)
     if not stale:
-        # Nothing ran: the page from the build that made these outputs still describes them.
-        if merged or not (EXECUTED / "build_status.md").exists():
-            write_status_page([], merged)
+        # Nothing ran: the page still says what the build that made these outputs did, written again (only if it
+        # differs) from what that build kept, so an edit to the page's template is published too.
+        last = {} if merged else _record(STATUS_RECORD)
+        write_status_page(last.get("ran", []), merged or last.get("merged", []), last.get("date"))
         return []
     workers = workers or min(len(stale), os.cpu_count() or 1)
     print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)

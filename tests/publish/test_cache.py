@@ -211,6 +211,15 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     assert (kept["finished"], kept["key"], kept["side"]) == (record["finished"], record["key"], record["side"])
     assert "new prose merged in this build" in (root / "book/executed/build_status.md").read_text()
     assert _plan(root) == ([], [])
+    # An edit to the build status page's template is published by the next build, though nothing runs, and the
+    # page still says what the build that made the outputs did.
+    template = root / "book/templates/build_status.md.j2"
+    template.write_text(template.read_text().replace("# Build status\n", "# Build status\n\nA sentence of the test.\n"))
+    result = subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=root, text=True,
+                            capture_output=True, timeout=900, env=_env(root))
+    assert result.returncode == 0 and "notebooks: running" not in result.stdout, result.stdout + result.stderr
+    page = (root / "_build/html/book/executed/build_status.html").read_text(encoding="utf-8")
+    assert "A sentence of the test." in page and "new prose merged in this build" in page
 
 
 def test_a_run_notes_every_repository_file_it_reads_and_nothing_it_writes(tmp_path):
