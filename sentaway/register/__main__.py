@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sentaway.paths import REGISTER_ENV
 from sentaway.register import register
+from sentaway.register.readings import ReadingsError
 
 
 def main(folder: Path) -> None:
@@ -24,4 +25,8 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    try:
+        main(Path(sys.argv[1]))
+    except ReadingsError as error:  # bad input, named by file and line: the message is all the build shows
+        print(error, file=sys.stderr)
+        sys.exit(1)

@@ -156,11 +156,12 @@ def _build(root: Path, *args, timeout=900) -> subprocess.CompletedProcess:
 
 def _state(root: Path) -> dict:
     return {"site": digest(root / "_build/html"), "data": digest(root / "data"),
-            "executed": digest(root / "book/executed")}
+            "executed": digest(root / "book/executed"), "register": digest(root / "_build/register")}
 
 
 @pytest.mark.parametrize("fault", ["value with a decimal comma", "claim cited as nan", "broken datapackage.json",
-                                   "duplicate key in params.yml", "window with nothing to show"])
+                                   "duplicate key in params.yml", "window with nothing to show",
+                                   "a reading of an unknown measure"])
 def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it_was(repo_copy, fault):
     edits = {
         "value with a decimal comma": ("data/cla_missing.csv", lambda t: replace_cell(t, 5, "value", "1,5"),
@@ -172,6 +173,10 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
                                     "data/datapackage.json, line "),
         "duplicate key in params.yml": ("params.yml", lambda t: t.replace("growth:\n", "growth:\n  series: cited\n", 1),
                                         "params.yml, line "),
+        # Found as the register is computed, before any page runs; the register computed before is kept.
+        "a reading of an unknown measure": ("data/readings.csv", lambda t: t.replace(",homes_locality,", ",homes_localityX,", 1),
+                                            f"the claims register could not be computed: {repo_copy / 'data/readings.csv'}, "
+                                            "line 2 (ooa-share-2012-localgov): measure 'homes_localityX' is not defined"),
         "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n  last_year: 2024",
                                                                           "claims_regional:\n  first_year: 2017\n  last_year: 2022"),
                                         "params.yml: claims_regional: the window 2017-2022 holds 0 year(s) of data (none)"),
