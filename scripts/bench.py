@@ -366,7 +366,9 @@ def main() -> int:
         finally:
             TOUCHED.write_bytes(original)
         figures[figure] = median(times)
-    build("resync after restoring the notebook")  # the cache again matches the notebook as committed
+        # The cache again matches the notebook as committed: else the prose figure's first run would re-run the
+        # notebook the code figure left changed.
+        build(f"resync after restoring the notebook ({figure})")
 
     # make data from raw, into a temporary folder.
     raw = Path(os.environ.get("SENTAWAY_RAW") or REPO.parent / "shared" / "raw")
