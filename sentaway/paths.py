@@ -36,6 +36,14 @@ def note_read(rel: str) -> None:
             handle.write(rel + "\n")
 
 
+def write_imported_modules(log) -> None:
+    """Write the file of every package module this process imported into `log`, one a line: with the files it
+    read (note_read), what a run's cache key is made of (the build reads both)."""
+    with open(log, "w", encoding="utf-8") as handle:
+        handle.writelines(module.__file__ + "\n" for name, module in list(sys.modules.items())
+                          if (name == "sentaway" or name.startswith("sentaway.")) and getattr(module, "__file__", None))
+
+
 def watch_reads() -> None:
     """In a run the build started ($SENTAWAY_DATA_READS set): note every file of the repository the run
     opens for reading (a template, anything package code reads without data_file), so none can be left

@@ -80,10 +80,8 @@ REQUIREMENTS = REPO / "requirements.txt"
 EXECUTION_TAGS = {"parameters", "raises-exception", "skip-execution"}
 MODULES_TAG = "sentaway-modules"
 # Added as the last cell of every run, and removed from its output: lists the package modules the run imported.
-MODULES_CELL = """import sys as _sys
-with open({log!r}, "w", encoding="utf-8") as _log:
-    _log.writelines(_m.__file__ + "\\n" for _n, _m in list(_sys.modules.items())
-                    if (_n == "sentaway" or _n.startswith("sentaway.")) and getattr(_m, "__file__", None))
+MODULES_CELL = """from sentaway.paths import write_imported_modules as _write_imported_modules
+_write_imported_modules({log!r})
 """
 
 

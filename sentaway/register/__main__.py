@@ -10,7 +10,7 @@ import pickle
 import sys
 from pathlib import Path
 
-from sentaway.paths import REGISTER_ENV
+from sentaway.paths import REGISTER_ENV, write_imported_modules
 from sentaway.register import register
 from sentaway.register.readings import ReadingsError
 
@@ -19,9 +19,7 @@ def main(folder: Path) -> None:
     os.environ.pop(REGISTER_ENV, None)  # computed here, never read back
     product = register.build()
     (folder / "register.pickle").write_bytes(pickle.dumps(product, protocol=pickle.HIGHEST_PROTOCOL))
-    (folder / "modules.txt").write_text("".join(
-        module.__file__ + "\n" for name, module in list(sys.modules.items())
-        if (name == "sentaway" or name.startswith("sentaway.")) and getattr(module, "__file__", None)), encoding="utf-8")
+    write_imported_modules(folder / "modules.txt")
 
 
 if __name__ == "__main__":

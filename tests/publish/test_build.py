@@ -12,6 +12,7 @@ import nbformat
 
 from sentaway.paths import REPO
 from sentaway.publish import build
+from test_cache import readers_of
 
 
 def _digest(folder):
@@ -54,16 +55,6 @@ def _stale_after_changing(name, tmp_path, monkeypatch):
     return {run.page for run in stale}
 
 
-def _readers(name):
-    """The pages that read a data file, and, where the register read it, those that read the register."""
-    import json
-
-    register = json.loads((build.REGISTER / "record.json").read_text())["reads"]
-    records = {p.stem: json.loads(p.read_text()) for p in build.KEYS.glob("*.json")}
-    return {page for page, record in records.items()
-            if name in record["reads"] or (name in register and "_build/register/register.pickle" in record["files"])}
-
-
 def test_a_second_build_with_nothing_changed_reexecutes_nothing():
     result = subprocess.run([sys.executable, "-m", "sentaway.publish.build"], cwd=REPO, text=True, capture_output=True)
     assert result.returncode == 0, result.stderr
@@ -78,7 +69,7 @@ def test_nothing_is_stale_after_a_build(site):
 
 
 def test_changing_a_data_file_reruns_exactly_the_notebooks_that_read_it(site, tmp_path, monkeypatch):
-    readers = _readers("s251_spend.csv")
+    readers = readers_of(REPO, "reads", "s251_spend.csv")  # directly, or through the register
     assert readers and "out_of_area" not in readers and "methods" not in readers
     assert _stale_after_changing("s251_spend.csv", tmp_path, monkeypatch) == readers
 

@@ -51,7 +51,7 @@ def _records(root: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in (root / "_build/keys").glob("*.json")}
 
 
-def _readers(root: Path, kind: str, name: str) -> set[str]:
+def readers_of(root: Path, kind: str, name: str) -> set[str]:
     """The pages whose output depends on a file (`kind` "reads" for data/, "files" for others): those that read
     it, and, where the register read it, those that read the register (computed once for them all)."""
     register = json.loads((root / "_build/register/record.json").read_text())
@@ -101,14 +101,14 @@ def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):
 
 
 def test_a_change_to_a_data_file_reruns_exactly_its_readers(root):
-    readers = _readers(root, "reads", "s251_spend.csv")
+    readers = readers_of(root, "reads", "s251_spend.csv")
     direct = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
     assert direct == {"claims_cost"} and readers > direct and "out_of_area" not in readers  # the others via the register
     assert _edited(root, "data/s251_spend.csv", lambda t: t + b"\n") == (sorted(readers), [])
 
 
 def test_a_change_to_a_words_file_reruns_exactly_its_readers(root):
-    readers = _readers(root, "files", "book/words/verdicts.yml")
+    readers = readers_of(root, "files", "book/words/verdicts.yml")
     assert readers and "growth" not in readers and "methods" not in readers
     assert _edited(root, "book/words/verdicts.yml", _comment) == (sorted(readers), [])
 
