@@ -24,6 +24,19 @@ def _clipboard(driver) -> str | None:
         return None
 
 
+def _tap(driver, element) -> None:
+    """A real click, as a finger's: on the element brought to the middle of the screen once it has stopped moving
+    (under load a click once landed where the element no longer was: Chromium reported it 573 px above the screen,
+    the page having moved after it was scrolled into view)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    where = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); return JSON.stringify(arguments[0].getBoundingClientRect());"
+    seen = [driver.execute_script(where, element)]
+    WebDriverWait(driver, 5, poll_frequency=0.1).until(
+        lambda d: seen.append(d.execute_script(where, element)) or seen[-1] == seen[-2])
+    element.click()
+
+
 def _shows_the_stored_theme(driver, theme: str) -> None:
     """The page shows the theme the reader chose. The theme's script settles it after the page's elements exist, so
     it is waited for. Where the page shows another, the test tells a page that ignores the stored choice (a
@@ -76,14 +89,12 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
     else:
         pytest.fail(f"the home page does not keep the {theme} theme across a reload")
     link = driver.find_element(By.CSS_SELECTOR, '.sa-point a[href^="register.html"]')
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link)
-    link.click()
+    _tap(driver, link)
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sa-register-tools input.sa-search"))
 
     _shows_the_stored_theme(driver, theme)
     search = driver.find_element(By.CSS_SELECTOR, ".sa-register-tools input.sa-search")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", search)
-    search.click()
+    _tap(driver, search)
     search.send_keys(phrase)
     visible = lambda d: [r.get_attribute("data-claim") for r in d.find_elements(By.CSS_SELECTOR, "table.sa-register tbody tr")
                          if r.is_displayed()]
@@ -100,8 +111,7 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
 
     row = driver.find_element(By.CSS_SELECTOR, 'tr[data-claim="region-three-regions-share-pa"]')
     button = row.find_element(By.CSS_SELECTOR, "button.sa-copy-button")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
-    button.click()
+    _tap(driver, button)
     WebDriverWait(driver, 5).until(lambda d: row.find_element(By.CSS_SELECTOR, ".sa-copy-status").text.startswith("Copied"))
     cited = button.get_attribute("data-citation")
     copied = _clipboard(driver)
