@@ -8,7 +8,7 @@ from IPython.display import HTML, display
 
 from sentaway import __version__
 from sentaway.present import register_view, render
-from sentaway.present.register_view import FAMILY_PAGES
+from sentaway.present.register_view import FAMILY_PAGES, MOVED_FROM, short_quote
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
 from sentaway.read import claims
@@ -249,3 +249,7 @@ def family_page(page: str, first_year: int, last_year: int) -> None:
             if not table.empty:
                 table = table[(table.year >= first_year) & (table.year <= last_year)]
                 display(HTML(block("nearest_table", claim_id=row.claim_id, table=render.Markup(html_table(table)))))
+    moved = register[register.family.isin([f for f, was in MOVED_FROM.items() if was == page])]
+    if not moved.empty:
+        display(HTML(block("moved", claims=[{"claim_id": r.claim_id, "page": FAMILY_PAGES[r.family],
+                                             "quote": short_quote(r.quote)} for r in moved.itertuples()])))
