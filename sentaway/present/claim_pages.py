@@ -45,8 +45,10 @@ def badge(verdict: str) -> str:
 
 
 def cited_text(row) -> str:
-    """The cited figure as it was written (no added decimals), with its unit."""
+    """The cited figure as it was written (no added decimals), with its unit (a fact's: its official figure's)."""
     number = float(row.cited_value)
+    if row.quantity == "fact" and row.official_unit:
+        return numbers.value(number, row.official_unit)
     shown = f"{number:,.0f}" if "." not in row.cited_value else f"{number:,}"
     unit = row.unit if row.unit in words.entry("claim_pages", "cited") else "other"
     return say(f"cited.{unit}", number=shown, unit=row.unit)

@@ -359,8 +359,10 @@ def format_value(value: float | None, unit: str) -> str:
         return f"£{value:,.0f}"
     if unit == "ratio":
         return f"{value:.2f}"
-    if unit in ("year", "hours"):
+    if unit == "year":
         return f"{value:.0f}"
+    if unit == "hours":
+        return f"{value:.0f} hours"
     return f"{value:,.0f}"
 
 
