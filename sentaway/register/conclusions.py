@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sentaway.analysis import words
+from sentaway.read import calendar
 from sentaway.register.verdicts import (NOT_MATCHED, OUT_OF_SCOPE, OWN_FIGURES, ROUGHLY, UNCHECKABLE, Evidence, Judgement,
                                         Vintage, cited_text, format_value)
 
@@ -39,7 +40,7 @@ def month(iso: str) -> str:
 def _figure(basis: Basis) -> str:
     evidence, vintage = basis.evidence, basis.vintage
     if evidence.says:
-        return evidence.says
+        return WORDS.say("note", note=evidence.note, agrees=basis.verdict != NOT_MATCHED, says=evidence.says)
     value = vintage.value if vintage is not None and vintage.value is not None else evidence.official_value
     published = vintage.published if vintage is not None else ""
     revised = published[:4] if vintage is not None and not vintage.first_publication and published else ""
@@ -50,6 +51,16 @@ def _figure(basis: Basis) -> str:
                      differs=differs, cited=cited_text(basis.claim.cited_value, evidence.unit, basis.claim.cited_bound))
 
 
+def _day(basis: Basis) -> dict:
+    """The release current when it was said, as data/release_calendar.csv names it ({} where it names none)."""
+    known = basis.judgement.day if basis.judgement is not None else None
+    if known is None or known.current is None:
+        return {}
+    return {"publisher": basis.evidence.publisher or "The publisher", "day_for": calendar.day_words(known.current.reference_date),
+            "published": calendar.day_words(known.current.published) if known.current.published else "",
+            "in_files": known.current.in_files}
+
+
 def _official(basis: Basis) -> tuple[str, bool]:
     """The official side (the figure, the bound, or what is missing), and whether it opens with the verdict's own
     words ("Cannot be checked: ...", "Roughly right, as far as ..."), so that the opening is not said twice."""
@@ -57,10 +68,12 @@ def _official(basis: Basis) -> tuple[str, bool]:
     if judgement is not None and judgement.bound and judgement.informative:
         return WORDS.say("bound_within" if basis.verdict != NOT_MATCHED else "bound_outside", label=basis.bound), True
     if basis.evidence is not None and basis.evidence.official_value is not None and not (judgement and judgement.bound):
+        day = _day(basis)
         if judgement is not None and judgement.day_missing and basis.verdict == UNCHECKABLE:
-            return WORDS.say("day_missing") + " " + _figure(basis), True
+            return WORDS.say("day_missing", **day) + " " + _figure(basis), True
         caveat = WORDS.say("caveat", caveat=basis.evidence.caveat) if basis.evidence.caveat and basis.verdict == ROUGHLY else ""
-        return _figure(basis) + caveat, False
+        before = WORDS.say("day_not_in_files", **day) + " " if judgement is not None and judgement.day_missing and day else ""
+        return before + _figure(basis) + caveat, False
     text = WORDS.say("missing", missing=basis.missing.rstrip("."))
     return text + (WORDS.say("loose_bound", label=basis.bound) if basis.bound else ""), True
 

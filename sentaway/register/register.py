@@ -115,6 +115,17 @@ def _loose_bound(judged) -> tuple[dict, Evidence, Judgement] | None:
     return min(bounds, key=lambda t: int(t[0]["rank"])) if bounds else None
 
 
+def _current_words(judgement: Judgement) -> str:
+    """The release current when the claim was made, as data/release_calendar.csv names it, for the register's column:
+    'SFR50/2017', 'CLA 2018 (not in our files)', or what may have been out where the record cannot tell."""
+    known = judgement.day
+    if known is None:
+        return "" if judgement.vintage is None else judgement.vintage.release if not judgement.day_missing \
+            else _say("day_not_in_files")
+    return _say("current", release=known.current.release if known.current else "",
+                in_files=bool(known.current and known.current.in_files), maybe=[r.release for r in known.maybe])
+
+
 def _experimental(judged) -> str:
     return next((e.experimental for _, e, _ in judged if e.experimental), "")
 
@@ -190,8 +201,6 @@ def _claim_row(claim, table, known) -> tuple[dict, Evidence | None, list[dict], 
     seam = _seam(claim, judged)
     if seam:
         reason = sentences(reason, _reason("seam", **seam))
-    if same and found.says:
-        reason = sentences(reason, found.says)
     reason = sentences(reason)
     vintage = judgement.vintage if same else None
     release = (vintage.release if vintage is not None else _first_release(found.release)) if same or judgement.bound else ""
@@ -213,8 +222,7 @@ def _claim_row(claim, table, known) -> tuple[dict, Evidence | None, list[dict], 
         "gap": judgement.gap if same else None,
         "gap_unit": ("percentage points" if claim.quantity in POINTS else "per cent") if same else "",
         "largest_revision": revision.size if revision is not None and revision.first_release else None,
-        "release_current_when_said": ("" if not same else vintage.release if vintage is not None and not judgement.day_missing
-                                      else _say("day_not_in_files")),
+        "release_current_when_said": _current_words(judgement) if same or judgement.bound else "",
         "comparable": same or judgement.informative, "caveat": found.caveat,
         "missing": found.missing if not same else "",
         "consistency": "; ".join(context), "arithmetic": sums["finding"] if sums else "",

@@ -14,12 +14,16 @@ Rule for one reading (each uncertainty counted once):
    the words and the size of the number, not from trailing zeros alone ("£1 billion" is 0.95-1.05 billion, as if
    rounded to two significant figures; "almost / nearly / just under X" is up to one such step below X; "at
    least / thousands" is X and more). The official figure stands for the range its published rounding allows.
-3. Judged on what was public when it was said: the release current on the claim's date first, the latest
-   revision second, each named. The two ranges meet: *matches* (a caveat on the measure makes it *roughly
-   right*). They miss by no more than the largest revision of the same series between the releases in the files
-   (computed; the tolerance, and the only one), or an unrounded count misses by one unit: *roughly right*. They
-   miss by more: *does not match*. Where the release current on the day is not in the files and the later
-   revision misses by more than revisions explain, the verdict is *cannot be checked*, said so in words.
+3. Judged on what was public when it was said: the release current on the claim's date (the latest one published
+   by then, from the record of every release, data/release_calendar.csv) first, the latest revision second, each
+   named. The two ranges meet: *matches* (a caveat on the measure makes it *roughly right*). They miss by no more
+   than the largest revision of the same series between the releases in the files (computed; the tolerance, and
+   the only one), or an unrounded count misses by one unit: *roughly right*. They miss by more: *does not match*.
+   Where the release current on the day is not in the files, the reason names it and the nearest release in the
+   files is judged against a yardstick of how far the figure could differ: for a revised series its largest
+   revision, for a snapshot series (one day's list, never revised) the most the figure moved per year between
+   consecutive lists in the files times the years between the two lists. Within it: *roughly right* (*matches*
+   only where every figure within the yardstick matches); beyond it: *cannot be checked*, said so in words.
 4. A bound decides only if it could have refuted a plausible misstatement: an upper bound at most BOUND_FACTOR
    times the claim (a lower bound at least 1/BOUND_FACTOR of it). Within such a bound: *roughly right* as far as
    the official figures go; beyond it: *does not match*. A looser bound is context, shown labelled as a bound,
@@ -28,11 +32,12 @@ Rule for one reading (each uncertainty counted once):
 A claim's own arithmetic (2,250 -> 3,990 = +77%) is checked by `arithmetic`; where it fails, that is the verdict.
 """
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
 from sentaway.analysis import numbers, words
-from sentaway.read import extracts
+from sentaway.read import calendar, extracts
 from sentaway.register.provenance import public_before
 
 MATCHES = "matches"
@@ -116,6 +121,10 @@ class Evidence:
     period: str = ""     # what date the figure is for, as a conclusion says it ("March 2018")
     year: int | None = None  # the reference year, for the release that first published it
     says: str = ""       # where the evidence is the publisher's own words (a table note), those words
+    note: str = ""       # and which note they are ("DfE's own note to Table A2 of SFR50/2017 (footnote 8)")
+    series: str = ""     # the series in data/release_calendar.csv the figure belongs to ('' : none known)
+    snapshot: str = ""   # ISO day a snapshot series' figure is for (a list's date)
+    drift: Revision | None = None  # snapshot series: the most the figure moved per year between consecutive lists
     short: str = ""      # the measure in a few words, as a bound's label gives it ("all missing incidents, ...")
 
 
@@ -182,7 +191,8 @@ class Judgement:
     gap: float | None = None  # the gap it rests on, in the quantity's unit (POINTS or per cent)
     bound: str = ""        # 'upper' / 'lower' where the reading is a bound
     informative: bool = False  # a bound that could have refuted the claim
-    day_missing: bool = False  # the release current when the claim was made is not in the files
+    day_missing: bool = False  # the release current when the claim was made is not what the verdict rests on
+    day: object = None     # sentaway.read.calendar.Day: the release current when it was said, as the record says
     vintage: Vintage | None = None  # the release's figure the verdict rests on
 
 
@@ -195,7 +205,7 @@ def sentences(*parts: str) -> str:
     done = []
     for part in (p.strip() for p in parts if p and p.strip()):
         part = part[:1].upper() + part[1:]
-        done.append(part if part.endswith((".", "?", "!", ")", "\u201d")) else part + ".")
+        done.append(part if part.endswith((".", "?", "!", ")", "\u201d", '."')) else part + ".")
     return " ".join(done)
 
 
@@ -248,22 +258,85 @@ def judge_reading(claim, evidence: Evidence | None, relation: str) -> Judgement:
     return _judge_same(claim, evidence)
 
 
+def calendar_day(claim, evidence: Evidence):
+    """What data/release_calendar.csv says was current when the claim was made, for this evidence's series (None
+    where the evidence names no series): for a snapshot series the latest list, else the latest release that gives
+    the figure's year."""
+    if not evidence.series:
+        return None
+    snapshot = calendar.series_info(evidence.series)["kind"] == "snapshot"
+    return calendar.on_day(evidence.series, str(claim.date), None if snapshot else evidence.year)
+
+
+def _years_apart(a: str, b: str) -> float:
+    return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days) / 365.25
+
+
+def _allowance(evidence: Evidence, known, quantity: str) -> tuple[float, str]:
+    """Where the release current when it was said is not the one judged: how far the figure current then could
+    differ from the one judged, and that yardstick in words. A snapshot series: the most the figure moved per year
+    between consecutive lists in the files, times the years between the list judged and the list current then (the
+    furthest, where a later one may already have been out). A revised series: its largest revision."""
+    if evidence.drift is not None and evidence.snapshot and known is not None:
+        days = [r.reference_date for r in ([known.current] if known.current else []) + list(known.maybe)]
+        years = max((_years_apart(d, evidence.snapshot) for d in days), default=0.0)
+        d = evidence.drift
+        size = d.size * years
+        return size, _say("drift", rate=shown_gap(d.size, "share" if d.points else "count"),
+                          first=calendar.day_words(d.first_release), last=calendar.day_words(d.last_release),
+                          first_value=format_value(d.first_value, d.unit or evidence.unit),
+                          last_value=format_value(d.last_value, d.unit or evidence.unit),
+                          years=numbers.number(years, 1), allowance=shown_gap(size, quantity))
+    return _tolerance(evidence), yardstick(evidence, quantity)
+
+
+def _widened(interval: tuple[float, float], size: float, quantity: str) -> tuple[float, float]:
+    if quantity in POINTS:
+        return interval[0] - size, interval[1] + size
+    return interval[0] * (1 - size / 100), interval[1] * (1 + size / 100)
+
+
+def _judge_note(claim, evidence: Evidence) -> Judgement:
+    """A statement about how the data are collected, checked against the publisher's own note: it confirms the
+    claim or contradicts it, in its own words (no gap, no rounding: a note is not a figure)."""
+    cited = cited_interval(claim.cited_value, claim.cited_bound)
+    agrees = overlaps(cited, _interval(evidence.official_low, evidence.official_high, evidence.official_value))
+    known = calendar_day(claim, evidence)
+    current = known is not None and known.current is not None and known.current.release == evidence.release
+    published = extracts.release_date(evidence.release)
+    words = _say("note", note=evidence.note, published=_when(published), current=current, agrees=agrees,
+                 says=evidence.says, cited=cited_text(claim.cited_value, evidence.unit, claim.cited_bound))
+    vintage = _vintages(evidence)[-1]
+    return Judgement(MATCHES if agrees else NOT_MATCHED, words, evidence.release, gap=0.0 if agrees else None,
+                     day_missing=False, vintage=vintage, day=known)
+
+
 def _judge_same(claim, evidence: Evidence) -> Judgement:
+    if evidence.says:
+        return _judge_note(claim, evidence)
     cited = cited_interval(claim.cited_value, claim.cited_bound)
     unit, quantity = evidence.unit, claim.quantity
     vintages = _vintages(evidence)
-    public = [v for v in vintages if public_when_said(v.published, str(claim.date))]
-    day, latest = (public[-1] if public else None), vintages[-1]
+    known = calendar_day(claim, evidence)
+    if known is None:  # no record for the series: the releases in the files, by their dates
+        public = [v for v in vintages if public_when_said(v.published, str(claim.date))]
+        day = public[-1] if public else None
+    else:
+        day = next((v for v in vintages if known.current is not None and v.release == known.current.release), None)
+    latest = vintages[-1]
     target = day or latest
     official = _interval(target.low, target.high, target.value)
     found = gap(cited, official, quantity)
-    tolerance = _tolerance(evidence)
+    tolerance, stick = (_tolerance(evidence), yardstick(evidence, quantity)) if day is not None else \
+        _allowance(evidence, known, quantity)
     cited_words = cited_text(claim.cited_value, unit, claim.cited_bound)
     common = {"shown": format_value(target.value, unit), "release": target.release, "cited": cited_words,
               "difference": _difference_words(float(claim.cited_value), target.value, quantity),
-              "gap": shown_gap(found, quantity), "yardstick": yardstick(evidence, quantity),
-              "day": _day_words(day, latest, evidence, claim, unit), "caveat": evidence.caveat}
-    judged = dict(matched=target.release, gap=found, day_missing=day is None, vintage=target)
+              "gap": shown_gap(found, quantity), "yardstick": stick, "caveat": evidence.caveat,
+              "day": _day_words(day, latest, evidence, claim, unit, known)}
+    judged = dict(matched=target.release, gap=found, day_missing=day is None, vintage=target, day=known)
+    if day is None:
+        return _judge_missing_day(cited, official, found, tolerance, evidence, quantity, common, judged)
     if found == 0:
         if evidence.caveat:
             return Judgement(ROUGHLY, _say("matches_with_caveat", **common), **judged)
@@ -272,13 +345,23 @@ def _judge_same(claim, evidence: Evidence) -> Judgement:
         return Judgement(ROUGHLY, _say("within_revision", **common), **judged)
     if target.low_1 is not None and target.low == target.high and overlaps(cited, (target.low_1, target.high_1)):
         return Judgement(ROUGHLY, _say("one_unit", **common), **judged)
-    if day is None:
-        return Judgement(UNCHECKABLE, _say("day_missing", year=evidence.year or claim.year, **common), **judged)
     others = [v for v in vintages if v is not day and gap(cited, _interval(v.low, v.high, v.value), quantity) == 0]
     if others:
         return Judgement(ROUGHLY, _say("matches_other_release", other=others[-1].release,
                                        other_value=format_value(others[-1].value, unit), **common), **judged)
     return Judgement(NOT_MATCHED, _say("not_matched", **common), **judged)
+
+
+def _judge_missing_day(cited, official, found, tolerance, evidence, quantity, common, judged) -> Judgement:
+    """The release current when it was said is not what the files give for this reading: the figure judged is the
+    nearest the files hold, and the yardstick is how far the figure current then could differ from it."""
+    widened = _widened(official, tolerance, quantity)
+    if found == 0 and cited[0] <= widened[0] and widened[1] <= cited[1]:  # whatever it was then, it matched
+        verdict = ROUGHLY if evidence.caveat else MATCHES
+        return Judgement(verdict, _say("missing_day_matches", **common), **judged)
+    if found <= tolerance + 1e-9:
+        return Judgement(ROUGHLY, _say("missing_day_close", level=found == 0, **common), **judged)
+    return Judgement(UNCHECKABLE, _say("missing_day_far", **common), **judged)
 
 
 def _difference_words(cited: float, official: float | None, quantity: str) -> str:
@@ -288,16 +371,37 @@ def _difference_words(cited: float, official: float | None, quantity: str) -> st
     return _say("difference", size=shown_gap(abs(size), quantity), above=size > 0, level=abs(size) < 1e-9)
 
 
-def _day_words(day: Vintage | None, latest: Vintage, evidence: Evidence, claim, unit: str) -> str:
+def _when(iso: str) -> str:
+    return calendar.day_words(iso) if iso else ""
+
+
+def _maybe_words(known) -> str:
+    """The releases that may already have been out when it was said, in words ('' where none)."""
+    if known is None or not known.maybe:
+        return ""
+    return _say("maybe", days=[calendar.day_words(r.reference_date) for r in known.maybe],
+                dated=[_when(r.published) for r in known.maybe])
+
+
+def _day_words(day: Vintage | None, latest: Vintage, evidence: Evidence, claim, unit: str, known=None) -> str:
     """The release current when the claim was made, and the latest revision, each named."""
+    maybe = _maybe_words(known)
+    revised = evidence.series == "" or calendar.series_info(evidence.series)["kind"] == "revised"
     if day is None:
-        return _say("day_not_in_files", year=evidence.year or claim.year, latest=latest.release,
-                    published=latest.published)
+        current = known.current if known is not None else None
+        return _say("day_not_in_files", publisher=evidence.publisher or "The publisher",
+                    known=known is not None, current=current is not None,
+                    day_for=calendar.day_words(current.reference_date) if current else "",
+                    day_published=_when(current.published) if current else "",
+                    in_files=bool(current and current.in_files), maybe=maybe, snapshot=not revised,
+                    target_for=calendar.day_words(evidence.snapshot) if evidence.snapshot else "",
+                    year=evidence.year or claim.year, latest=latest.release, published=_when(latest.published),
+                    shown=format_value(latest.value, unit))
     if day is latest:
-        return _say("day_is_latest", release=day.release, published=day.published)
-    return _say("day_then_latest", release=day.release, published=day.published,
-                value=format_value(day.value, unit), latest=latest.release, latest_published=latest.published,
-                latest_value=format_value(latest.value, unit), same=day.value == latest.value)
+        return _say("day_is_latest", release=day.release, published=_when(day.published), revised=revised, maybe=maybe)
+    return _say("day_then_latest", release=day.release, published=_when(day.published),
+                value=format_value(day.value, unit), latest=latest.release, latest_published=_when(latest.published),
+                latest_value=format_value(latest.value, unit), same=day.value == latest.value, maybe=maybe)
 
 
 def bound_label(evidence: Evidence, relation: str) -> str:
@@ -326,11 +430,21 @@ def _judge_bound(claim, evidence: Evidence, relation: str) -> Judgement:
               "factor": BOUND_FACTOR, "cited": cited_text(claim.cited_value, evidence.unit, claim.cited_bound),
               "yardstick": yardstick(evidence, claim.quantity)}
     kind = "upper" if upper else "lower"
+    known = calendar_day(claim, evidence)
+    when = ""  # the bound's own release, where the record cannot say it was public when this was said
+    if known is not None and (known.current is None or known.current.release != evidence.release):
+        found = calendar.find(evidence.release)
+        when = _say("bound_when", release=evidence.release, publisher=evidence.publisher or "the publisher",
+                    maybe=found is not None and calendar.public(found, str(claim.date)) == "maybe",
+                    current=known.current.release if known.current else "")
     if not informative:
-        return Judgement(UNCHECKABLE, _say("bound_too_loose", **common), evidence.release, bound=kind)
+        return Judgement(UNCHECKABLE, sentences(_say("bound_too_loose", **common), when), evidence.release, bound=kind,
+                         day=known)
     if inside:
-        return Judgement(ROUGHLY, _say("bound_within", **common), evidence.release, bound=kind, informative=True)
-    return Judgement(NOT_MATCHED, _say("bound_outside", **common), evidence.release, bound=kind, informative=True)
+        return Judgement(ROUGHLY, sentences(_say("bound_within", **common), when), evidence.release, bound=kind,
+                         informative=True, day=known)
+    return Judgement(NOT_MATCHED, sentences(_say("bound_outside", **common), when), evidence.release, bound=kind,
+                     informative=True, day=known)
 
 
 def headline(judged: list[tuple[dict, Evidence | None, Judgement]]) -> int | None:

@@ -6,7 +6,9 @@ from sentaway.read import extracts
 from sentaway.analysis import homes_series, reclassification
 from sentaway.register.verdicts import Evidence
 from sentaway.register.checks import count_interval, entry, largest_revision, measure, say
-from sentaway.register.checks.out_of_area import release_year, series_revision
+from sentaway.register.checks.out_of_area import SERIES, release_year, series_revision
+
+SPEND = "dfe_s251_outturn"  # the series of data/release_calendar.csv the spending figures belong to
 
 # A reading's definition: the placement code in data/ and the step its count is rounded to (words: cost.groups).
 DEFINITIONS = {"secure_homes_hostels": ("secure_childrens_homes_hostels", 10),
@@ -53,6 +55,7 @@ def homes_count(claim, year: str, definition: str) -> Evidence:
     low, high = count_interval(value, step)
     low_1, high_1 = count_interval(value, step, slack=1)
     return Evidence(claim.claim_id, official_measure=say("cost.homes.measure", group=words, year=year), comparable=True,
+                    series=SERIES,
                     revision=_group_revision(definition), publisher=say("publishers.dfe"),
                     period=say("periods.census", year=year), year=year,
                     short=say("cost.homes.short", group=words, year=year),
@@ -80,7 +83,7 @@ def residential_spend(claim, financial_year: str, measure_name: str = "total_exp
     value = float(row.value)
     return Evidence(claim.claim_id, official_measure=say("cost.spend.measure", measure=measure_name.replace("_", " "),
                                                          year=financial_year),
-                    comparable=True, revision=_spend_revision(measure_name), publisher=say("publishers.dfe"),
+                    comparable=True, revision=_spend_revision(measure_name), publisher=say("publishers.dfe"), series=SPEND,
                     period=say("periods.financial_year", year=financial_year), year=int(financial_year[:4]) + 1,
                     short=say("cost.spend.short", year=financial_year), official_value=value, official_low=value, official_high=value, unit="gbp",
                     official_year=financial_year, source_file=row.source_file, release=row.release,

@@ -8,7 +8,7 @@ from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
 from sentaway.paths import data_file
 from sentaway.register.checks import count_interval, entry, largest_revision, measure, say
-from sentaway.register.checks.out_of_area import release_year
+from sentaway.register.checks.out_of_area import SERIES, release_year
 
 # What each missing measure counts; its name and the placement groups' words are in book/words/checks.yml.
 UNITS = {"children_missing": "children", "missing_incidents": "incidents"}
@@ -85,7 +85,7 @@ def missing_count(claim, measure_name: str, year: str, placement: str = "all") -
     vintages = _vintages(measure_name, placement, year)
     latest = vintages[-1]
     return Evidence(
-        claim.claim_id, revision=_revision(measure_name, placement), publisher=say("publishers.dfe"),
+        claim.claim_id, revision=_revision(measure_name, placement), publisher=say("publishers.dfe"), series=SERIES,
         period=say("periods.year_to", year=year), year=year,
         short=say("missing.count.short", year=year, short=entry(f"missing.short.{measure_name}"),
                   placement=entry(f"missing.placements.{placement}")), official_measure=say("missing.count.measure", year=year, **_words(measure_name, placement)),
@@ -111,7 +111,7 @@ def missing_change(claim, measure_name: str, start: str, end: str, placement: st
         comparable=True, official_value=100 * (b.value / a.value - 1), unit="percent", official_year=f"{start}-{end}",
         release=a.release if a.release == b.release else f"{a.release}; {b.release}",
         source_file=a.source_file, experimental=_experimental(start) or _experimental(end),
-        publisher=say("publishers.dfe"), period=say("periods.change", start=start, end=end), year=end,
+        publisher=say("publishers.dfe"), period=say("periods.change", start=start, end=end), year=end, series=SERIES,
         rounding=say("missing.change.rounding"))
 
 

@@ -9,6 +9,7 @@ from sentaway.paths import data_file
 from sentaway.read import extracts
 from sentaway.register.verdicts import Evidence
 from sentaway.register.checks import measure, not_revised, say
+from sentaway.register.checks.out_of_area import SERIES
 
 
 @measure("not_published")
@@ -38,7 +39,7 @@ def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
     return Evidence(claim.claim_id, official_measure=say("other.la_highest.measure", year=year, council=name),
                     comparable=True, official_value=share, official_low=share, official_high=share, unit="percent",
                     official_year=str(year), nearest=nearest, source_file=la.source_file.iloc[0],
-                    release=releases[year], first_published_in_files=True, publisher=say("publishers.dfe"),
+                    release=releases[year], first_published_in_files=True, publisher=say("publishers.dfe"), series=SERIES,
                     period=say("periods.census", year=year), year=int(year),
                     short=say("other.la_highest.short", council=name), rounding=la.rounding.iloc[0])
 
@@ -62,12 +63,13 @@ def missing_collection_start(claim) -> Evidence:
     remark, _ = _table_note("G1", r"collected for the first time")
     end = int(found.group(1))
     return Evidence(claim.claim_id, official_measure=say("other.note.missing_start.measure", start=end - 1, end=end),
-                    comparable=True, official_value=float(end - 1), official_low=float(end - 1),
+                    comparable=True, series=SERIES, official_value=float(end - 1), official_low=float(end - 1),
                     official_high=float(end), unit="year", official_year=str(end), release=footnote.release,
                     source_file=footnote.source_file, first_published_in_files=True, publisher=say("publishers.dfe"),
                     period=say("other.note.period"), revision=not_revised(say("other.note.not_revised")),
+                    note=say("other.note.who", table="A2", release=footnote.release, note=footnote.note),
                     says=say("other.note.missing_start.says", end=end, start=end - 1, remark=remark.text,
-                             footnote=footnote.text, note=footnote.note))
+                             footnote=footnote.text))
 
 
 @measure("missing_old_threshold")
@@ -75,9 +77,10 @@ def missing_old_threshold(claim) -> Evidence:
     """How long a child had to be missing to be counted before the collection changed (Table A2's footnote)."""
     note, found = _table_note("A2", r"more than (\d+) hours")
     hours = float(found.group(1))
-    return Evidence(claim.claim_id, official_measure=say("other.note.threshold.measure"), comparable=True,
+    return Evidence(claim.claim_id, official_measure=say("other.note.threshold.measure"), comparable=True, series=SERIES,
                     official_value=hours, official_low=hours, official_high=hours, unit="hours",
                     release=note.release, source_file=note.source_file, first_published_in_files=True,
                     publisher=say("publishers.dfe"), period=say("other.note.period"),
                     revision=not_revised(say("other.note.not_revised")),
-                    says=say("other.note.threshold.says", note=note.note, text=note.text))
+                    note=say("other.note.who", table="A2", release=note.release, note=note.note),
+                    says=say("other.note.threshold.says", text=note.text))

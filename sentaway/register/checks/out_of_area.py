@@ -10,6 +10,7 @@ from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
 from sentaway.register.checks import change_interval, count_interval, largest_revision, measure, say, share_interval
 
+SERIES = "dfe_cla"  # the series of data/release_calendar.csv these figures belong to
 # The series' columns a reading can name; each one's description is in book/words/checks.yml (out_of_area.locality).
 UNITS = {"share_outside": "percent", "outside": "children", "all": "children", "inside": "children"}
 
@@ -60,7 +61,7 @@ def homes_locality(claim, year: str, column: str) -> Evidence:
     vintages = [_vintage(row, column) for row in _rows(year).itertuples()]
     latest = vintages[-1]
     return Evidence(
-        claim.claim_id, revision=series_revision(column), publisher=say("publishers.dfe"),
+        claim.claim_id, revision=series_revision(column), publisher=say("publishers.dfe"), series=SERIES,
         period=say("periods.census", year=year), year=year, official_measure=say(f"out_of_area.locality.measure.{column}",
                                              definition=homes_series.DEFINITION, year=year), comparable=True,
         official_value=latest.value, official_low=latest.low, official_high=latest.high,
@@ -83,7 +84,7 @@ def homes_change(claim, start: str, end: str) -> Evidence:
     low_1, high_1 = change_interval(a, b, slack=1)
     release = first.release if first.release == last.release else f"{first.release}; {last.release}"
     return Evidence(
-        claim.claim_id, revision=_change_revision(a, b), publisher=say("publishers.dfe"),
+        claim.claim_id, revision=_change_revision(a, b), publisher=say("publishers.dfe"), series=SERIES,
         period=say("periods.change", start=start, end=end), year=end, official_measure=say("out_of_area.change.measure", definition=homes_series.DEFINITION,
                                              start=start, end=end),
         comparable=True, official_value=100 * (b / a - 1), official_low=low, official_high=high,
@@ -127,7 +128,7 @@ def all_children_share(claim, year: str) -> Evidence:
     row = rows.iloc[-1]
     low, high = share_interval(float(row.outside), float(row.inside))
     return Evidence(claim.claim_id, official_measure=say("out_of_area.all_children.measure", year=year), comparable=True,
-                    publisher=say("publishers.dfe"), period=say("periods.census", year=year), year=year,
+                    publisher=say("publishers.dfe"), period=say("periods.census", year=year), year=year, series=SERIES,
                     official_value=float(row.share_outside), official_low=low, official_high=high, unit="percent",
                     official_year=str(year), release=row.release, source_file="data/cla_placements.csv",
                     rounding=say("out_of_area.all_children.rounding"))

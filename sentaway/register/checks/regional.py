@@ -1,14 +1,17 @@
 """Claims about where children's homes are: Ofsted's lists of registered providers, by region."""
 
+import datetime as dt
+
 from sentaway.analysis import memo
 from sentaway.read import extracts
 from sentaway.analysis.out_of_area import HOMES_SERIES
-from sentaway.register.verdicts import Evidence
+from sentaway.register.verdicts import Evidence, Revision
 from sentaway.register.checks import day, entry, measure, not_revised, say, share_interval
 
 # The provider types a reading counts; their words are in book/words/checks.yml (regional.types).
 TYPES = {"homes": ["childrens_home"],
          "all_types": ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]}
+SERIES = "ofsted_providers"  # the series of data/release_calendar.csv these lists belong to
 NEAREST_REGION = "North West"  # the region the claims name, shown beside the three with most
 
 
@@ -47,6 +50,7 @@ def region_share(claim, snapshot: str, region: str, types: str = "homes", counte
                                                          types=entry(f"regional.types.{types}"), where=where,
                                                          snapshot=snapshot),
                     comparable=True, official_value=share, official_low=share, official_high=share,
+                    series=SERIES, snapshot=snapshot, drift=_drift(region, TYPES[types], counted),
                     revision=not_revised(say("regional.not_revised")), publisher=say("publishers.ofsted"),
                     period=say("periods.snapshot", day=day(snapshot)), year=int(snapshot[:4]),
                     official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=snapshot,
@@ -55,6 +59,29 @@ def region_share(claim, snapshot: str, region: str, types: str = "homes", counte
                     filters=say("regional.share.filters", types=", ".join(TYPES[types]), counted=counted),
                     rounding=say("regional.share.rounding", part=f"{int(part):,}", total=f"{int(total):,}", counted=counted),
                     nearest=_points(TYPES[types], counted))
+
+
+def _share_of(counts, region: str) -> float:
+    part = counts.iloc[:3].sum() if region == "top3" else counts[region]
+    return 100 * float(part) / float(counts.sum())
+
+
+def _drift(region: str, types: list[str], counted: str) -> Revision | None:
+    """The most the share moved per year between consecutive lists in the files (a list that cannot give it, such as
+    one that merges regions, is skipped): how far a list the files lack could differ from its neighbour."""
+    shares = []
+    for snapshot in sorted(extracts.providers().snapshot_date.unique()):
+        try:
+            shares.append((snapshot, _share_of(regional_counts(snapshot, types, counted)[0], region)))
+        except extracts.NotComputable:
+            continue
+    best = None
+    for (a, x), (b, y) in zip(shares, shares[1:]):
+        years = (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days / 365.25
+        rate = abs(y - x) / years
+        if best is None or rate > best.size:
+            best = Revision(rate, True, f"{a} to {b}", a, b, x, y, unit="percent")
+    return best
 
 
 def _points(types, counted="homes") -> list[dict]:
@@ -88,7 +115,7 @@ def cla_region_share(claim, year: str, region: str, placement: str) -> Evidence:
     low, high = share_interval(part, float(total.value) - part)
     group = HOMES_SERIES.get(placement, placement).lower()
     return Evidence(claim.claim_id, official_measure=say("regional.cla.measure", region=region, group=group, year=year),
-                    comparable=True, publisher=say("publishers.dfe"), period=say("periods.census", year=year), year=year, official_value=100 * part / float(total.value), official_low=low, official_high=high,
+                    comparable=True, series="dfe_cla", publisher=say("publishers.dfe"), period=say("periods.census", year=year), year=year, official_value=100 * part / float(total.value), official_low=low, official_high=high,
                     unit="percent", official_year=str(year), source_file=total.source_file, release=total.release,
                     filters=say("regional.cla.filters", placement=placement), rounding=total.rounding,
                     caveat=say("regional.cla.caveat"))
