@@ -379,8 +379,7 @@ def _maybe_words(known) -> str:
     """The releases that may already have been out when it was said, in words ('' where none)."""
     if known is None or not known.maybe:
         return ""
-    return _say("maybe", days=[calendar.day_words(r.reference_date) for r in known.maybe],
-                dated=[_when(r.published) for r in known.maybe])
+    return _say("maybe", days=[calendar.day_words(r.reference_date) for r in known.maybe], alone=known.current is None)
 
 
 def _day_words(day: Vintage | None, latest: Vintage, evidence: Evidence, claim, unit: str, known=None) -> str:
