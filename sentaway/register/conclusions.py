@@ -87,7 +87,7 @@ def conclusion(basis: Basis) -> str:
         sums = basis.arithmetic
         if opens and basis.missing:
             official = WORDS.say("own_unchecked", missing=basis.missing.rstrip("."))
-        text = WORDS.say("own_figures", said=sums["said"].replace(" -> ", " to "), implied=sums["shown"],
+        text = WORDS.say("own_figures", said=sums["said"], implied=sums["shown"],
                          cited=sums["cited"]) + " " + official
     else:
         opening = WORDS.entry(f"opening.{basis.verdict}")

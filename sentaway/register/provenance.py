@@ -3,6 +3,7 @@ figure comes from, and what kind of source it is) joined with data/claim_sources
 extracted unchanged from ../shared/transcribed/claim_sources.csv). For provenance only: never an official value.
 """
 
+import datetime as dt
 from functools import lru_cache
 
 import pandas as pd
@@ -97,4 +98,7 @@ def same_source_groups(claims: pd.DataFrame) -> list[list[str]]:
 def source_words(claim_id: str) -> str:
     """The printed source of a claim's figure in a few words: publication and date."""
     found = next(p for p in for_claim(claim_id, "") if p["role"] == "first printed")
-    return f"{found['publication']}, {found['published']}" if found["publication"] else found["kind"]
+    published = found["published"]
+    if len(published) == 10 and published[:4].isdigit():  # an ISO day, as a reader writes it
+        published = f"{int(published[8:])} {dt.date.fromisoformat(published).strftime('%B %Y')}"
+    return f"{found['publication']}, {published}" if found["publication"] else found["kind"]

@@ -13,7 +13,7 @@ import pandas as pd
 from sentaway import __version__, sidefiles
 from sentaway.analysis import memo, numbers, reclassification, words
 from sentaway.paths import REGISTER_ENV, REPO, note_read
-from sentaway.read import claims as claims_data, extracts
+from sentaway.read import calendar, claims as claims_data, extracts
 from sentaway.register import conclusions, provenance, readings
 from sentaway.register.checks import load_all
 from sentaway.read.extracts import NotComputable
@@ -249,6 +249,11 @@ def _claim_row(claim, table, known) -> tuple[dict, Evidence | None, list[dict], 
     return row, found, summary, basis
 
 
+def _date_words(said: str) -> str:
+    """A claim's date as a reason writes it: '26 March 2019', or the year alone."""
+    return calendar.day_words(said) if len(said) >= 10 else said
+
+
 def _one_source(rows: dict[str, dict], bases: dict, table: pd.DataFrame) -> None:
     """Figures from one printed source that measure the same thing (a count and its share for the same year, by
     data/provenance.csv and data/claim_sources.csv) take one verdict, the more cautious, with one explanation."""
@@ -261,9 +266,12 @@ def _one_source(rows: dict[str, dict], bases: dict, table: pd.DataFrame) -> None
         shown = {c: cited_text(rows[c]["cited_value"], rows[c]["official_unit"] or rows[c]["unit"]) for c in present}
         reasons = dict.fromkeys(sentences(rows[c]["reason"]) for c in present)  # one figure's reason once if alike
         figures = list(dict.fromkeys(shown.values()))
-        explanation = sentences(_reason("same_source", figures=" and ".join(figures), source=source, twice=len(figures) == 1),
-                                *(reasons if len(reasons) == 1 else (f"{shown[c]}: {sentences(rows[c]['reason'])}"
-                                                                     for c in present)))
+        twice = len(figures) == 1
+        explanation = sentences(_reason("same_source", figures=" and ".join(figures), source=source, twice=twice),
+                                *(reasons if len(reasons) == 1 else (
+                                    _reason("same_source_part", twice=twice, figure=shown[c], outlet=rows[c].get("outlet", ""),
+                                            date=_date_words(str(rows[c].get("date", ""))), reason=sentences(rows[c]["reason"]))
+                                    for c in present)))
         for c in present:
             rows[c].update({"verdict": verdict, "reason": explanation,
                             "same_source": "; ".join(o for o in present if o != c)})

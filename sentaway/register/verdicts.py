@@ -125,6 +125,7 @@ class Evidence:
     series: str = ""     # the series in data/release_calendar.csv the figure belongs to ('' : none known)
     snapshot: str = ""   # ISO day a snapshot series' figure is for (a list's date)
     drift: Revision | None = None  # snapshot series: the most the figure moved per year between consecutive lists
+    not_filled: str = ""  # why nothing in the files stands in for a release they lack (said where one is missing)
     short: str = ""      # the measure in a few words, as a bound's label gives it ("all missing incidents, ...")
 
 
@@ -357,11 +358,12 @@ def _judge_missing_day(cited, official, found, tolerance, evidence, quantity, co
     nearest the files hold, and the yardstick is how far the figure current then could differ from it."""
     widened = _widened(official, tolerance, quantity)
     if found == 0 and cited[0] <= widened[0] and widened[1] <= cited[1]:  # whatever it was then, it matched
-        verdict = ROUGHLY if evidence.caveat else MATCHES
-        return Judgement(verdict, _say("missing_day_matches", **common), **judged)
-    if found <= tolerance + 1e-9:
-        return Judgement(ROUGHLY, _say("missing_day_close", level=found == 0, **common), **judged)
-    return Judgement(UNCHECKABLE, _say("missing_day_far", **common), **judged)
+        verdict, key = (ROUGHLY if evidence.caveat else MATCHES), "missing_day_matches"
+    elif found <= tolerance + 1e-9:
+        verdict, key = ROUGHLY, "missing_day_close"
+    else:
+        verdict, key = UNCHECKABLE, "missing_day_far"
+    return Judgement(verdict, sentences(_say(key, level=found == 0, **common), evidence.not_filled), **judged)
 
 
 def _difference_words(cited: float, official: float | None, quantity: str) -> str:
@@ -498,7 +500,7 @@ def arithmetic(claim, claims) -> dict | None:
     shown_a, shown_b = format_value(a, first.unit), format_value(b, second.unit)
     ra, rb = cited_interval(first.cited_value, first.cited_bound), cited_interval(second.cited_value, second.cited_bound)
     if claim.quantity == "change_percent":
-        implied, said = 100 * (b - a) / a, f"{shown_a} -> {shown_b}"
+        implied, said = 100 * (b - a) / a, _say("from_to", start=shown_a, end=shown_b, rise=b >= a)
         ends = [100 * (y / x - 1) for x in ra for y in rb]
     elif claim.quantity == "share":
         implied, said = 100 * b / a, f"{shown_b} / {shown_a}"

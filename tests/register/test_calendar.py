@@ -162,3 +162,36 @@ def test_principle_a_snapshot_list_not_in_the_files_is_judged_by_how_far_lists_m
     # Said on a day whose list is in the files, the list is judged directly, named as current.
     on_time = V.judge_reading(_claim("54", "2017-01-01"), evidence(drift), "same")
     assert not on_time.day_missing and "L2016" in on_time.reason and "the release current when this was said" in on_time.reason
+
+
+def test_joiners_and_leavers_do_not_rebuild_a_list_region_by_region():
+    """What the regional reasons say of Ofsted's joiners-and-leavers lists, from the raw files: homes on the list of
+    31 March 2023 registered by 31 March 2016, plus homes that left after then without joining after then, do not
+    give the list of 31 March 2016 region by region (that list leaves out homes not yet inspected)."""
+    from sentaway.paths import raw_dir
+    from sentaway.register.checks import say
+
+    folder = raw_dir() / "ofsted-providers"
+
+    def rows(name):
+        lines = (folder / name).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith(("URN", "Web link")))
+        return list(csv.DictReader(lines[start:]))
+
+    home, region, day = "Children's home", "Government Office Region", "2016-03-31"
+
+    def iso(text):
+        d, m, y = text.split("/")
+        return f"{y}-{m}-{d}"
+
+    later = [rows(f"joiners_leavers_{y}.csv") for y in range(17, 24)]
+    joined = {r["URN"] for year in later for r in year if r["Joiner status"] == "Joiner"}
+    rebuilt = {r["URN"]: r[region] for r in rows("provider_at_march.csv")
+               if r["Provision type"] == home and r["Registration date"] and iso(r["Registration date"]) <= day}
+    for year in later:
+        rebuilt.update({r["URN"]: r[region] for r in year if r["Provision type"] == home
+                        and r["Leaver status"] == "Leaver" and r["URN"] not in joined})
+    listed = [r[region] for r in rows("providers_at_16.csv") if r["Provision type"] == home]
+    counts = {name: (list(rebuilt.values()).count(name), listed.count(name)) for name in set(listed)}
+    assert len(counts) == 9 and all(a != b for a, b in counts.values()), counts
+    assert "do not reproduce the files' list for that day in any region" in say("regional.share.not_rebuilt")

@@ -430,7 +430,7 @@ def test_principle_the_claim_s_own_arithmetic_is_a_finding():
                          {"claim_id": "b", "cited_value": "9910", "cited_bound": "point", "unit": "incidents"}])
     table = pd.concat([table, ends], ignore_index=True).fillna("")
     wrong = V.arithmetic(_claim("110", "change_percent", endpoint_claims="a;b"), table)
-    assert not wrong["consistent"] and "126.3%" in wrong["finding"] and "4,380 -> 9,910" in wrong["finding"]
+    assert not wrong["consistent"] and "126.3%" in wrong["finding"] and "4,380 to 9,910" in wrong["finding"]
     assert V.arithmetic(_claim("126", "change_percent", endpoint_claims="a;b"), table)["consistent"]
     assert V.arithmetic(_claim("100", "change_percent", "lower", endpoint_claims="a;b"), table)["consistent"]
 

@@ -51,6 +51,7 @@ def region_share(claim, snapshot: str, region: str, types: str = "homes", counte
                                                          snapshot=snapshot),
                     comparable=True, official_value=share, official_low=share, official_high=share,
                     series=SERIES, snapshot=snapshot, drift=_drift(region, TYPES[types], counted),
+                    not_filled=say("regional.share.not_rebuilt"),
                     revision=not_revised(say("regional.not_revised")), publisher=say("publishers.ofsted"),
                     period=say("periods.snapshot", day=day(snapshot)), year=int(snapshot[:4]),
                     official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=snapshot,
