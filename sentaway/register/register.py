@@ -204,7 +204,9 @@ def _claim_row(claim, table, known) -> tuple[dict, Evidence | None, list[dict], 
     reason = sentences(reason)
     vintage = judgement.vintage if same else None
     release = (vintage.release if vintage is not None else _first_release(found.release)) if same or judgement.bound else ""
-    published = (known.published.get(release, "") if release in known.index else extracts.release_date(release)) if release else ""
+    recorded = calendar.find(release) if release else None  # data/release_calendar.csv, else release_dates.csv
+    published = (recorded.published if recorded is not None else known.published.get(release, "") if release in known.index
+                 else extracts.release_date(release)) if release else ""
     printed = provenance.for_claim(claim.claim_id, claim.date)
     first = next((p for p in printed if p["role"] == "first printed"), {})
     context = [f"{s['official_measure']}: {format_value(s['official_value'], s['official_unit'])} ({s['release']})"
