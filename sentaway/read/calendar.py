@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from sentaway.extract.catalogue import load
 from sentaway.extract.validate import SchemaError, validate_resource
-from sentaway.paths import data_file
+from sentaway.paths import data_file, note_read
 
 NAME = "release_calendar"
 
@@ -48,6 +48,7 @@ class Day:
 
 
 def spec() -> dict:
+    note_read(f"sentaway/extract/metadata/{NAME}.yml")  # data, not a module: part of a page's cache key like data/
     return load(NAME)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sentaway.paths import REGISTER_ENV, write_imported_modules
 from sentaway.register import register
+from sentaway.read.calendar import CalendarError
 from sentaway.register.readings import ReadingsError
 
 
@@ -25,6 +26,6 @@ def main(folder: Path) -> None:
 if __name__ == "__main__":
     try:
         main(Path(sys.argv[1]))
-    except ReadingsError as error:  # bad input, named by file and line: the message is all the build shows
+    except (ReadingsError, CalendarError) as error:  # bad input, named by file and line: the message is all the build shows
         print(error, file=sys.stderr)
         sys.exit(1)

@@ -161,7 +161,7 @@ def _state(root: Path) -> dict:
 
 @pytest.mark.parametrize("fault", ["value with a decimal comma", "claim cited as nan", "broken datapackage.json",
                                    "duplicate key in params.yml", "window with nothing to show",
-                                   "a reading of an unknown measure"])
+                                   "a reading of an unknown measure", "a release date not in ISO form"])
 def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it_was(repo_copy, fault):
     edits = {
         "value with a decimal comma": ("data/cla_missing.csv", lambda t: replace_cell(t, 5, "value", "1,5"),
@@ -177,6 +177,9 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
         "a reading of an unknown measure": ("data/readings.csv", lambda t: t.replace(",homes_locality,", ",homes_localityX,", 1),
                                             f"the claims register could not be computed: {repo_copy / 'data/readings.csv'}, "
                                             "line 2 (ooa-share-2012-localgov): measure 'homes_localityX' is not defined"),
+        "a release date not in ISO form": ("data/release_calendar.csv", lambda t: t.replace(",2017-08-31,", ",31/08/2017,", 1),
+                                           "the claims register could not be computed: data/release_calendar.csv, line 21, "
+                                           "column published: '31/08/2017' does not have the form"),
         "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n  last_year: 2024",
                                                                           "claims_regional:\n  first_year: 2017\n  last_year: 2022"),
                                         "params.yml: claims_regional: the window 2017-2022 holds 0 year(s) of data (none)"),
