@@ -29,20 +29,25 @@ def revision_chart(table: pd.DataFrame) -> str:
                         kind=back.map({True: say("kinds.back"), False: say("kinds.other")}))
     order = [chapter.say(f"short.{s}") for s in revisions.SERIES if s in set(table.series)]
     kinds = [say("kinds.back"), say("kinds.other")]
-    chart = alt.Chart(data).mark_point(filled=True, size=70, opacity=0.8).encode(
+    # The series' names sit above their rows, not beside them as axis labels, so the plot keeps a phone's width.
+    base = alt.Chart(data).encode(y=alt.Y("series:N", title=None, sort=order, axis=None,
+                                          scale=alt.Scale(paddingInner=0.2, paddingOuter=0.1)))
+    dots = base.mark_point(filled=True, size=70, opacity=0.8).encode(
         x=alt.X("revision (%):Q", title=None, axis=alt.Axis(format=".1f")),
-        y=alt.Y("series:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[charts.PALETTE[1], charts.PALETTE[0]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["diamond", "circle"]), legend=None),
         tooltip=[alt.Tooltip("measure:N", title="Figure"), alt.Tooltip("year:Q", format="d", title="Year"),
                  alt.Tooltip("first release:N"), alt.Tooltip("first value:Q", format=",.0f"),
                  alt.Tooltip("latest release:N"), alt.Tooltip("latest value:Q", format=",.0f"),
-                 alt.Tooltip("revision (%):Q", format=".2f")],
-    ).properties(title=charts.chart_title(say("title", largest=numbers.percent(facts["largest_revision_pct"]),
-                                                 other=numbers.percent(facts["other_largest_pct"]),
-                                                 back_year=_back_year()), say("y_title")),
-                 width="container", height=40 * len(order))
+                 alt.Tooltip("revision (%):Q", format=".2f")])
+    names = base.transform_aggregate(figures="count()", groupby=["series"]).mark_text(
+        align="left", baseline="bottom", dy=-9, fontSize=11, fontWeight="bold").encode(x=alt.value(0), text="series:N")
+    chart = alt.layer(dots, names).properties(
+        title=charts.chart_title(say("title", largest=numbers.percent(facts["largest_revision_pct"]),
+                                        other=numbers.percent(facts["other_largest_pct"]), back_year=_back_year()),
+                                 say("y_title")),
+        width="container", height=48 * len(order))
     return charts.figure(chart, name="revisions", description=say("description"), source=say("source"),
                          notes=say("notes"), table=data.round(2))
 
