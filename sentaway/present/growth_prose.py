@@ -12,6 +12,7 @@ from sentaway.analysis.growth.rates import Rate
 
 say = words.File("growth_prose").say
 COUNT = numbers.COUNT_STEP
+MODELS = words.entry("growth_chapter", "model_names")  # each model named in a sentence, as the code fits it
 
 
 def tens(value) -> str:
@@ -144,8 +145,9 @@ def after(p: Page) -> dict:
         "observed": tens(f.stop_observed) if f is not None and f.stop is not None else ""}))}
     out["comparison_sentence"] = say("comparison.result", compared=c is not None,
                                      **({} if c is None else _comparison_words(c)))
-    out["comparison_test"] = say("comparison.test", compared=c is not None, **({} if c is None else {
-        **_comparison_words(c), "dispersion": numbers.number(c.dispersion, 2)}))
+    out["comparison_test"] = say("comparison.test", compared=c is not None, model=MODELS["quasi"],
+                                 poisson=MODELS["poisson"], **({} if c is None else {
+                                     **_comparison_words(c), "dispersion": numbers.number(c.dispersion, 2)}))
     out["forecast_sentence"] = say("forecast", known=f is not None, **({} if f is None else {
         "fit_first": numbers.year(f.fit_first), "fit_last": numbers.year(f.fit_last), "rate": interval(f.rate),
         "detect": rate(f.detect_rate, 0.5), "slowdown": numbers.number(numbers.rounded(f.slowdown, 0.5), 1),
@@ -200,6 +202,7 @@ def appendix(p: Page) -> dict:
         "fit_ols": say("appendix.interval", r=_decimals(f.ols)),
         "fit_endpoint": numbers.percent(f.endpoint, 1),
         "fit_negbin": say("appendix.negbin", fitted=f.negbin is not None, boundary=f.negbin_boundary,
+                          model=MODELS["negbin"], poisson=MODELS["poisson"],
                           r=_decimals(f.negbin) if f.negbin is not None else {},
                           alpha=numbers.number(f.negbin_alpha, 5), p=numbers.p_value(f.negbin_lr_p)),
         "validation_year": numbers.year(v["year"]), "validation_footnote": str(v["footnote"]),
@@ -235,4 +238,4 @@ def _variant(v) -> dict | None:
 
 def values(p: Page) -> dict:
     """Every figure and sentence the growth chapter's prose glues, by name."""
-    return {**opening(p), **headline(p), **cited(p), **after(p), **panel(p), **appendix(p)}
+    return {**{f"model_{key}": name for key, name in MODELS.items()}, **opening(p), **headline(p), **cited(p), **after(p), **panel(p), **appendix(p)}
