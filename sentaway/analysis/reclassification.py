@@ -14,7 +14,8 @@ Public interface (numbers only; the words are in book/words/reclassification.yml
   revision in per cent, the largest revision of the other years, the releases and the A2 footnote.
 - moved_change(change_pct): how far a change from a first-published base to a revised end point could move if the
   base were on the revised definition: (low, high) per cent.
-- crosses(start_year, end_year, start_first_published): whether a comparison crosses the seam.
+- crosses(start_year, end_year, start_first_published, end_first_published): whether a comparison of two figures
+  crosses the seam (one on the old definition, one on the new).
 """
 
 import re
@@ -129,12 +130,15 @@ def moved_change(change_pct: float) -> tuple[float, float]:
     return min(ends), max(ends)
 
 
-def crosses(start_year: int, end_year: int, start_first_published: bool = True) -> bool:
-    """Does a comparison from `start_year` to `end_year` cross the reclassification? It does when the start is a
-    figure on the first-published definition (any year up to the last reclassified one, where
-    `start_first_published`; every year before Table A2 begins, whatever its source) and the end is on the revised
-    definition (a year after the last reclassified one)."""
+def crosses(start_year: int, end_year: int, start_first_published: bool = True, end_first_published: bool = False) -> bool:
+    """Does a comparison between a figure for `start_year` and one for `end_year` cross the reclassification? A
+    figure is on the old definition where its year precedes Table A2 (whatever its source), or where it is a first
+    publication (`*_first_published`) of a year up to the last reclassified one; on the new definition otherwise
+    (Table A2 and every later release). The comparison crosses when its two figures are on different definitions.
+    By default the start is a first publication (a claim's older figure) and the end a revised one."""
     facts = summary()
-    before_a2 = start_year < int(comparison().year.min())
-    old_start = before_a2 or (start_first_published and start_year <= facts["last_year"])
-    return old_start and end_year > facts["last_year"]
+    first_a2 = int(comparison().year.min())
+
+    def old(year: int, first_published: bool) -> bool:
+        return year < first_a2 or (first_published and year <= facts["last_year"])
+    return old(start_year, start_first_published) != old(end_year, end_first_published)

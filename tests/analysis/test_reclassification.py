@@ -47,11 +47,14 @@ def test_a_change_from_an_old_base_moves_by_the_revision():
 
 
 def test_what_crosses_the_seam():
-    last = reclassification.summary()["last_year"]
-    assert reclassification.crosses(2012, last + 3)  # a base older than Table A2 against a revised year
-    assert reclassification.crosses(last, last + 1)  # a first-published base
-    assert not reclassification.crosses(last, last + 1, start_first_published=False)  # A2's own base
-    assert not reclassification.crosses(2012, last)  # both ends before the seam
+    facts = reclassification.summary()
+    first, last = facts["first_year"], facts["last_year"]
+    assert reclassification.crosses(first - 1, last + 3)  # a base older than Table A2 against a later year
+    assert reclassification.crosses(first - 1, first)  # ... or against Table A2's revised first year
+    assert reclassification.crosses(last, last + 1)  # a first-published base against a later year
+    assert not reclassification.crosses(last, last + 1, start_first_published=False)  # Table A2's own base
+    assert not reclassification.crosses(first - 1, last, end_first_published=True)  # both as first published
+    assert not reclassification.crosses(last + 1, last + 2)  # both after the seam
 
 
 def test_a_small_made_up_release(monkeypatch):
