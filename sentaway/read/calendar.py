@@ -7,7 +7,9 @@ where it could already have been out (its figures are for a day before the claim
 register says so rather than leaning either way.
 """
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,9 +56,6 @@ def spec() -> dict:
 
 @lru_cache(maxsize=None)
 def _table(text: str) -> tuple[Release, ...]:
-    import csv
-    import io
-
     description = spec()
     try:
         validate_resource({"path": f"data/{description['path']}", "schema": {"fields": description["fields"],
