@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 DATA = "sentaway-search-data.js"
 SKIP_PAGES = {"search.html", "genindex.html"}
-MAX_CHARS = 40_000  # per page: enough for excerpts, small enough for the search page's weight budget
+MAX_CHARS = 36_000  # per page: enough for excerpts, small enough for the search page's weight budget
 HOOK = '<script src="searchindex.js"></script>'
 
 

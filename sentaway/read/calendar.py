@@ -1,5 +1,5 @@
 """Every release of each series the register reads, in the files or not (data/release_calendar.csv, written by hand,
-described and checked by sentaway/extract/metadata/release_calendar.yml), and which release was current on a day.
+described and checked by data/release_calendar.yml beside it), and which release was current on a day.
 
 The release current on a day is the latest one published by then that gives the year asked about (for a snapshot
 series, the latest list whatever its day). A release whose publication date was not found is never taken as current;
@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sentaway.extract.catalogue import load
+import yaml
+
 from sentaway.extract.validate import SchemaError, validate_resource
-from sentaway.paths import data_file, note_read
+from sentaway.paths import data_file
 
 NAME = "release_calendar"
 
@@ -49,9 +50,17 @@ class Day:
                                      # claim's date too vague to tell)
 
 
+@lru_cache(maxsize=None)
+def _spec(text: str) -> dict:
+    return yaml.safe_load(text)
+
+
 def spec() -> dict:
-    note_read(f"sentaway/extract/metadata/{NAME}.yml")  # data, not a module: part of a page's cache key like data/
-    return load(NAME)
+    """data/release_calendar.yml: the file's fields (a Table Schema) and its series."""
+    path = data_file(f"{NAME}.yml")
+    if not path.is_file():
+        raise CalendarError(f"data/{path.name}: missing (the description of data/{NAME}.csv)")
+    return _spec(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
@@ -78,8 +87,7 @@ def releases(series: str | None = None) -> list[Release]:
     """The record's releases (of one series), oldest figures first."""
     path = data_file(spec()["path"])
     if not path.is_file():
-        raise CalendarError(f"data/{path.name}: missing (it is written by hand; see "
-                            f"sentaway/extract/metadata/{NAME}.yml)")
+        raise CalendarError(f"data/{path.name}: missing (it is written by hand; see data/{NAME}.yml)")
     rows = [r for r in _table(path.read_text(encoding="utf-8")) if series is None or r.series == series]
     return sorted(rows, key=lambda r: (r.reference_date, r.published, r.release))
 
