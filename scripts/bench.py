@@ -38,7 +38,7 @@ BUILD = REPO / "_build"
 SITE = BUILD / "html"
 NOTEBOOKS = REPO / "notebooks"
 TOUCHED = NOTEBOOKS / "out_of_area.ipynb"
-CHART_PAGES = {"register": "book/executed/register.html", "out-of-area chapter": "book/executed/out_of_area.html"}
+CHART_PAGES = {"register": "register.html", "out-of-area chapter": "out_of_area.html"}
 
 TARGETS = {  # figure: (limit, unit); PASS when the median is at or under the limit
     "cold": 60.0, "noop": 5.0, "touch": 15.0, "prose": 5.0, "peak_mb": 1024.0, "page_kb": 1.5 * 1024,
@@ -143,38 +143,40 @@ def remove_build_folders():
 # ---------------------------------------------------------------- the naive build
 
 def naive_tree(root: Path) -> Path:
-    """A copy of the book where Jupyter Book executes the source notebooks itself (execute: force).
+    """A copy of the book where Jupyter Book executes the source notebooks itself (execute: force), built from
+    book/naive/ (as ours is from book/executed/, at the same depth, so the pages' relative links hold): the
+    notebooks and book/pages/ copied there.
 
     The package, data/ and params.yml are copied too, so the notebooks' own writes (the register's
-    downloads) land in the copy, not in the real book/executed/.
+    downloads, the chart data) land in the copy, not in the real book/executed/.
     """
     import yaml
 
-    for name in ("sentaway", "data", "notebooks"):
+    for name in ("sentaway", "data"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("executed"))
+    source = root / "book" / "naive"
+    shutil.copytree(NOTEBOOKS, source)
+    for page in (REPO / "book" / "pages").glob("*.md"):
+        shutil.copy2(page, source / page.name)
     shutil.copy2(REPO / "params.yml", root / "params.yml")
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     config["execute"] = {"execute_notebooks": "force", "timeout": -1}
-    config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if p != "notebooks"]
     (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     # Jupyter Book runs each notebook once, as it is: a notebook of several pages becomes one copy per page,
     # its parameters cell set to the page's values (what papermill injects in our build).
     declared = params.load()
     for stem in params.PAGES:
-        path = root / "notebooks" / f"{stem}.ipynb"
+        path = source / f"{stem}.ipynb"
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
         for page, values in params.runs(stem, declared):
             cell["source"] = "".join(f"{name} = {value!r}\n" for name, value in values.items())
-            (root / "notebooks" / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+            (source / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
         path.unlink()
-    toc = (REPO / "_toc.yml").read_text().replace("book/executed/", "notebooks/")
-    (root / "_toc.yml").write_text(toc)
-    # The register writes its downloads as side files (sentaway.sidefiles, under $SENTAWAY_SIDE_FILES, set to
-    # the copy's book/executed by naive_env) and the downloads page links executed/downloads/.
-    (root / "book" / "executed" / "downloads").mkdir(parents=True)
-    (root / "notebooks" / "downloads").symlink_to(root / "book" / "executed" / "downloads")
+    shutil.copy2(REPO / "_toc.yml", root / "_toc.yml")
+    # The notebooks write their chart data and downloads as side files (sentaway.sidefiles, under
+    # $SENTAWAY_SIDE_FILES, set to book/naive/ by naive_env), where the pages link them.
     return root
 
 
@@ -185,14 +187,14 @@ def naive_env(root: Path) -> dict:
     raw = os.environ.get("SENTAWAY_RAW") or str(REPO.parent / "shared" / "raw")
     env["SENTAWAY_RAW"] = raw
     env.setdefault("SENTAWAY_TRANSCRIBED", str(Path(raw).parent / "transcribed"))
-    env["SENTAWAY_SIDE_FILES"] = str(root / "book" / "executed")
+    env["SENTAWAY_SIDE_FILES"] = str(root / "book" / "naive")
     return env
 
 
 def naive_build(root: Path, out: Path) -> Run:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = run([str(jupyter_book), "build", str(root), "--path-output", str(out), "--quiet"],
-                 env=naive_env(root), cwd=root)
+    result = run([str(jupyter_book), "build", str(root / "book" / "naive"), "--config", str(root / "_config.yml"),
+                  "--toc", str(root / "_toc.yml"), "--path-output", str(out), "--quiet"], env=naive_env(root), cwd=root)
     if result.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
         for _, text in result.lines[-30:]:
             print("    | " + text)
@@ -455,7 +457,7 @@ def main() -> int:
         print(f"  {'html (Jupyter Book / Sphinx)':<40} {median(sphinx):6.1f} s")
     pages_shown = ", ".join(f"{name} {size / 1024:,.0f} KB" for size, name in pages[:3])
     print(f"  heaviest pages: {pages_shown}")
-    in_toc = set(re.findall(r"book/executed/(\w+)", (REPO / "_toc.yml").read_text()))
+    in_toc = set(re.findall(r"file: (\w+)", (REPO / "_toc.yml").read_text()))
     extra = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in in_toc)
     if extra and naive_cold:
         print(f"  note: {', '.join(extra)} run by our build but not in _toc.yml, so not by the naive build")

@@ -164,10 +164,10 @@ CHART_DATA = "chart-data"
 
 def write_chart_file(name: str, suffix: str, text: str) -> str:
     """Write a file beside the chart (published at the site root as /chart-data/) and return the link
-    from a chapter page (pages live in book/executed/, two levels below the site root). Written through
-    sentaway.sidefiles: staged with the notebook's run, never straight into the book."""
+    from a page (every page sits at the site's root). Written through sentaway.sidefiles: staged with the
+    notebook's run, never straight into the book."""
     sidefiles.write(f"extra/{CHART_DATA}/{name}.{suffix}", text)
-    return f"../../{CHART_DATA}/{name}.{suffix}"
+    return f"{CHART_DATA}/{name}.{suffix}"
 
 
 def write_chart_data(name: str, table: pd.DataFrame) -> str:

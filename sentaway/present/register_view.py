@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from sentaway.analysis import numbers
+from sentaway.analysis import numbers, words
 from sentaway.read.extracts import release_links
 from sentaway.paths import data_file
 from sentaway.present import render
@@ -71,12 +71,75 @@ def quote_url(claim) -> str:
     return found.group(0) if found else ""
 
 
-def short_quote(quote: str, limit: int = QUOTE_CHARS) -> str:
+def _digits(value: float, unit: str) -> list[str]:
+    """How a figure may be written in digits: '3,990' or '3990'; money also '5 million', '1 billion'."""
+    forms = []
+    for scale, word in ((1e9, "billion"), (1e6, "million")):
+        if unit.startswith("gbp") and value >= scale:
+            forms.append(f"{value / scale:g} {word}")
+    if value == int(value):
+        forms += [f"{int(value):,}", str(int(value))]
+    else:
+        forms.append(f"{value:g}")
+    return forms
+
+
+def said_figure(quote: str, cited_value, unit: str = "") -> tuple[int, int] | None:
+    """Where the quote states its cited figure (start, end), with its '%', 'per cent' or '£'; None where the
+    words do not show it in digits nor in the words book/words/register_rows.yml lists for it."""
+    try:
+        value = float(cited_value)
+    except (TypeError, ValueError):
+        return None
+    # A share is written with its sign ("20 miles" is not the 20% said "one in five").
+    sign = "(%| per cent)" if unit == "percent" else "(%| per cent)?"
+    for form in _digits(value, str(unit or "")):
+        found = re.search(r"(£)?(?<![\d,.])" + re.escape(form) + r"(?![\d]|,\d)" + sign, quote)
+        if found:
+            return found.span()
+    key = f"{value:g}" if value != int(value) else str(int(value))
+    for said in words.entry("register_rows", "figure_words").get(key, []):
+        found = re.search(r"\b" + re.escape(said), quote, re.I)
+        if found:
+            return found.span()
+    return None
+
+
+def short_quote(quote: str, span: tuple[int, int] | None = None, limit: int = QUOTE_CHARS) -> dict:
+    """A quote as a row shows it: {before, figure, after}. Whole where it fits; else cut at words around the
+    figure it states (`span`, from said_figure), never hiding it, with '…' where words were left out."""
     quote = " ".join(str(quote).split())
-    if len(quote) <= limit:
-        return quote
-    cut = quote[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + " …"
+    if span is None:
+        if len(quote) <= limit:
+            return {"before": quote, "figure": "", "after": ""}
+        cut = quote[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+        return {"before": cut + " …", "figure": "", "after": ""}
+    start, end = span
+    before, figure, after = quote[:start], quote[start:end], quote[end:]
+    room = max(limit - len(figure), 0)
+    if len(quote) > limit:
+        # Half the room on each side of the figure; what one side does not need goes to the other.
+        left = min(len(before), max(room // 2, room - len(after)))
+        right = room - left
+        if left < len(before):
+            kept = before[len(before) - left:]
+            if not before[len(before) - left - 1].isspace():  # a word cut in two is left out whole
+                kept = kept.split(" ", 1)[1] if " " in kept else ""
+            before = "… " + kept.lstrip()
+        if right < len(after):
+            kept = after[:right + 1]
+            if not kept[-1].isspace():
+                kept = kept.rsplit(" ", 1)[0] if " " in kept else ""
+            after = kept.rstrip(" ,;:") + " …"
+    return {"before": before, "figure": figure, "after": after}
+
+
+def excerpt(claim, limit: int = QUOTE_CHARS) -> str:
+    """A claim's quote (a register row or a claims.csv row) as one line of text, cut around its figure."""
+    get = claim.get if isinstance(claim, dict) else lambda name, default="": getattr(claim, name, default)
+    quote = get("quote", "")
+    cut = short_quote(quote, said_figure(" ".join(str(quote).split()), get("cited_value", ""), get("unit", "")), limit)
+    return cut["before"] + cut["figure"] + cut["after"]
 
 
 def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, claims: pd.DataFrame | None = None) -> str:

@@ -116,6 +116,32 @@ def renames(root: Path = RELEASES) -> dict[str, str]:
     return pairs
 
 
+MOVES = "moved_pages.csv"
+
+
+def moves(root: Path = RELEASES) -> dict[str, str]:
+    """old page -> the page it is now (paths relative to the site root), from releases/moved_pages.csv: pages of
+    earlier releases that later ones publish at another address (0.1.0 and 0.2.0 kept them under book/executed/).
+    make site answers each old address at the site's root with a redirect to the new one."""
+    path = root / MOVES
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["old", "new"]:
+            raise ReleaseError(f"{path}: the header must be old,new (found {','.join(reader.fieldnames or [])})")
+        found = {}
+        for line, row in enumerate(reader, start=2):
+            old, new = (row["old"] or "").strip(), (row["new"] or "").strip()
+            if not old.endswith(".html") or not new.endswith(".html") or ".." in old.split("/") + new.split("/") \
+                    or old.startswith("/") or new.startswith("/"):
+                raise ReleaseError(f"{path}: row {line}: old and new must be pages of the site (a/b.html), found {old!r}, {new!r}")
+            if old in found:
+                raise ReleaseError(f"{path}: row {line}: {old} is moved twice")
+            found[old] = new
+    return found
+
+
 def final_id(claim_id: str, pairs: dict[str, str]) -> str:
     """Follow renames (a -> b -> c) to the id a claim has now."""
     seen = set()

@@ -38,15 +38,8 @@ EXCLUDE: list[tuple[str, str, str]] = [
 
 
 def _pages(site: Path) -> list[Path]:
-    """Every HTML page but the theme's assets and the top-level meta-refresh redirect."""
-    pages = []
-    for path in sorted(site.rglob("*.html")):
-        if "_static" in path.relative_to(site).parts:
-            continue
-        if path.parent == site and path.name == "index.html":
-            continue  # only <meta http-equiv="Refresh"> to book/index.html
-        pages.append(path)
-    return pages
+    """Every HTML page but the theme's assets."""
+    return [path for path in sorted(site.rglob("*.html")) if "_static" not in path.relative_to(site).parts]
 
 
 def _chart_pages(site: Path) -> list[Path]:
@@ -183,7 +176,7 @@ def test_the_axe_check_finds_a_colour_fault_of_the_dark_theme_alone(tmp_path, cl
 
 def test_dark_theme_changes_the_page_colours(site, clean_browser):
     """The dark-mode checks above are only worth something if the theme switch really takes effect."""
-    load(clean_browser, site / "book/executed/out_of_area.html")
+    load(clean_browser, site / "out_of_area.html")
     colours = []
     for theme in ("light", "dark"):
         set_theme(clean_browser, theme)

@@ -11,7 +11,7 @@ DESKTOP = (1366, 768)
 
 def test_main_points_come_from_the_register_in_the_chosen_order(site):
     table, _ = register.build()
-    page = (site / "book/executed/index.html").read_text(encoding="utf-8")
+    page = (site / "index.html").read_text(encoding="utf-8")
     chosen = home.chosen()
     assert 3 <= len(chosen) <= 8
     positions = [page.index(f'id="point-{claim_id}"') for claim_id in chosen]
@@ -29,7 +29,7 @@ def test_main_points_with_verdicts_are_above_the_fold_on_a_desktop(site, clean_p
     from test_phone import load
 
     clean_browser.set_window_size(*DESKTOP)
-    load(clean_browser, site / "book/executed/index.html")
+    load(clean_browser, site / "index.html")
     shown = clean_browser.execute_script("""
       const h = window.innerHeight;
       return Array.from(document.querySelectorAll('.sa-main-points .sa-point-verdict .sa-badge'))

@@ -125,7 +125,7 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
 def test_every_chart_has_a_copy_citation_button_with_its_own_address(site, clean_print_browser):
     from test_phone import load
 
-    page = site / "book/executed/out_of_area.html"
+    page = site / "out_of_area.html"
     load(clean_print_browser, page)
     texts = clean_print_browser.execute_script("""
       return Array.from(document.querySelectorAll('figure.sa-chart')).map(f => {

@@ -203,7 +203,7 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "notebooks: running" not in result.stdout and "[IPKernelApp]" not in result.stderr, result.stdout
     assert f"notebooks/{name}.ipynb: only its prose changed" in result.stdout
-    assert sentence in (root / f"_build/html/book/executed/{name}.html").read_text(encoding="utf-8")
+    assert sentence in (root / f"_build/html/{name}.html").read_text(encoding="utf-8")
     after = nbformat.read(executed, as_version=4)
     assert [c.get("outputs") for c in after.cells if c.cell_type == "code"] == \
            [c.get("outputs") for c in before.cells if c.cell_type == "code"]
@@ -218,7 +218,7 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     result = subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=root, text=True,
                             capture_output=True, timeout=900, env=_env(root))
     assert result.returncode == 0 and "notebooks: running" not in result.stdout, result.stdout + result.stderr
-    page = (root / "_build/html/book/executed/build_status.html").read_text(encoding="utf-8")
+    page = (root / "_build/html/build_status.html").read_text(encoding="utf-8")
     assert "A sentence of the test." in page and "new prose merged in this build" in page
 
 
