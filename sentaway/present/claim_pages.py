@@ -7,7 +7,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from sentaway import __version__
-from sentaway.present import register_view, render
+from sentaway.present import links, register_view, render
 from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
@@ -75,9 +75,11 @@ def relations_table() -> str:
 
 
 def _reading(r: dict) -> dict:
-    """A reading as the tables show it: its official value written out and its judgement as a badge."""
+    """A reading as the tables show it: its official value written out, its release linked and its judgement as a
+    badge."""
     value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
-    return {**r, "value": value, "badge": render.Markup(badge(r["verdict"]))}
+    return {**r, "value": value, "badge": render.Markup(badge(r["verdict"])),
+            "release_html": render.Markup(links.release_html(r.get("release") or ""))}
 
 
 def all_readings_table(register: pd.DataFrame, readings_of) -> str:
@@ -96,15 +98,25 @@ def worked_examples(register: pd.DataFrame, readings_of) -> str:
             continue
         row = rows.iloc[0]
         examples.append({"badge": render.Markup(badge(name)), "claim_id": row.claim_id, "quote": row.quote,
-                         "speaker": row.speaker, "outlet": row.outlet, "date": row.date,
+                         "speaker": row.speaker, "outlet": row.outlet, "said_on": numbers.date(row.date),
                          "readings": [_reading(r) for r in readings_of(row.claim_id)],
                          "headline_reading": int(row.headline_reading), "relation": row.relation, "reason": row.reason})
     return block("worked_examples", examples=examples)
 
 
-def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
+def register_table(register: pd.DataFrame) -> str:
     """The claims with verdicts, as sentaway.present.register_view lays them out for readers and journalists."""
-    return register_view.register_table(register, badge, on_family_page=on_family_page, claims=claims.load())
+    return register_view.register_table(register, badge, claims=claims.load())
+
+
+HEADING_CHARS = 100  # an evidence section's heading: the claim's words, cut around its figure
+
+
+def claim_list(rows: pd.DataFrame) -> str:
+    """The list of an evidence page's claims, at its top: each one's words and verdict, linking to its section."""
+    return block("claim_list", claims=[{"claim_id": row.claim_id, "badge": render.Markup(badge(row.verdict)),
+                                        "heading": register_view.quote_parts(row, HEADING_CHARS)}
+                                       for row in rows.itertuples()])
 
 
 def nearest_table(evidence) -> pd.DataFrame:
@@ -122,10 +134,14 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
              "cited": cited_text(row), "official": official_text(row),
              "reading": f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else "",
              # For "cannot be checked" the reason already is what the files lack: say it once.
-             "missing": row.missing if row.verdict.startswith("cannot") and row.missing != row.reason else ""}
+             "missing": row.missing if row.verdict.startswith("cannot") and row.missing != row.reason else "",
+             "heading": register_view.quote_parts(row, HEADING_CHARS), "said_on": numbers.date(row.date),
+             "release": render.Markup(links.release_html(row.release)),
+             "published": numbers.date(row.release_published) if row.release_published else ""}
     review = claim_review({**row._asdict(), "build_date": build_date}, f"{page}.html#claim-{row.claim_id}")
-    return block("evidence_block", c=row, shown=shown, readings=[_reading(r) for r in readings or []],
-                 said_at=register_view.quote_url(said.loc[row.claim_id]) if row.claim_id in said.index else "",
+    return block("evidence_block", c=row, shown=shown, cite=register_view.citation_fields(row),
+                 readings=[_reading(r) for r in readings or []],
+                 said_at=links.said_at(said.loc[row.claim_id].seed_file if row.claim_id in said.index else ""),
                  page=page, version=__version__, claim_review=render.Markup(script_json(review)))
 
 
@@ -199,7 +215,7 @@ def family_page(page: str, first_year: int, last_year: int) -> None:
     rows = register[register.family.isin(page_families(page))]
     if rows.empty:
         raise ValueError(f"no claims for the page {page}")
-    display(HTML(register_table(rows, on_family_page=True)))
+    display(HTML(claim_list(rows)))
     today = dt.date.today().isoformat()
     for row in rows.itertuples():
         display(HTML(evidence_block(row, evidence.get(row.claim_id), page, today, readings_of(row.claim_id))))

@@ -14,7 +14,8 @@ from sentaway.analysis import homes_series, numbers, out_of_area, revisions, wor
 from sentaway.paths import data_file
 from sentaway.present import render
 from sentaway.present.claim_pages import badge
-from sentaway.present.register_view import FAMILY_PAGES, quote_url, release_html
+from sentaway.present import links
+from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.read import claims as claims_data
 
 COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
@@ -58,10 +59,10 @@ def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[d
         found.append({
             "claim_id": claim_id, "quote": " ".join(str(row.quote).split()),
             "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
-            "said_at": quote_url(notes.loc[claim_id]) if notes is not None and claim_id in notes.index else "",
+            "said_at": links.said_at(notes.loc[claim_id].seed_file)["url"] if notes is not None and claim_id in notes.index else "",
             "badge": render.Markup(badge(row.verdict)), "reason": short_reason(row.reason), "official": official,
             "official_year": numbers.year(row.official_year) if row.official_year else "",
-            "release": render.Markup(release_html(row.release)), "family_page": FAMILY_PAGES[row.family],
+            "release": render.Markup(links.release_html(row.release)), "family_page": FAMILY_PAGES[row.family],
         })
     return found
 

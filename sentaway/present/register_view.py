@@ -7,70 +7,26 @@ The rows carry data attributes (verdict, speaker, outlet, topic, date) that book
 uses to add search, filters and sorting; with scripts off the full table is still there to read.
 """
 
-import csv
-import html
 import re
-from functools import lru_cache
 
 import pandas as pd
 
 from sentaway.analysis import numbers, words
-from sentaway.read.extracts import release_links
-from sentaway.paths import data_file
-from sentaway.present import render
+from sentaway.present import links, render
+from sentaway.read.extracts import release_dates, release_links
 from sentaway.register.verdicts import SCALE
 
 RANK = {name: i for i, (name, _, _) in enumerate(SCALE)}
 
 ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
-               "official_unit", "official_year", "release", "source_file"]
+               "official_unit", "official_year", "release", "source_file", "relation", "cited_value", "unit"]
+OPTIONAL_COLUMNS = ["conclusion", "official_measure"]  # read where the register has them
 QUOTE_CHARS = 140  # a short quote leads the row; the evidence page has it whole
 
 FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
                 "regional": "claims_regional", "cost": "claims_cost", "other": "claims_cost"}
 TOPICS = {"out_of_area": "Out-of-area placements", "missing": "Missing children", "distance": "Distance from home",
           "regional": "Where homes are", "cost": "Cost", "other": "Other figures"}
-URL = re.compile(r"https?://[^\s,;)'\"]+")
-
-
-@lru_cache(maxsize=None)
-def quote_links() -> dict[str, str]:
-    """data/quote_links.csv: seed file of a text -> where that text was published."""
-    with open(data_file("quote_links.csv"), encoding="utf-8", newline="") as handle:
-        return {row["seed_file"]: row["url"] for row in csv.DictReader(handle)}
-
-
-def release_parts(release: str) -> list[str]:
-    return [part.strip() for part in str(release or "").split(";") if part.strip()]
-
-
-def unlinked_releases(register: pd.DataFrame) -> list[str]:
-    """Release labels in the register with no publisher page in data/release_links.csv."""
-    links = release_links()
-    return sorted({part for release in register.release for part in release_parts(release) if part not in links})
-
-
-def release_html(release: str) -> str:
-    """Each release a figure came from, linked to its publisher's page."""
-    links = release_links()
-    parts = []
-    for part in release_parts(release):
-        link = links.get(part)
-        text = html.escape(part)
-        parts.append(f'<a href="{html.escape(link["url"])}" class="sa-release" rel="external">{text}</a>' if link else text)
-    return "; ".join(parts)
-
-
-def quote_url(claim) -> str:
-    """Where the words were said or printed: the text's own address where data/quote_links.csv has it, else
-    an address the claim's notes give (the Hansard record of a speech); '' where none is recorded."""
-    seed = getattr(claim, "seed_file", "")
-    if seed and seed in quote_links():
-        return quote_links()[seed]
-    found = URL.search(str(getattr(claim, "notes", "") or ""))
-    return found.group(0) if found else ""
-
-
 def _digits(value: float, unit: str) -> list[str]:
     """How a figure may be written in digits: '3,990' or '3990'; money also '5 million', '1 billion'."""
     forms = []
@@ -134,34 +90,80 @@ def short_quote(quote: str, span: tuple[int, int] | None = None, limit: int = QU
     return {"before": before, "figure": figure, "after": after}
 
 
-def excerpt(claim, limit: int = QUOTE_CHARS) -> str:
-    """A claim's quote (a register row or a claims.csv row) as one line of text, cut around its figure."""
+def quote_parts(claim, limit: int = QUOTE_CHARS) -> dict:
+    """A claim's quote (a register row, a claims.csv row or a dict of either) cut around its figure: short_quote's
+    {before, figure, after}."""
     get = claim.get if isinstance(claim, dict) else lambda name, default="": getattr(claim, name, default)
-    quote = get("quote", "")
-    cut = short_quote(quote, said_figure(" ".join(str(quote).split()), get("cited_value", ""), get("unit", "")), limit)
-    return cut["before"] + cut["figure"] + cut["after"]
+    quote = " ".join(str(get("quote", "")).split())
+    return short_quote(quote, said_figure(quote, get("cited_value", ""), get("unit", "")), limit)
 
 
-def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, claims: pd.DataFrame | None = None) -> str:
-    """The claims with verdicts (badge: verdict -> HTML). On the register page each row is the claim's
-    anchor (#claim-<id>); on a family page the rows link down to the evidence sections."""
+def official_cell(row) -> dict:
+    """What the row's official-figure cell holds: a figure for the measure the claim names (relation 'same'); a
+    figure for a wider or narrower group only as a bound, labelled so; nothing for context or where none exists."""
+    relation = str(getattr(row, "relation", "") or "")
+    if numbers.is_missing(row.official_value) or relation not in ("same", "wider", "narrower"):
+        return {"figure": "", "bound": ""}
+    return {"figure": numbers.value(float(row.official_value), row.official_unit),
+            "bound": "" if relation == "same" else words.say("register_rows", f"bound.{relation}"),
+            "year": numbers.year(row.official_year) if row.official_year else "",
+            "release": render.Markup(links.release_html(row.release))}
+
+
+def reference(official_year) -> str:
+    """When an official figure is for, as readers see it: '2016-03-31' -> '31 March 2016'; '2018' and 'year ending 31
+    March 2017' as they are."""
+    text = str(official_year or "")
+    return numbers.date(text) if len(text) == 10 and text[4] == "-" else text
+
+
+def release_title(label: str) -> str:
+    """A release as a citation names it: label, title, publisher and publication date (data/release_dates.csv, else
+    the page data/release_links.csv gives it)."""
+    dated = release_dates().set_index("release")
+    link = release_links().get(label, {})
+    known = label in dated.index
+    return words.say("register_rows", "cite.release", label=label,
+                     title=dated.title[label] if known else link.get("title", ""),
+                     publisher=dated.publisher[label] if known else link.get("publisher", ""),
+                     published=numbers.date(dated.published[label]) if known else "")
+
+
+def citation_fields(row) -> dict:
+    """A claim's part of its citation (who said what, when; the conclusion; the official figure with its release and
+    reference date), as its copy buttons paste it: book/assets/sentaway-register.js adds who wrote and publishes the
+    book, its version and the address. `row`: a register row (any columns beyond ROW_COLUMNS are optional)."""
+    say = words.File("register_rows").say
+    conclusion = str(getattr(row, "conclusion", "") or "") or say("cite.verdict", verdict=row.verdict)
+    cell = official_cell(row)
+    if cell["figure"]:
+        year = reference(row.official_year)
+        measure = str(getattr(row, "official_measure", "") or "")
+        official = say("cite.bound" if cell["bound"] else "cite.official", figure=cell["figure"], bound=cell["bound"],
+                       year="" if year and year in measure else year, measure=measure,
+                       releases="; ".join(release_title(part) for part in links.release_parts(row.release)))
+    else:
+        official = say("cite.none")
+    return {"claim": say("cite.claim", quote=" ".join(str(row.quote).split()), speaker=row.speaker, outlet=row.outlet,
+                         date=numbers.date(row.date)),
+            "conclusion": conclusion, "official": official}
+
+
+def register_table(register: pd.DataFrame, badge, claims: pd.DataFrame | None = None) -> str:
+    """The claims with verdicts (badge: verdict -> HTML); each row is the claim's anchor (#claim-<id>) and links to
+    its evidence."""
     extra = claims.set_index("claim_id") if claims is not None else None
     rows = []
-    for row in register[ROW_COLUMNS].itertuples(index=False):
-        missing = numbers.is_missing(row.official_value)
+    columns = ROW_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in register.columns]
+    for row in register[columns].itertuples(index=False):
+        seed = extra.loc[row.claim_id].seed_file if extra is not None and row.claim_id in extra.index else ""
         rows.append({
-            "claim_id": row.claim_id, "row_id": f"{'summary' if on_family_page else 'claim'}-{row.claim_id}",
+            "claim_id": row.claim_id, "row_id": f"claim-{row.claim_id}",
             "verdict": row.verdict, "rank": RANK.get(row.verdict, 9), "badge": render.Markup(badge(row.verdict)),
-            "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
+            "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date), "said_on": numbers.date(row.date),
             "topic": TOPICS.get(row.family, row.family), "quote": " ".join(str(row.quote).split()),
-            "short_quote": short_quote(row.quote),
-            "said_at": quote_url(extra.loc[row.claim_id]) if extra is not None and row.claim_id in extra.index else "",
-            "official": "" if missing else numbers.value(float(row.official_value), row.official_unit),
-            "official_year": numbers.year(row.official_year) if row.official_year and not missing else "",
-            "release": render.Markup(release_html(row.release)),
+            "cut": quote_parts(row), "said_at": links.said_at(seed)["url"], "official": official_cell(row),
             # "outside the official data's scope": listed, not checked, so no evidence to link to.
             "checked": not row.verdict.startswith("outside"),
-            "page": "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"})
-    # A family page lists some of the texts' figures: only the whole register counts the texts.
-    n_texts = 0 if on_family_page else int(register.seed_file.nunique())
-    return render.html("register_table.html.j2", rows=rows, n_texts=n_texts)
+            "cite": citation_fields(row), "page": f"{FAMILY_PAGES[row.family]}.html"})
+    return render.html("register_table.html.j2", rows=rows, n_texts=int(register.seed_file.nunique()))

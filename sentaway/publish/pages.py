@@ -8,8 +8,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from sentaway.paths import REPO
-from sentaway.present.register_view import excerpt
-from sentaway.publish import changes, credits
+from sentaway.analysis import numbers
+from sentaway.present.register_view import quote_parts
+from sentaway.publish import changes, citation
 from sentaway.publish import releases as store
 
 PAGES = REPO / "book" / "pages"
@@ -32,11 +33,12 @@ def corrections(root: Path = store.RELEASES, current: set[str] | None = None) ->
         for change in pair.changed:
             fields = {f["column"]: f for f in change.fields}
             if "verdict" in fields:
-                verdicts.append({"claim_id": change.claim_id, "quote": excerpt(change.new, QUOTE_CHARS),
+                verdicts.append({"claim_id": change.claim_id, "quote": quote_parts(change.new, QUOTE_CHARS),
                                  "old": fields["verdict"]["old"], "new": fields["verdict"]["new"],
                                  "causes": change.causes, "here": current is None or change.claim_id in current})
         values = sum(any(f["group"] == "value" for f in change.fields) for change in pair.changed)
-        found.append({"old": pair.old, "new": pair.new, "verdicts": verdicts, "values": values,
+        found.append({"old": pair.old.version, "old_date": numbers.date(pair.old.date), "new": pair.new.version,
+                      "new_date": numbers.date(pair.new.date), "verdicts": verdicts, "n_values": values,
                       "added": len(pair.added), "removed": len(pair.removed)})
     return found
 
@@ -46,7 +48,7 @@ def about_page(root: Path = store.RELEASES, current: set[str] | None = None) -> 
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     recorded = store.load_all(root)
     return env.get_template("about.md.j2").render(
-        **credits.credits(), pairs=corrections(root, current), latest=recorded[-1].version if recorded else "none")
+        **citation.credits(), pairs=corrections(root, current), latest=recorded[-1].version if recorded else "none")
 
 
 def stage(executed: Path, current: set[str] | None = None) -> list[str]:

@@ -201,15 +201,32 @@ class Assembly:
             path.write_text(anchors.add(text, pairs), encoding="utf-8")
 
 
+def _redirect(site: Assembly, staging: Path, old: str, new: str) -> None:
+    """A page at `old` (relative to the site's root) that sends the reader to `new`, keeping the #anchor."""
+    template = _env().get_template("redirect.html.j2")
+    target = staging / old
+    target.parent.mkdir(parents=True, exist_ok=True)
+    canonical = site.baseurl + new
+    target.write_text(template.render(target=_relative(new, old), canonical=canonical,
+                                      script=_relative("_versions/redirect.js", old),
+                                      css=_relative("_versions/versions.css", old)), encoding="utf-8")
+    add_policy(target, known_scripts(()), old)
+
+
 def redirect_moved(site: Assembly, staging: Path) -> int:
-    """At the root, every page an earlier release published there and the latest publishes elsewhere: a redirect to
-    the page as it is now; and its downloads and chart data, where the latest has none at that address. Returns
-    how many pages redirect."""
-    template, latest = _env().get_template("redirect.html.j2"), site.latest
-    known = known_scripts(())
-    written = 0
+    """Every address of a moved page keeps answering (releases/moved_pages.csv): at the root, each page an earlier
+    release published there and the latest publishes elsewhere redirects to the page as it is now, and its
+    downloads and chart data answer where the latest has none at that address; in an earlier release's folder,
+    each page answers at its clean address too (v0.2.0/register.html, as a development build cites it), redirecting
+    to where that release keeps it. Returns how many redirects were written."""
+    latest, written = site.latest, 0
     for release in site.recorded[:-1]:
         copy = staging / f"v{release.version}"
+        for page in sorted(site.pages[release.version]):
+            clean = site.name(page)
+            if clean != page and not (copy / clean).exists():
+                _redirect(site, staging, f"v{release.version}/{clean}", f"v{release.version}/{page}")
+                written += 1
         for path in sorted(p for p in copy.rglob("*") if p.is_file()):
             old = path.relative_to(copy).as_posix()
             if (staging / old).exists():
@@ -219,12 +236,7 @@ def redirect_moved(site: Assembly, staging: Path) -> int:
                 if new is None:
                     raise ReleaseError(f"release {release.version}: its page {old} has no page in {latest.version}; add a "
                                        f"row to releases/{store.MOVES} naming the page that replaces it")
-                target = staging / old
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(template.render(target=_relative(new, old), canonical=site.baseurl + new,
-                                                  script=_relative("_versions/redirect.js", old),
-                                                  css=_relative("_versions/versions.css", old)), encoding="utf-8")
-                add_policy(target, known, old)
+                _redirect(site, staging, old, new)
                 written += 1
             elif old.startswith(KEPT_FILES):
                 same = sorted(staging.glob(f"{old.split('/')[0]}/**/{path.name}"))

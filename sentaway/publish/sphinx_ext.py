@@ -2,6 +2,7 @@
 sentaway.__version__), since _config.yml cannot read files; the stamp's words are in book/words/stamp.yml."""
 
 import datetime as dt
+import html
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from packaging.version import Version
 from sentaway import __version__
 from sentaway.analysis import words
 from sentaway.paths import REPO
-from sentaway.publish import anchors, releases, search
+from sentaway.publish import anchors, citation, releases, search
 from sentaway.publish.csp import add_to_site
 from sentaway.publish.icons import replace_in_site, theme_script
 
@@ -83,12 +84,15 @@ def _focusable_table_wrappers(outdir) -> None:
 
 
 def _page_meta(app, pagename, templatename, context, doctree):
-    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: version, build date and
-    the page's canonical address under the book's published URL (_config.yml html.baseurl)."""
+    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
+    book (CITATION.cff), its version and build date, and the absolute address to cite (sentaway.publish.citation:
+    a release's permanent address; for a development build, the last release's)."""
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
-    tags = (f'<meta name="sentaway:version" content="{__version__}">\n'
-            f'<meta name="sentaway:built" content="{dt.date.today().isoformat()}">\n'
-            f'<meta name="sentaway:canonical" content="{base}{pagename}.html">\n')
+    cited = {**citation.credits(), **citation.page_citation(pagename)}
+    values = {"version": __version__, "built": dt.date.today().isoformat(), "canonical": f"{base}{pagename}.html",
+              "authors": cited["authors"], "publisher": cited["publisher"], "address": cited["address"],
+              "development": cited["development"], "release-claims": cited["claims"]}
+    tags = "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
     context["metatags"] = context.get("metatags", "") + tags
 
 

@@ -4,12 +4,12 @@ address is recorded, and the methods page to the repository and the commit the s
 import re
 
 from sentaway.register import register
-from sentaway.present import register_view
+from sentaway.present import links
 
 
 def test_every_release_the_register_cites_has_a_publisher_page():
     table, _ = register.build()
-    missing = register_view.unlinked_releases(table)
+    missing = links.unlinked(table.release)
     assert not missing, f"add these releases to data/release_links.csv with their publisher's page: {missing}"
 
 
