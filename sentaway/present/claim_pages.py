@@ -145,39 +145,58 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
                  page=page, version=__version__, claim_review=render.Markup(script_json(review)))
 
 
-def finding_title(row, table: pd.DataFrame, unit: str) -> str:
-    """What the chart shows, in words computed from its points: how the longest official series moved, and
-    where the cited figure stands against the official one for its year (or that there is none)."""
-    official = table[table.release != "the claim"]
-    longest = official.groupby("measure", sort=False).size().idxmax()
-    rows = official[official.measure == longest].sort_values("year")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    a, b = float(first.value), float(last.value)
-    moved = "rose" if b > a * 1.005 else "fell" if b < a * 0.995 else "level"
+def chart_points(row, evidence, first_year: int, last_year: int) -> tuple[pd.DataFrame, str, pd.Series | None]:
+    """(the official points a claim's chart draws, their role, the point the verdict rests on or None). The role is
+    'same' (the series of the measure the claim names), a bound's ('wider', 'narrower': its group's series, drawn as
+    a labelled bound), or 'nearest' (no official figure for the claim: the nearest official figures, as context)."""
+    unit = row.official_unit or row.unit
+    points = pd.DataFrame([p for p in evidence.nearest if p["unit"] == unit and first_year <= p["year"] <= last_year])
+    if points.empty:
+        return points, "nearest", None
+    headline = None
+    if not numbers.is_missing(row.official_value):
+        same = points[(points.value - float(row.official_value)).abs() <= 1e-9 * max(1.0, abs(float(row.official_value)))]
+        headline = same.iloc[-1] if not same.empty else None
+    if headline is None or row.relation not in ("same", "wider", "narrower"):
+        return points, "nearest", None
+    return points[points.measure == headline.measure], row.relation, headline
+
+
+def finding_title(row, points: pd.DataFrame, role: str, headline, unit: str) -> str:
+    """The chart's title: what the official figure is against the claimed one, in words computed from its points
+    ("Official: 63.1% in 2018; claimed: 64%"), or that no official figure measures what the claim names."""
     shown = lambda v: numbers.value(v, unit)  # noqa: E731
-    title = say(f"chart.finding.{moved}", measure=longest, first=shown(a), first_year=numbers.year(first.year),
-                last=shown(b), last_year=numbers.year(last.year))
-    cited = table[table.release == "the claim"]
-    if not cited.empty:
-        said = cited.iloc[0]
-        same_year = official[official.year == said.year]
-        title += say("chart.cited_same_year" if not same_year.empty else "chart.cited_no_official",
-                     cited=shown(said.value), year=numbers.year(said.year))
+    claimed = {"cited": cited_text(row), "cited_year": numbers.year(row.year)}
+    if headline is not None:
+        title = say(f"chart.title.{role}", official=shown(headline.value), year=numbers.year(headline.year),
+                    same_year=str(int(headline.year)) == str(row.year), **claimed)
+    else:
+        nearest = points.iloc[(points.year - pd.to_numeric(str(row.year)[:4], errors="coerce")).abs().argsort()[:1]]
+        title = say("chart.title.nearest", nearest=shown(nearest.value.iloc[0]), year=numbers.year(nearest.year.iloc[0]),
+                    **claimed)
     return title[0].upper() + title[1:]
 
 
+def notes_for(releases: list[str], unit: str) -> str:
+    """The chart's note on rounding, true for its sources: DfE's counts are rounded to the nearest 10, Ofsted's lists
+    are counted exactly, section 251 returns are money (book/words/claim_pages.yml, chart.notes)."""
+    kinds = {"money" if unit.startswith("gbp") else "ofsted" if r.startswith("Ofsted") else "dfe" for r in releases}
+    return " ".join(say(f"chart.notes.{kind}") for kind in ("dfe", "ofsted", "money") if kind in kinds) + " " + say("chart.notes.lines")
+
+
 def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
-    """The official figures nearest to the claim, with the cited figure beside them."""
+    """The official series of the measure the claim names (a wider group's only as a labelled bound; the nearest
+    official figures where none measures it), with the cited figure beside it."""
     # Only the pages that draw a claim's chart depend on Altair and charts.py (a run's cache key lists its imports).
     import altair as alt
 
     from sentaway.present import charts
 
     unit = row.official_unit or row.unit
-    points = [p for p in evidence.nearest if p["unit"] == unit and first_year <= p["year"] <= last_year]
+    points, role, headline = chart_points(row, evidence, first_year, last_year)
     if len(points) < 2:
         return None
-    table = pd.DataFrame(points)
+    table = points.assign(measure=[say(f"chart.role.{role}", measure=m) for m in points.measure])
     same_unit = row.unit == unit or (row.unit, unit) == ("reports", "incidents")
     if "-" not in row.year and first_year <= int(row.year) <= last_year and same_unit:
         cited = say("chart.cited_line", speaker=row.speaker, outlet=row.outlet)
@@ -186,14 +205,15 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     label = CLAIM_PAGES.entry("chart.axis").get(unit, unit)
     chart = charts.line_chart(
         table, x="year", y="value", series="measure", y_title=say("chart.y_title", label=label), y_format=",.0f",
-        title=finding_title(row, table, unit),
+        title=finding_title(row, points, role, headline, unit),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("value:Q", title=label, format=",.1f"), alt.Tooltip("release:N", title="Release")])
+    releases = list(dict.fromkeys(points.release))
     return charts.figure(
         chart, name=row.claim_id,
-        description=say("chart.description", what=label.lower(), claim_id=row.claim_id, cited=len(table) > len(points)),
-        source=say("chart.source", release=evidence.release, outlet=row.outlet, date=row.date),
-        notes=say("chart.notes"), table=table[["measure", "year", "value", "release"]])
+        description=say("chart.description", what=label.lower(), role=role, cited=len(table) > len(points)),
+        source=say("chart.source", outlet=row.outlet, date=numbers.date(row.date)),
+        notes=notes_for(releases, unit), table=table[["measure", "year", "value", "release"]], releases=releases)
 
 
 def page_families(page: str) -> list[str]:
