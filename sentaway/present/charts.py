@@ -28,7 +28,7 @@ TITLE_CHARS = 46  # a title line fits a 342 px phone column at Vega's 13 px bold
 
 def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
     """A chart title as lines short enough for a phone (Vega does not wrap titles itself)."""
-    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False) or [text]
 
 
 LEGEND_CHARS = 40  # a legend line fits a 342 px phone column at Vega's 11 px label font
@@ -150,13 +150,16 @@ def chart_csv(chart) -> pd.DataFrame:
 
 
 def chart_releases(frames) -> list[str]:
-    """The releases a chart's data name (any column whose name says release), in order, each once: those
-    data/release_links.csv knows (a cited point's "the claim" is none)."""
+    """The releases a chart's data name (any column whose name says release or source), in order, each once: those
+    data/release_links.csv knows, also where a cell names a table after one ('SFR50/2017, Table A2'; a cited
+    point's "the claim" is none)."""
+    known = sorted(release_links(), key=len, reverse=True)
     found = []
     for frame in frames:
-        for column in [c for c in frame.columns if "release" in str(c).lower()]:
-            found += [part for cell in frame[column].dropna() for part in links.release_parts(cell)]
-    return [label for label in dict.fromkeys(found) if label in release_links()]
+        for column in [c for c in frame.columns if "release" in str(c).lower() or str(c).lower() == "source"]:
+            for part in {part for cell in frame[column].dropna() for part in links.release_parts(cell)}:
+                found += [label for label in known if part.startswith(label)][:1]
+    return list(dict.fromkeys(found))
 
 
 def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes: str,

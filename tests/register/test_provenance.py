@@ -28,7 +28,7 @@ def test_quotes_with_a_recorded_address_link_to_it(site):
     from sentaway.read import claims
 
     said = claims.load()
-    expected = {row.claim_id for row in said.itertuples() if register_view.quote_url(row)}
+    expected = {row.claim_id for row in said.itertuples() if links.said_at(row.seed_file)["url"]}
     assert expected, "no claim has an address where it was said"
     page = (site / "register.html").read_text(encoding="utf-8")
     for claim_id in expected:
