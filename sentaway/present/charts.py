@@ -37,7 +37,8 @@ LEGEND_CHARS = 40  # a legend line fits a 342 px phone column at Vega's 11 px la
 def legend(names) -> alt.Legend:
     """A legend below the plot, one entry a line, each name wrapped onto lines short enough for a phone (Vega cuts a
     label at labelLimit and never wraps one itself): the data keep the whole name, the label shows its lines."""
-    lines = {name: wrap(str(name), LEGEND_CHARS) for name in names}
+    # A name with a word longer than a line (a file name) is broken inside that word too.
+    lines = {name: textwrap.wrap(str(name), LEGEND_CHARS, break_on_hyphens=False) or [str(name)] for name in names}
     expression = "datum.label"
     for name, parts in lines.items():
         if len(parts) > 1:

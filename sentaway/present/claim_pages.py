@@ -13,7 +13,8 @@ from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
 from sentaway.read import claims
 from sentaway.register.register import build, claim_review, readings_of
-from sentaway.register.verdicts import RELATIONS, SCALE, TOLERANCE, format_value
+from sentaway.register.verdicts import (BOUND_FACTOR, OUT_OF_SCOPE, OWN_FIGURES, RELATIONS, SCALE, UNCHECKABLE, cited_interval,
+                                        format_value, shown_gap)
 
 TEMPLATE = "claim_pages.html.j2"  # every block's words and markup; every field of every input is escaped there
 
@@ -62,12 +63,38 @@ def scale_table() -> str:
                                        for name, text, _ in SCALE])
 
 
-def tolerance_table() -> str:
-    # A share's tolerance is in percentage points; any other's a fraction of the official value, shown in per cent.
-    return block("tolerance_table", tolerances=[
-        {"kind": kind.replace("_", " "), "points": how == "points",
-         "size": f"{size:g}" if how == "points" else f"{100 * size:g}", "why": why}
-        for kind, (how, size, why) in TOLERANCE.items()])
+# The register's own claims the rule's examples are computed on: a share, a round sum of money, "just under".
+RULE_EXAMPLES = {"share": "ooa-share-2018-localgov", "money": "cost-annual-spend-2012-cunningham",
+                 "upper": "inquiry-children-in-homes-2012-cunningham"}
+
+
+def rule_words(register: pd.DataFrame) -> dict:
+    """The rule's declared principles in words, to glue: the one tolerance (the series' own revisions), when a
+    bound decides, the ranges three claims stand for, and one claim whose own figures do not add up."""
+    said = claims.load().set_index("claim_id")
+    ranges = {}
+    for kind, claim_id in RULE_EXAMPLES.items():
+        claim = said.loc[claim_id]
+        low, high = cited_interval(claim.cited_value, claim.cited_bound)
+        ranges.update({kind: cited_text(claim), f"{kind}_low": numbers.value(low, claim.unit),
+                       f"{kind}_high": numbers.value(high, claim.unit)})
+    own = register[register.verdict == OWN_FIGURES]
+    return {"yardstick": words.entry("verdicts", "yardstick"),
+            "bound_factor": words.say("verdicts", "bound_factor", factor=BOUND_FACTOR),
+            "range_examples": words.say("verdicts", "range_examples", **ranges),
+            "own_example": own.arithmetic.iloc[0] if not own.empty else " "}
+
+
+def yardstick_table(register: pd.DataFrame) -> str:
+    """Every claim judged against an official figure: its gap beyond rounding and the largest revision of its
+    series between releases in the files (the only tolerance), as the register computed them."""
+    rows = register[register.official_value.notna()]
+    kind = {"percentage points": "share", "per cent": "count"}  # how shown_gap writes each unit
+    return block("yardstick_table", rows=[
+        {"claim_id": r.claim_id, "badge": render.Markup(badge(r.verdict)), "official": official_text(r),
+         "gap": shown_gap(r.gap, kind[r.gap_unit]),
+         "revision": "—" if numbers.is_missing(r.largest_revision) else shown_gap(r.largest_revision, kind[r.gap_unit])}
+        for r in rows.itertuples()])
 
 
 def relations_table() -> str:
@@ -92,7 +119,9 @@ def all_readings_table(register: pd.DataFrame, readings_of) -> str:
 def worked_examples(register: pd.DataFrame, readings_of) -> str:
     """One claim per verdict the register gives, with every reading: the rule shown on the register's own data."""
     examples = []
-    for name, _, _ in SCALE[:-1]:
+    for name, _, _ in SCALE:
+        if name == OUT_OF_SCOPE:
+            continue
         rows = register[register.verdict == name]
         if rows.empty:
             continue
@@ -134,7 +163,7 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
              "cited": cited_text(row), "official": official_text(row),
              "reading": f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else "",
              # For "cannot be checked" the reason already is what the files lack: say it once.
-             "missing": row.missing if row.verdict.startswith("cannot") and row.missing != row.reason else "",
+             "missing": row.missing if row.verdict == UNCHECKABLE and row.missing not in row.reason else "",
              "heading": register_view.quote_parts(row, HEADING_CHARS), "said_on": numbers.date(row.date),
              "release": render.Markup(links.release_html(row.release)),
              "published": numbers.date(row.release_published) if row.release_published else ""}
@@ -153,13 +182,16 @@ def chart_points(row, evidence, first_year: int, last_year: int) -> tuple[pd.Dat
     points = pd.DataFrame([p for p in evidence.nearest if p["unit"] == unit and first_year <= p["year"] <= last_year])
     if points.empty:
         return points, "nearest", None
+    # The figure the verdict rests on: the official figure for the measure the claim names, else the bound's.
+    value = row.official_value if not numbers.is_missing(row.official_value) else getattr(row, "bound_value", None)
+    role = "same" if not numbers.is_missing(row.official_value) else row.relation
     headline = None
-    if not numbers.is_missing(row.official_value):
-        same = points[(points.value - float(row.official_value)).abs() <= 1e-9 * max(1.0, abs(float(row.official_value)))]
+    if value is not None and not numbers.is_missing(value) and role in ("same", "wider", "narrower"):
+        same = points[(points.value - float(value)).abs() <= 1e-9 * max(1.0, abs(float(value)))]
         headline = same.iloc[-1] if not same.empty else None
-    if headline is None or row.relation not in ("same", "wider", "narrower"):
+    if headline is None:
         return points, "nearest", None
-    return points[points.measure == headline.measure], row.relation, headline
+    return points[points.measure == headline.measure], role, headline
 
 
 def finding_title(row, points: pd.DataFrame, role: str, headline, unit: str) -> str:

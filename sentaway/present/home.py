@@ -21,10 +21,10 @@ from sentaway.present.claim_pages import badge
 from sentaway.present import links
 from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.read import claims as claims_data
-from sentaway.register.verdicts import SCALE
+from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
 COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
-           "official_unit", "official_year", "release", "source_file", "relation"]
+           "official_unit", "official_year", "release", "source_file", "relation", "bound"]
 
 
 class MainPointsError(ValueError):
@@ -82,11 +82,10 @@ def main_points_html(register: pd.DataFrame, claims: pd.DataFrame | None = None)
     return render.html("main_points.html.j2", points=points(register, claims))
 
 
-def tally(register: pd.DataFrame, claims: pd.DataFrame) -> str:
-    """The bottom line: how many of the texts' figures about children got each verdict, in the scale's order and
-    words (so it follows the scale when the scale changes), and how many other figures the texts hold."""
-    statistical = set(claims[claims.scope == "statistical"].claim_id)
-    checked = register[register.claim_id.isin(statistical)]
+def tally(register: pd.DataFrame) -> str:
+    """The bottom line: how many of the texts' figures the register checked got each verdict, in the scale's order
+    and words (so it follows the scale when the scale changes), and how many it lists without checking."""
+    checked = register[register.verdict != OUT_OF_SCOPE]
     counts = [(name, int((checked.verdict == name).sum())) for name, _, _ in SCALE]
     counts = [(name, n) for name, n in counts if n]
     parts = [say("tally_first" if i == 0 else "tally_next", count=n, verdict=name) for i, (name, n) in enumerate(counts)]
@@ -98,13 +97,22 @@ def tally(register: pd.DataFrame, claims: pd.DataFrame) -> str:
 
 
 def spell_out(html_text: str, seen: set[str]) -> str:
-    """The abbreviations of book/words/home.yml spelled out where the page first shows them (in its text, never in
-    a tag or an address): 'SFR50/2017 (statistical first release)', '(EES, explore education statistics)'. `seen`:
-    those the page already spelled out, updated."""
+    """The abbreviations of book/words/home.yml spelled out where the page first shows them, in its text, never in a
+    tag or an address: 'SFR50/2017 (statistical first release)', '(EES, explore education statistics)'; one that
+    first shows in a link's words (a release's name) is spelled out just after the link, so the link's words stay
+    the name of what it opens. `seen`: those the page already spelled out, updated."""
     expansions = words.entry("home", "abbreviations")
     parts = re.split(r"(<[^>]+>)", html_text)
+    in_link, pending = False, []
     for i, part in enumerate(parts):
         if part.startswith("<"):
+            if re.match(r"<a\b", part):
+                in_link = True
+            elif part.startswith("</a") and in_link:
+                in_link = False
+                if pending:
+                    parts[i] = part + " (" + "; ".join(f"{a}: {expansions[a]}" for a in pending) + ")"
+                    pending = []
             continue
         for abbreviation, meaning in expansions.items():
             if abbreviation in seen:
@@ -113,10 +121,12 @@ def spell_out(html_text: str, seen: set[str]) -> str:
             if not found:
                 continue
             seen.add(abbreviation)
+            if in_link:
+                pending.append(abbreviation)
+                continue
             end = found.end()
             inside = found.start() > 0 and part[found.start() - 1] == "(" and part[end:end + 1] == ")"
-            addition = f", {meaning}" if inside else f" ({meaning})"
-            part = part[:end] + addition + part[end:]
+            part = part[:end] + (f", {meaning}" if inside else f" ({meaning})") + part[end:]
         parts[i] = part
     return "".join(parts)
 
@@ -125,7 +135,7 @@ def page(register: pd.DataFrame, claims: pd.DataFrame) -> dict:
     """The home page's computed parts, in the order the page shows them, each abbreviation spelled out at its first
     use: the bottom line, the main points (HTML) and what nobody claimed (glue)."""
     seen: set[str] = set()
-    parts = {"bottom_line": spell_out(tally(register, claims), seen),
+    parts = {"bottom_line": spell_out(tally(register), seen),
              "main_points": spell_out(main_points_html(register, claims), seen)}
     for name, sentence in found_facts().items():
         parts[name] = spell_out(sentence, seen) if sentence.strip() else sentence

@@ -14,17 +14,18 @@ import pandas as pd
 from sentaway.analysis import numbers, words
 from sentaway.present import links, render
 from sentaway.read.extracts import release_dates, release_links
-from sentaway.register.verdicts import SCALE
+from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
 RANK = {name: i for i, (name, _, _) in enumerate(SCALE)}
 
-ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
-               "official_unit", "official_year", "release", "source_file", "relation", "cited_value", "unit"]
-OPTIONAL_COLUMNS = ["conclusion", "official_measure"]  # read where the register has them
+ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "conclusion", "reason",
+               "official_value", "official_unit", "official_year", "bound", "release", "source_file", "cited_value",
+               "unit", "official_measure"]
 QUOTE_CHARS = 140  # a short quote leads the row; the evidence page has it whole
 
-FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
-                "regional": "claims_regional", "cost": "claims_cost", "other": "claims_cost"}
+# Each claims page holds one family's claims, and only those.
+FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_distance",
+                "regional": "claims_regional", "cost": "claims_cost", "other": "claims_other"}
 TOPICS = {"out_of_area": "Out-of-area placements", "missing": "Missing children", "distance": "Distance from home",
           "regional": "Where homes are", "cost": "Cost", "other": "Other figures"}
 def _digits(value: float, unit: str) -> list[str]:
@@ -99,15 +100,14 @@ def quote_parts(claim, limit: int = QUOTE_CHARS) -> dict:
 
 
 def official_cell(row) -> dict:
-    """What the row's official-figure cell holds: a figure for the measure the claim names (relation 'same'); a
-    figure for a wider or narrower group only as a bound, labelled so; nothing for context or where none exists."""
-    relation = str(getattr(row, "relation", "") or "")
-    if numbers.is_missing(row.official_value) or relation not in ("same", "wider", "narrower"):
-        return {"figure": "", "bound": ""}
-    return {"figure": numbers.value(float(row.official_value), row.official_unit),
-            "bound": "" if relation == "same" else words.say("register_rows", f"bound.{relation}"),
-            "year": numbers.year(row.official_year) if row.official_year else "",
-            "release": render.Markup(links.release_html(row.release))}
+    """What the row's official-figure cell holds: the official figure for the measure the claim names (the register
+    gives one only for that measure); else a bound, labelled as one (context, not the figure); else nothing."""
+    release = render.Markup(links.release_html(row.release)) if row.release else ""
+    if numbers.is_missing(row.official_value):
+        bound = str(getattr(row, "bound", "") or "")
+        return {"figure": "", "bound": bound, "release": release if bound else ""}
+    return {"figure": numbers.value(float(row.official_value), row.official_unit), "bound": "",
+            "year": numbers.year(row.official_year) if row.official_year else "", "release": release}
 
 
 def reference(official_year) -> str:
@@ -136,12 +136,14 @@ def citation_fields(row) -> dict:
     say = words.File("register_rows").say
     conclusion = str(getattr(row, "conclusion", "") or "") or say("cite.verdict", verdict=row.verdict)
     cell = official_cell(row)
+    releases = "; ".join(release_title(part) for part in links.release_parts(row.release))
     if cell["figure"]:
         year = reference(row.official_year)
         measure = str(getattr(row, "official_measure", "") or "")
-        official = say("cite.bound" if cell["bound"] else "cite.official", figure=cell["figure"], bound=cell["bound"],
-                       year="" if year and year in measure else year, measure=measure,
-                       releases="; ".join(release_title(part) for part in links.release_parts(row.release)))
+        official = say("cite.official", figure=cell["figure"], year="" if year and year in measure else year,
+                       measure=measure, releases=releases)
+    elif cell["bound"] and releases:
+        official = say("cite.bound", bound=cell["bound"], releases=releases)
     else:
         official = say("cite.none")
     return {"claim": say("cite.claim", quote=" ".join(str(row.quote).split()), speaker=row.speaker, outlet=row.outlet,
@@ -154,16 +156,16 @@ def register_table(register: pd.DataFrame, badge, claims: pd.DataFrame | None = 
     its evidence."""
     extra = claims.set_index("claim_id") if claims is not None else None
     rows = []
-    columns = ROW_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in register.columns]
-    for row in register[columns].itertuples(index=False):
+    for row in register[ROW_COLUMNS].itertuples(index=False):
         seed = extra.loc[row.claim_id].seed_file if extra is not None and row.claim_id in extra.index else ""
         rows.append({
             "claim_id": row.claim_id, "row_id": f"claim-{row.claim_id}",
             "verdict": row.verdict, "rank": RANK.get(row.verdict, 9), "badge": render.Markup(badge(row.verdict)),
+            "conclusion": row.conclusion,
             "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date), "said_on": numbers.date(row.date),
             "topic": TOPICS.get(row.family, row.family), "quote": " ".join(str(row.quote).split()),
             "cut": quote_parts(row), "said_at": links.said_at(seed)["url"], "official": official_cell(row),
-            # "outside the official data's scope": listed, not checked, so no evidence to link to.
-            "checked": not row.verdict.startswith("outside"),
+            # "not a statistic": listed, not checked, so no evidence to link to.
+            "checked": row.verdict != OUT_OF_SCOPE,
             "cite": citation_fields(row), "page": f"{FAMILY_PAGES[row.family]}.html"})
     return render.html("register_table.html.j2", rows=rows, n_texts=int(register.seed_file.nunique()))

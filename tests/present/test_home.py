@@ -3,7 +3,6 @@ register (chosen in data/main_points.csv), the sentences on what nobody claimed,
 
 from sentaway.analysis import numbers
 from sentaway.present import home
-from sentaway.read import claims
 from sentaway.register import register
 
 DESKTOP = (1366, 768)
@@ -32,7 +31,7 @@ def test_the_bottom_line_and_the_first_main_point_are_above_the_fold_on_a_deskto
     clean_browser.set_window_size(*DESKTOP)
     load(clean_browser, site / "index.html")
     table, _ = register.build()
-    tally = home.tally(table, claims.load())
+    tally = home.tally(table)
     text, shown = clean_browser.execute_script("""
       const h = window.innerHeight;
       const first = document.querySelector('article p:not(.sa-point-label)');
@@ -46,21 +45,20 @@ def test_the_bottom_line_and_the_first_main_point_are_above_the_fold_on_a_deskto
 
 def test_the_bottom_line_counts_every_figure_by_the_scale_s_own_words():
     """The tally follows the verdict scale: each verdict the register gives, in the scale's words and order, with
-    its count; the counts add up to the figures about children, the rest counted apart."""
-    from sentaway.register.verdicts import SCALE
+    its count; the counts add up to the figures checked, those not checked counted apart."""
+    from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
     table, _ = register.build()
-    said = claims.load()
-    sentence = home.tally(table, said)
-    statistical = table[table.claim_id.isin(said[said.scope == "statistical"].claim_id)]
+    sentence = home.tally(table)
+    checked = table[table.verdict != OUT_OF_SCOPE]
     positions = []
     for name, _, _ in SCALE:
-        count = int((statistical.verdict == name).sum())
+        count = int((checked.verdict == name).sum())
         if count:
             assert f"{count} “{name}”" in sentence or f"rated “{name}”" in sentence, (name, sentence)
             positions.append(sentence.index(f"“{name}”"))
-    assert positions == sorted(positions) and f"the {len(statistical)} figures" in sentence
-    assert f"{len(table) - len(statistical)} other figures" in sentence
+    assert positions == sorted(positions) and f"checked {len(checked)} figures" in sentence
+    assert f"{len(table) - len(checked)} other figures" in sentence
 
 
 def test_the_home_page_spells_out_each_abbreviation_where_it_first_uses_it(site):
