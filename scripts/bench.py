@@ -302,6 +302,59 @@ def html_seconds(result: Run) -> float | None:
     return result.seconds - starts[0] if starts else None
 
 
+# ---------------------------------------------------------------- readability
+
+# GOV.UK writes for a reading age of 9 (its content design guidance): a Flesch-Kincaid grade of about 4 (US grade 4
+# is ages 9-10), a Flesch reading ease of about 80 and above.
+READABLE_PAGES = {"home page": "index.html", "register page": "register.html"}
+GOVUK = {"ease": 80.0, "grade": 4.0}
+
+
+def prose(page: Path) -> str:
+    """A page's own prose as a reader reads it: its paragraphs and list items and the register's conclusions, without
+    the quotes it checks (others' words), tables, charts, code and the theme's navigation."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article.bd-article") or soup.body
+    conclusions = [" ".join(node.get_text(" ").split()) for node in article.select(".sa-conclusion")]
+    for tag in article.select("blockquote, table, figure, pre, code, script, style, nav, .sa-point-label, .sa-point-source, "
+                              ".toctree-wrapper, .sa-copy"):
+        tag.decompose()
+    parts = [" ".join(node.get_text(" ").split()) for node in article.select("p, li")] + conclusions
+    return "\n".join(part for part in parts if part)
+
+
+def readability(site: Path = SITE) -> dict:
+    """{page: (Flesch reading ease, Flesch-Kincaid grade, words)} of the home and register pages' prose (textstat, a
+    test package: make bench installs it)."""
+    try:
+        import textstat
+    except ImportError:
+        return {"skipped": "textstat is not installed (requirements-test.txt)"}
+    found = {}
+    for name, rel in READABLE_PAGES.items():
+        text = prose(site / rel) if (site / rel).is_file() else ""
+        found[name] = (textstat.flesch_reading_ease(text), textstat.flesch_kincaid_grade(text),
+                       textstat.lexicon_count(text)) if text else None
+    return found
+
+
+def print_readability(found: dict) -> None:
+    if "skipped" in found:
+        print(f"{'readability':<46} {'skipped':>14}   ({found['skipped']})")
+        return
+    for name, value in found.items():
+        if value is None:
+            print(f"{name + ': readability':<46} {'n/a':>14}   (page not built)")
+            continue
+        ease, grade, count = value
+        print(f"{name + ': Flesch reading ease':<46} {ease:>14.1f}   ({count} words; GOV.UK aims at "
+              f">= {GOVUK['ease']:.0f}: {verdict(GOVUK['ease'], ease)})", flush=True)
+        print(f"{name + ': Flesch-Kincaid grade':<46} {grade:>14.1f}   (GOV.UK's reading age 9 is "
+              f"grade {GOVUK['grade']:.0f}: {verdict(grade, GOVUK['grade'])})", flush=True)
+
+
 # ---------------------------------------------------------------- main
 
 def main() -> int:
@@ -312,7 +365,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one run per figure")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive Jupyter Book build")
     parser.add_argument("--no-browser", action="store_true", help="skip the chart timings in Chromium")
+    parser.add_argument("--readability", action="store_true",
+                        help="only measure the readability of the built site's home and register pages (builds nothing)")
     args = parser.parse_args()
+    if args.readability:
+        print_readability(readability())
+        return 0
     runs = 1 if args.quick else max(1, args.runs)
     if Path.cwd().resolve() != REPO:
         print(f"bench: run from the repository root ({REPO})", file=sys.stderr)
@@ -403,6 +461,7 @@ def main() -> int:
                 naive_noop.append(naive_build(root, out))
 
     charts = {} if args.no_browser else chart_times(runs)
+    readable = readability()
 
     # ------------------------------------------------------------ figures
     print()
@@ -435,6 +494,7 @@ def main() -> int:
             print(f"{'charts drawn, ' + name + ' page':<46} {'n/a':>14}   ({note})")
         else:
             line(f"charts drawn, {name} page", ms, "ms", runs, f"from navigation start; {note}")
+    print_readability(readable)
     if naive_cold:
         nc, nn = median([r.seconds for r in naive_cold]), median([r.seconds for r in naive_noop])
         line("naive cold build (jupyter-book, force)", nc, "s", runs, f"naive/ours = {nc / figures['cold']:.1f}x")

@@ -39,7 +39,7 @@ def test_the_bottom_line_and_the_first_main_point_are_above_the_fold_on_a_deskto
         .filter(b => b.getBoundingClientRect().bottom <= h && b.getBoundingClientRect().top >= 0).length;
       return [Array.from(document.querySelectorAll('article p')).filter(p => p.getBoundingClientRect().bottom <= h)
                 .map(p => p.textContent).join(' '), badges];""")
-    assert tally.split(":")[0] in " ".join(text.split()), text
+    assert tally.split(". ")[0] in " ".join(text.split()), text
     assert shown >= 1, f"{shown} verdict(s) visible without scrolling at {DESKTOP}"
 
 
