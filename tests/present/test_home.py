@@ -58,7 +58,7 @@ def test_the_bottom_line_counts_every_figure_by_the_scale_s_own_words():
             assert f"{count} “{name}”" in sentence or f"rated “{name}”" in sentence, (name, sentence)
             positions.append(sentence.index(f"“{name}”"))
     assert positions == sorted(positions) and f"checked {len(checked)} figures" in sentence
-    assert f"{len(table) - len(checked)} other figures" in sentence
+    assert f"also hold {len(table) - len(checked)} figures" in sentence
 
 
 def test_the_home_page_spells_out_each_abbreviation_where_it_first_uses_it(site):
