@@ -258,17 +258,19 @@ def _redirect(site: Assembly, staging: Path, old: str, new: str) -> None:
 def redirect_moved(site: Assembly, staging: Path) -> int:
     """Every address of a moved page keeps answering (releases/moved_pages.csv): at the root, each page an earlier
     release published there and the latest publishes elsewhere redirects to the page as it is now, and its
-    downloads and chart data answer where the latest has none at that address; in an earlier release's folder,
-    each page answers at its clean address too (v0.2.0/register.html, as a development build cites it), redirecting
-    to where that release keeps it. Returns how many redirects were written."""
+    downloads and chart data answer where the latest has none at that address; in every release's folder (and at the
+    root for the latest), each page answers at its clean address too (v0.2.0/register.html, as a development build
+    cites it), redirecting to where that release keeps it. Returns how many redirects were written."""
     latest, written = site.latest, 0
+    for release in site.recorded:
+        for prefix in [f"v{release.version}/"] + ([""] if release is latest else []):
+            for page in sorted(site.pages[release.version]):
+                clean = site.name(page)
+                if clean != page and not (staging / f"{prefix}{clean}").exists():
+                    _redirect(site, staging, f"{prefix}{clean}", f"{prefix}{page}")
+                    written += 1
     for release in site.recorded[:-1]:
         copy = staging / f"v{release.version}"
-        for page in sorted(site.pages[release.version]):
-            clean = site.name(page)
-            if clean != page and not (copy / clean).exists():
-                _redirect(site, staging, f"v{release.version}/{clean}", f"v{release.version}/{page}")
-                written += 1
         for path in sorted(p for p in copy.rglob("*") if p.is_file()):
             old = path.relative_to(copy).as_posix()
             if (staging / old).exists():
