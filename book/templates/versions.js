@@ -8,10 +8,3 @@ document.addEventListener("click", function (event) {
   }
 });
 
-// An earlier release's address of a claim now on another page (make site's list of moved claims) goes there at once.
-(function () {
-  var id = decodeURIComponent(window.location.hash.slice(1));
-  var target = id && document.getElementById(id);
-  var link = target && target.classList.contains("sa-moved-claim") ? target.querySelector("a") : null;
-  if (link) { window.location.replace(link.getAttribute("href")); }
-})();

@@ -8,7 +8,7 @@ from IPython.display import HTML, display
 
 from sentaway import __version__
 from sentaway.present import links, register_view, render
-from sentaway.present.register_view import FAMILY_PAGES
+from sentaway.present.register_view import FAMILY_PAGES, MOVED_FROM
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
 from sentaway.read import claims
@@ -45,8 +45,10 @@ def badge(verdict: str) -> str:
 
 
 def cited_text(row) -> str:
-    """The cited figure as it was written (no added decimals), with its unit."""
+    """The cited figure as it was written (no added decimals), with its unit (a fact's: its official figure's)."""
     number = float(row.cited_value)
+    if row.quantity == "fact" and row.official_unit:
+        return numbers.value(number, row.official_unit)
     shown = f"{number:,.0f}" if "." not in row.cited_value else f"{number:,}"
     unit = row.unit if row.unit in words.entry("claim_pages", "cited") else "other"
     return say(f"cited.{unit}", number=shown, unit=row.unit)
@@ -279,3 +281,7 @@ def family_page(page: str, first_year: int, last_year: int) -> None:
             if not table.empty:
                 table = table[(table.year >= first_year) & (table.year <= last_year)]
                 display(HTML(block("nearest_table", claim_id=row.claim_id, table=render.Markup(html_table(table)))))
+    moved = register[register.family.isin([f for f, was in MOVED_FROM.items() if was == page])]
+    if not moved.empty:
+        display(HTML(block("moved", claims=[{"claim_id": r.claim_id, "page": FAMILY_PAGES[r.family],
+                                             "quote": register_view.excerpt(r)} for r in moved.itertuples()])))

@@ -3,9 +3,8 @@ scale's own words), the main points (the claims chosen in data/main_points.csv, 
 said beside what the official figures show, and sentences on what the official series show that nobody claimed.
 The abbreviations it uses are spelled out the first time the page shows them (page() makes its parts in page order).
 
-Reads only these register columns: claim_id, family, quote, speaker, outlet, date, verdict, reason,
-official_value, official_unit, official_year, release, source_file, relation (and conclusion where the register has
-it).
+Reads only these register columns: claim_id, family, quote, speaker, outlet, date, verdict, conclusion,
+official_value, official_unit, official_year, release, source_file, bound.
 """
 
 import csv
@@ -23,8 +22,8 @@ from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.read import claims as claims_data
 from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
-COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
-           "official_unit", "official_year", "release", "source_file", "relation", "bound"]
+COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "conclusion", "official_value",
+           "official_unit", "official_year", "release", "source_file", "bound"]
 
 
 class MainPointsError(ValueError):
@@ -42,13 +41,6 @@ def chosen() -> list[str]:
     return [row["claim_id"] for row in sorted(rows, key=lambda r: int(r["order"]))]
 
 
-def first_sentence(text: str) -> str:
-    """A reason as a main point gives it: its first sentence, whole (the evidence has the rest)."""
-    text = " ".join(str(text).split())
-    first = re.split(r"(?<=[.;])\s+(?=[A-Z])", text, maxsplit=1)[0].rstrip(";") if text else ""
-    return (first[0].upper() + first[1:] + ("" if first.endswith(".") else ".")) if first else ""
-
-
 def said_by(speaker: str, outlet: str, date: str) -> str:
     """Who said it, where and when, the outlet named once (a speaker may already name it: 'LocalGov (unattributed)')."""
     parts = [speaker] + ([] if str(outlet) in str(speaker) else [outlet]) + [numbers.date(date)]
@@ -56,8 +48,7 @@ def said_by(speaker: str, outlet: str, date: str) -> str:
 
 
 def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[dict]:
-    columns = COLUMNS + (["conclusion"] if "conclusion" in register.columns else [])
-    table = register[columns].set_index("claim_id")
+    table = register[COLUMNS].set_index("claim_id")
     notes = claims.set_index("claim_id") if claims is not None else None
     found = []
     for claim_id in chosen():
@@ -70,7 +61,7 @@ def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[d
             "who": said_by(row.speaker, row.outlet, row.date),
             "said_at": links.said_at(notes.loc[claim_id].seed_file)["url"] if notes is not None and claim_id in notes.index else "",
             "badge": render.Markup(badge(row.verdict)),
-            "finding": str(row.get("conclusion", "") or "") or first_sentence(row.reason),
+            "finding": row.conclusion,
             "official": official.get("figure", ""), "bound": official.get("bound", ""),
             "official_year": register_view.reference(row.official_year) if official.get("figure") else "",
             "release": render.Markup(links.release_html(row.release)), "family_page": FAMILY_PAGES[row.family],

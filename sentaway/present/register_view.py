@@ -26,6 +26,9 @@ QUOTE_CHARS = 140  # a short quote leads the row; the evidence page has it whole
 # Each claims page holds one family's claims, and only those.
 FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_distance",
                 "regional": "claims_regional", "cost": "claims_cost", "other": "claims_other"}
+# The page that showed a family's claims before it had its own (0.2.0 and earlier): that page keeps a signpost
+# with each claim's anchors, linking to its page now, so an address cited then still lands on the claim.
+MOVED_FROM = {"distance": "claims_missing", "other": "claims_cost"}
 TOPICS = {"out_of_area": "Out-of-area placements", "missing": "Missing children", "distance": "Distance from home",
           "regional": "Where homes are", "cost": "Cost", "other": "Other figures"}
 def _digits(value: float, unit: str) -> list[str]:
@@ -97,6 +100,12 @@ def quote_parts(claim, limit: int = QUOTE_CHARS) -> dict:
     get = claim.get if isinstance(claim, dict) else lambda name, default="": getattr(claim, name, default)
     quote = " ".join(str(get("quote", "")).split())
     return short_quote(quote, said_figure(quote, get("cited_value", ""), get("unit", "")), limit)
+
+
+def excerpt(claim, limit: int = QUOTE_CHARS) -> str:
+    """A claim's quote as one line of text, cut around its figure (quote_parts)."""
+    cut = quote_parts(claim, limit)
+    return cut["before"] + cut["figure"] + cut["after"]
 
 
 def official_cell(row) -> dict:

@@ -201,48 +201,6 @@ class Assembly:
             path.write_text(anchors.add(text, pairs), encoding="utf-8")
 
 
-ANCHOR_ID = re.compile(r'\bid="((?:claim|chart)-[^"]+)"')
-ARTICLE_END = "</article>"
-
-
-def moved_anchors(site: Assembly, staging: Path) -> dict[str, dict[str, str]]:
-    """Claim and chart anchors an earlier release had on a page that the latest keeps on another page (a claim moved
-    to another claims page): {latest page: {anchor: the latest page that now holds it}}."""
-    latest = site.latest.version
-    ids = {page: set(ANCHOR_ID.findall((staging / f"v{latest}" / page).read_text(encoding="utf-8")))
-           for page in site.pages[latest]}
-    holder = {}
-    for page in sorted(ids):
-        for anchor in ids[page]:
-            holder.setdefault(anchor, page)
-    moved: dict[str, dict[str, str]] = {}
-    for release in site.recorded[:-1]:
-        for page in site.pages[release.version]:
-            there = site.counterpart(page, latest)
-            if there is None:
-                continue
-            old = set(ANCHOR_ID.findall((staging / f"v{release.version}" / page).read_text(encoding="utf-8")))
-            for anchor in sorted(old - ids[there]):
-                if anchor in holder and holder[anchor] != there:
-                    moved.setdefault(there, {})[anchor] = holder[anchor]
-    return moved
-
-
-def mark_moved_anchors(moved: dict[str, dict[str, str]], copy: Path) -> None:
-    """On each page of the latest copy, an element for every anchor that moved to another page, linking there (and
-    _versions/versions.js goes there at once when the address names it), so an earlier release's address of a claim
-    that now sits on another page still leads to it."""
-    template = _env().get_template("moved_anchors.html.j2")
-    for page, anchors in moved.items():
-        path = copy / page
-        text = path.read_text(encoding="utf-8")
-        links = [{"id": anchor, "href": _relative(f"{target}#{anchor}", page)} for anchor, target in sorted(anchors.items())]
-        block = template.render(anchors=links).strip()
-        text = text.replace(ARTICLE_END, block + "\n" + ARTICLE_END, 1) if ARTICLE_END in text else text.replace(
-            "</body>", block + "\n</body>", 1)
-        path.write_text(text, encoding="utf-8")
-
-
 def _redirect(site: Assembly, staging: Path, old: str, new: str) -> None:
     """A page at `old` (relative to the site's root) that sends the reader to `new`, keeping the #anchor."""
     template = _env().get_template("redirect.html.j2")
@@ -304,9 +262,6 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
         for release in recorded:
             site.add(release.version, unpack(archives[release.version], staging / f"v{release.version}"))
         unpack(archives[site.latest.version], staging)
-        moved = moved_anchors(site, staging)
-        mark_moved_anchors(moved, staging / f"v{site.latest.version}")
-        mark_moved_anchors(moved, staging)
         for release in recorded:
             site.decorate(release, staging / f"v{release.version}", at_root=False, pairs=pairs)
         site.decorate(site.latest, staging, at_root=True, pairs=pairs)

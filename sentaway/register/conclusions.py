@@ -45,8 +45,9 @@ def _figure(basis: Basis) -> str:
     revised = published[:4] if vintage is not None and not vintage.first_publication and published else ""
     differs = basis.judgement is not None and bool(basis.judgement.gap)
     return WORDS.say("figure", publisher=evidence.publisher or "The publisher", period=evidence.period or evidence.official_year,
-                     revised=revised, published=month(published), value=format_value(value, evidence.unit),
-                     differs=differs, cited=cited_text(basis.claim.cited_value, evidence.unit))
+                     what=evidence.short if evidence.caveat else "", revised=revised, published=month(published),
+                     value=format_value(value, evidence.unit),
+                     differs=differs, cited=cited_text(basis.claim.cited_value, evidence.unit, basis.claim.cited_bound))
 
 
 def _official(basis: Basis) -> tuple[str, bool]:

@@ -17,7 +17,7 @@ from sentaway.read import claims as claims_data, extracts
 from sentaway.register import conclusions, provenance, readings
 from sentaway.register.checks import load_all
 from sentaway.read.extracts import NotComputable
-from sentaway.register.verdicts import (JUDGED, MATCHES, NOT_MATCHED, OUT_OF_SCOPE, OWN_FIGURES, POINTS, RELATIONS, ROUGHLY,
+from sentaway.register.verdicts import (BOUND_FACTOR, JUDGED, MATCHES, NOT_MATCHED, OUT_OF_SCOPE, OWN_FIGURES, POINTS, RELATIONS, ROUGHLY,
                                         SCALE, UNCHECKABLE, Evidence, Judgement, arithmetic, bound_label, cited_text,
                                         format_value, headline, judge_reading, sentences)
 
@@ -312,7 +312,8 @@ def to_json(register: pd.DataFrame) -> str:
         record["readings"] = [{k: _clean(v) for k, v in s.items()} for s in register.attrs.get("readings", {}).get(row["claim_id"], [])]
         records.append(record)
     rule = {"scale": [{"verdict": name, "meaning": text, "symbol": symbol} for name, text, symbol in SCALE],
-            "relations": RELATIONS}
+            "relations": RELATIONS, "tolerance": words.entry("verdicts", "yardstick"),
+            "bounds": words.say("verdicts", "bound_factor", factor=BOUND_FACTOR)}
     return json.dumps({"version": __version__, "rule": rule, "claims": records}, indent=1, ensure_ascii=False,
                       default=str) + "\n"
 

@@ -258,7 +258,7 @@ def _judge_same(claim, evidence: Evidence) -> Judgement:
     official = _interval(target.low, target.high, target.value)
     found = gap(cited, official, quantity)
     tolerance = _tolerance(evidence)
-    cited_words = cited_text(claim.cited_value, unit)
+    cited_words = cited_text(claim.cited_value, unit, claim.cited_bound)
     common = {"shown": format_value(target.value, unit), "release": target.release, "cited": cited_words,
               "difference": _difference_words(float(claim.cited_value), target.value, quantity),
               "gap": shown_gap(found, quantity), "yardstick": yardstick(evidence, quantity),
@@ -323,7 +323,7 @@ def _judge_bound(claim, evidence: Evidence, relation: str) -> Judgement:
     informative = (evidence.official_value <= BOUND_FACTOR * value) if upper else (evidence.official_value * BOUND_FACTOR >= value)
     ratio = evidence.official_value / value if value else math.inf
     common = {"label": bound_label(evidence, relation), "upper": upper, "times": numbers.number(ratio, 2),
-              "factor": BOUND_FACTOR, "cited": cited_text(claim.cited_value, evidence.unit),
+              "factor": BOUND_FACTOR, "cited": cited_text(claim.cited_value, evidence.unit, claim.cited_bound),
               "yardstick": yardstick(evidence, claim.quantity)}
     kind = "upper" if upper else "lower"
     if not informative:
@@ -359,14 +359,20 @@ def format_value(value: float | None, unit: str) -> str:
         return f"£{value:,.0f}"
     if unit == "ratio":
         return f"{value:.2f}"
-    if unit in ("year", "hours"):
+    if unit == "year":
         return f"{value:.0f}"
+    if unit == "hours":
+        return f"{value:.0f} hours"
     return f"{value:,.0f}"
 
 
-def cited_text(value: str, unit: str) -> str:
-    """A cited figure as the reasons write it (the official figure's unit: '64%', '3,990', '£1,000,000,000')."""
-    return format_value(float(value), unit)
+def cited_text(value: str, unit: str, bound: str = "point") -> str:
+    """A cited figure as the reasons write it (the official figure's unit: '64%', '3,990', '£1,000,000,000'),
+    with the range its words allow where it is a bound ('just under 25% (24% to 25%)', 'at least 2,000')."""
+    shown = format_value(float(value), unit)
+    if bound not in ("upper", "lower"):
+        return shown
+    return _say("cited", bound=bound, value=shown, low=format_value(cited_interval(value, bound)[0], unit))
 
 
 def arithmetic(claim, claims) -> dict | None:

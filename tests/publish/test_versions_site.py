@@ -61,7 +61,7 @@ def _pages(folder, skip_versions=False):
 
 def _is_redirect(text):
     """Jupyter Book's top-level redirect (0.1.0, 0.2.0), or make site's for a page that moved."""
-    return text.lstrip().startswith('<meta http-equiv="Refresh"') or '<body class="sa-moved">' in text
+    return text.lstrip().startswith('<meta http-equiv="Refresh"') or '<body class="sa-redirect">' in text
 
 
 def test_every_release_is_complete_under_its_own_folder_and_the_latest_at_the_root(versions):
@@ -228,7 +228,7 @@ def test_every_address_of_an_earlier_release_still_answers_at_the_root(versions)
                 problems.append(f"{release.version}: {name} does not answer at the root")
                 continue
             text = here.read_text(encoding="utf-8")
-            if 'class="sa-moved"' not in text:
+            if '<body class="sa-redirect">' not in text:
                 continue
             redirects += 1
             target = re.search(r'data-target="([^"]+)"', text).group(1)

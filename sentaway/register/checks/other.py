@@ -40,7 +40,7 @@ def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
                     official_year=str(year), nearest=nearest, source_file=la.source_file.iloc[0],
                     release=releases[year], first_published_in_files=True, publisher=say("publishers.dfe"),
                     period=say("periods.census", year=year), year=int(year),
-                    rounding=la.rounding.iloc[0])
+                    short=say("other.la_highest.short", council=name), rounding=la.rounding.iloc[0])
 
 
 def _table_note(table: str, pattern: str):
