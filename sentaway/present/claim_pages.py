@@ -129,7 +129,7 @@ def worked_examples(register: pd.DataFrame, readings_of) -> str:
             continue
         row = rows.iloc[0]
         examples.append({"badge": render.Markup(badge(name)), "claim_id": row.claim_id, "quote": row.quote,
-                         "speaker": row.speaker, "outlet": row.outlet, "said_on": numbers.date(row.date),
+                         "who": register_view.said_by(row.speaker, row.outlet, row.date),
                          "readings": [_reading(r) for r in readings_of(row.claim_id)],
                          "headline_reading": int(row.headline_reading), "relation": row.relation, "reason": row.reason})
     return block("worked_examples", examples=examples)
@@ -166,7 +166,7 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
              "reading": f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else "",
              # For "cannot be checked" the reason already is what the files lack: say it once.
              "missing": row.missing if row.verdict == UNCHECKABLE and row.missing not in row.reason else "",
-             "heading": register_view.quote_parts(row, HEADING_CHARS), "said_on": numbers.date(row.date),
+             "heading": register_view.quote_parts(row, HEADING_CHARS), "who": register_view.said_by(row.speaker, row.outlet, row.date),
              "release": render.Markup(links.release_html(row.release)),
              "published": numbers.date(row.release_published) if row.release_published else ""}
     review = claim_review({**row._asdict(), "build_date": build_date}, f"{page}.html#claim-{row.claim_id}")
@@ -233,7 +233,7 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
     table = points.assign(measure=[say(f"chart.role.{role}", measure=m) for m in points.measure])
     same_unit = row.unit == unit or (row.unit, unit) == ("reports", "incidents")
     if "-" not in row.year and first_year <= int(row.year) <= last_year and same_unit:
-        cited = say("chart.cited_line", speaker=row.speaker, outlet=row.outlet)
+        cited = say("chart.cited_line", who=register_view.said_by(row.speaker, row.outlet))
         table = pd.concat([table, pd.DataFrame([{"measure": cited, "year": int(row.year), "value": float(row.cited_value),
                                                  "unit": unit, "release": "the claim"}])])
     label = CLAIM_PAGES.entry("chart.axis").get(unit, unit)

@@ -41,12 +41,6 @@ def chosen() -> list[str]:
     return [row["claim_id"] for row in sorted(rows, key=lambda r: int(r["order"]))]
 
 
-def said_by(speaker: str, outlet: str, date: str) -> str:
-    """Who said it, where and when, the outlet named once (a speaker may already name it: 'LocalGov (unattributed)')."""
-    parts = [speaker] + ([] if str(outlet) in str(speaker) else [outlet]) + [numbers.date(date)]
-    return ", ".join(str(p) for p in parts if str(p))
-
-
 def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[dict]:
     table = register[COLUMNS].set_index("claim_id")
     notes = claims.set_index("claim_id") if claims is not None else None
@@ -58,7 +52,7 @@ def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[d
         official = register_view.official_cell(row)
         found.append({
             "claim_id": claim_id, "quote": " ".join(str(row.quote).split()),
-            "who": said_by(row.speaker, row.outlet, row.date),
+            "who": register_view.said_by(row.speaker, row.outlet, row.date),
             "said_at": links.said_at(notes.loc[claim_id].seed_file)["url"] if notes is not None and claim_id in notes.index else "",
             "badge": render.Markup(badge(row.verdict)),
             "finding": row.conclusion,

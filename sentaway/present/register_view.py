@@ -102,6 +102,13 @@ def quote_parts(claim, limit: int = QUOTE_CHARS) -> dict:
     return short_quote(quote, said_figure(quote, get("cited_value", ""), get("unit", "")), limit)
 
 
+def said_by(speaker: str, outlet: str, date: str = "") -> str:
+    """Who said it, where and (given a date) when, the outlet named once: a speaker may name it already
+    ('LocalGov (unattributed; ...)')."""
+    parts = [speaker] + ([] if str(outlet) in str(speaker) else [outlet]) + ([numbers.date(date)] if date else [])
+    return ", ".join(str(p) for p in parts if str(p))
+
+
 def excerpt(claim, limit: int = QUOTE_CHARS) -> str:
     """A claim's quote as one line of text, cut around its figure (quote_parts)."""
     cut = quote_parts(claim, limit)
@@ -172,6 +179,7 @@ def register_table(register: pd.DataFrame, badge, claims: pd.DataFrame | None = 
             "verdict": row.verdict, "rank": RANK.get(row.verdict, 9), "badge": render.Markup(badge(row.verdict)),
             "conclusion": row.conclusion,
             "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date), "said_on": numbers.date(row.date),
+            "where": "" if str(row.outlet) in str(row.speaker) else row.outlet,
             "topic": TOPICS.get(row.family, row.family), "quote": " ".join(str(row.quote).split()),
             "cut": quote_parts(row), "said_at": links.said_at(seed)["url"], "official": official_cell(row),
             # "not a statistic": listed, not checked, so no evidence to link to.
