@@ -244,7 +244,7 @@ def test_the_register_is_computed_once_and_every_page_that_shows_it_reads_that_o
     _build/register/ (so its bytes are in the page's key), and that register is the one a fresh computation gives."""
     product = "_build/register/register.pickle"
     readers = {name for name, record in _records(root).items() if product in record["files"]}
-    assert readers == {"register", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
+    assert readers == {"register", "verdicts", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
                        "claims_regional", "claims_distance", "claims_other"}
     record = json.loads((root / "_build/register/record.json").read_text())
     assert {"claims.csv", "readings.csv", "s251_spend.csv"} <= set(record["reads"])

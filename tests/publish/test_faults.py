@@ -200,6 +200,9 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
     assert not (repo_copy / "_build/tmp").exists()
 
 
+RELEASE_PAGE_TITLE = re.compile(r' \(<a [^>]*class="sa-release"[^>]*>[^<]*</a>\)')
+
+
 def _figures(page: Path) -> list[tuple[str, str, list[list[str]]]]:
     """(chart name, CSV link, rows of the page's own data table) for every chart on a page."""
     text = page.read_text(encoding="utf-8")
@@ -208,7 +211,8 @@ def _figures(page: Path) -> list[tuple[str, str, list[list[str]]]]:
         name = re.search(r'id="chart-([^"]+)"', figure).group(1)
         link = html.unescape(re.search(r'<a href="([^"]+\.csv)" download>', figure).group(1))
         table = re.search(r"<table.*?</table>", figure, flags=re.S).group(0)
-        rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        # A release whose page is a collection's shows that page's title after its name: the name is the data.
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", re.sub(RELEASE_PAGE_TITLE, "", cell))).strip()
                  for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
                 for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)]
         found.append((name, link, rows))
