@@ -101,7 +101,9 @@ def spell_out(html_text: str, seen: set[str]) -> str:
         for abbreviation, meaning in expansions.items():
             if abbreviation in seen:
                 continue
-            found = re.search(r"(?<![A-Za-z])" + re.escape(abbreviation) + r"(?![A-Za-z])[^\s,;:)]*", part)
+            # The word it stands in ('SFR50/2017'), with a possessive ("DfE's", escaped or not) kept whole.
+            found = re.search(r"(?<![A-Za-z])" + re.escape(abbreviation) + r"(?![A-Za-z])[\w/.-]*"
+                              r"(?:(?:'|’|&#39;|&#x27;)s\b)?", part)
             if not found:
                 continue
             seen.add(abbreviation)

@@ -72,6 +72,7 @@ def test_the_home_page_spells_out_each_abbreviation_where_it_first_uses_it(site)
         found = re.search(r"(?<![A-Za-z])" + abbreviation + r"(?![A-Za-z])", text)
         if found:
             assert meaning in " ".join(text[found.start():found.start() + 200].split()), abbreviation
+    assert not re.search(r"[’'] \(|\);s\b", text), "a spelled-out abbreviation split a word"
 
 
 def test_the_homes_series_sentence_gives_the_claims_period_from_the_series():
