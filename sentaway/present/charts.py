@@ -38,8 +38,8 @@ def chart_title(text: str, subtitle: str = "") -> alt.Title:
 
 
 def release_family(release) -> str:
-    """The series a release belongs to: 'SFR20/2012' and 'SFR36/2013' are one series of first releases,
-    'CLA 2023 (EES)' and 'CLA 2024 (EES)' another; moving from one to the other is a break."""
+    """The series a release belongs to: the statistical first releases ('SFRnn/YYYY') are one series, the
+    explore-education-statistics releases ('CLA YYYY (EES)') another; moving from one to the other is a break."""
     text = str(release or "")
     if text.startswith("SFR"):
         return "SFR"

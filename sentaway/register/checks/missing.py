@@ -18,7 +18,7 @@ def _words(measure_name: str, placement: str) -> dict:
 
 
 def _experimental(year: int) -> str:
-    """The publisher's label where SFR50/2017 Table G1 marks the year's figures experimental ('' otherwise)."""
+    """The publisher's label where the SFR national tables' Table G1 marks the year's figures experimental ('' otherwise)."""
     tables = extracts.national_tables()
     rows = tables[(tables.table == "G1") & (tables.year == year)]
     return say("missing.experimental") if rows.experimental.any() else ""

@@ -13,7 +13,7 @@ def not_published(claim, what: str = "") -> Evidence:
 
 
 @measure("la_highest_share_all_children")
-def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
+def la_highest_share(claim, years: str) -> Evidence:
     """The highest council share of ALL looked-after children placed outside the boundary (context)."""
     wanted = [int(y) for y in years.split(";")]
     frame = extracts.placements()
@@ -28,4 +28,4 @@ def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
     return Evidence(claim.claim_id, official_measure=say("other.la_highest.measure", year=year, council=name),
                     comparable=True,
                     official_value=float(row.share), unit="percent", official_year=str(year), nearest=nearest,
-                    source_file="data/cla_placements.csv", release="SFR21/2011; SFR20/2012")
+                    source_file="data/cla_placements.csv", release="; ".join(la.sort_values("year").release.unique()))
