@@ -119,6 +119,7 @@ def _span(years) -> str:
 def build(out: Path, raw: RawFiles) -> list[str]:
     registry = releases.registry()
     registry.check_manifest(raw.entries)
+    raw.last_year = registry.last_year
     # The hand-made transcribed files first: a typo there stops in a second, not after every raw file is read.
     transcribed, transcribed_sources = transcribed_csv(transcribed_dir())
     printed, printed_sources = claim_sources_csv(transcribed_dir())
@@ -216,7 +217,7 @@ def main(argv: list[str]) -> int:
             print(f"extract: wrote {', '.join(written)} into {target} in one step"
                   + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
     except (RawDataError, CellError, SchemaError, ValueError) as error:
-        print(f"extract: stopped, nothing written.\n{error}", file=sys.stderr)
+        print(f"extract: stopped, nothing written: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extract: interrupted, nothing written.", file=sys.stderr)

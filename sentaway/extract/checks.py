@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from sentaway.raw.files import RawDataError, RawFiles
 from . import shapes, sources
-from .releases import WHERE as RELEASES, registry
+from .releases import registry
 
 # Half the rounding unit a published value may be off by, from the extracts' `rounding` column.
 HALF_UNIT = {"nearest 10": 5, "nearest 100 (nearest 10 below 1,000)": (5, 50)}
@@ -26,9 +26,7 @@ def years_within_releases(rows: list) -> None:
         if release is None:
             continue
         if year > release.year:
-            raise RawDataError(
-                f"{row.where}: year {year} in a file of {release.label} (folder {release.folder}), which holds years "
-                f"to {release.year} only; a newer release goes in a folder of its own with its entry in {RELEASES}")
+            raise RawDataError(f"{row.where}: year {year} in {registry().last_year(file)[1]}")
         if getattr(row, "release", release.label) != release.label:
             raise RawDataError(f"{row.where}: read as {row.release}, but its folder is {release.label}'s")
 

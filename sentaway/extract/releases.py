@@ -146,6 +146,14 @@ class Registry:
         """The release whose folder holds `path`, if any."""
         return next((r for r in self.releases if path.startswith(r.folder + "/")), None)
 
+    def last_year(self, path: str) -> tuple[int, str] | None:
+        """The last year the file at `path` may hold, and why: its release's name says so."""
+        release = self.release_of(path)
+        if release is None:
+            return None
+        return release.year, (f"a file of {release.label} (folder {release.folder}), which holds years to "
+                              f"{release.year} only; a newer release goes in a folder of its own with its entry in {WHERE}")
+
     def by_label(self, label: str) -> Release | None:
         return next((r for r in self.releases if r.label == label), None)
 
