@@ -4,9 +4,10 @@ from them, data/README.md through README.md.j2. The catalogue loads metadata onl
 
 Titles and descriptions are Jinja templates, so they say the years the data hold rather than years typed in:
 `years` is the span of the extract's own years ("first-last"); `ees` and `sfr` the releases of each kind, oldest
-first, each with `label`, `year` (the last year it may hold) and `span` (the years its rows hold); the filter
-`and_list` joins a list as "a, b and c"; `legend` is the suppression symbols and their meanings
-(sentaway/raw/suppression.yml).
+first, each with `label`, `year` (the last year it may hold), `span` (the years its rows hold) and `with_span` (both:
+"year (first-last)"); `ees_years` the years the EES releases are to ("a, b and c"), `ees_span` the years they give,
+`last_year` the latest year of any release; the filter `and_list` joins a list as "a, b and c"; `legend` is the
+suppression symbols and their meanings (sentaway/raw/suppression.yml).
 """
 
 import copy
@@ -37,6 +38,19 @@ def names() -> list[str]:
     return shapes.read("package")["resources"]
 
 
+def _releases(kinds: dict) -> dict:
+    """The releases of each kind, and the phrases the descriptions make of the EES ones."""
+    ees = kinds.get("ees", [])
+    held = [r for kind in kinds.values() for r in kind]
+    found = dict(kinds)
+    if ees:
+        first, last = min(r.first for r in ees), max(r.last for r in ees)
+        found.update(ees_years=and_list(r.year for r in ees), ees_span=f"{first}-{last}")
+    if held:
+        found["last_year"] = max(r.last for r in held)
+    return found
+
+
 def _render(text: str, where: str, context: dict) -> str:
     try:
         return _ENV.from_string(text).render(**context)
@@ -50,7 +64,7 @@ def resource(name: str, facts: dict | None = None) -> dict:
     spec = copy.deepcopy(shapes.spec(name))
     facts = facts or {}
     context = {"legend": "; ".join(f"{code} = {meaning}" for code, meaning in CODES.items()),
-               "years": facts.get("years", {}).get(name, ""), **facts.get("releases", {})}
+               "years": facts.get("years", {}).get(name, ""), **_releases(facts.get("releases", {}))}
     where = shapes.where(name)
     for key in ("title", "description"):
         spec[key] = _render(spec[key], f"{where}, {key}", context)

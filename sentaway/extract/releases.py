@@ -255,6 +255,11 @@ class Held:
     def span(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
+    @property
+    def with_span(self) -> str:
+        """'2022 (2018-2022)': the year it is a release to, and the years it gives."""
+        return f"{self.year} ({self.span})"
+
 
 def facts(years: dict[str, set[int]]) -> dict[str, list[Held]]:
     """{kind: [release, oldest first]} for the metadata's words (sentaway/extract/catalogue.py)."""

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from sentaway import __version__, sidefiles
-from sentaway.analysis import words
+from sentaway.analysis import coverage, words
 from sentaway.present import render
 from sentaway.present.tables import header, html_table
 
@@ -38,14 +38,9 @@ def chart_title(text: str, subtitle: str = "") -> alt.Title:
 
 
 def release_family(release) -> str:
-    """The series a release belongs to: the statistical first releases ('SFRnn/YYYY') are one series, the
-    explore-education-statistics releases ('CLA YYYY (EES)') another; moving from one to the other is a break."""
-    text = str(release or "")
-    if text.startswith("SFR"):
-        return "SFR"
-    if "(EES)" in text:
-        return "EES"
-    return text
+    """The series a release belongs to: the statistical first releases are one series, the
+    explore-education-statistics releases another; moving from one to the other is a break."""
+    return coverage.kind(release)
 
 
 def segments(table: pd.DataFrame, *, x: str, series: str, breaks: str | None) -> tuple[pd.Series, list[float]]:

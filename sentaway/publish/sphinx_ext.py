@@ -9,7 +9,7 @@ import pydata_sphinx_theme
 from packaging.version import Version
 
 from sentaway import __version__
-from sentaway.analysis import words
+from sentaway.analysis import coverage, words
 from sentaway.paths import REPO
 from sentaway.publish import anchors, releases, search
 from sentaway.publish.csp import add_to_site
@@ -55,6 +55,8 @@ def _stamp(app, config):
     repository = (config.html_theme_options or {}).get("repository_url", "") or "https://github.com/sent-away/sent-away"
     substitutions.update({"version": __version__, "build_date": today, "baseurl": config.html_baseurl or "",
                           "source": _source_markdown(repository.rstrip("/")), "version_note": _version_note()})
+    # What the data hold, for prose that names the releases and their years ({{ ees_years }}: sentaway.analysis.coverage).
+    substitutions.update(coverage.facts())
     config.myst_substitutions = substitutions
 
 
