@@ -16,7 +16,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from ..paths import DATA, transcribed_dir
+from ..paths import DATA, data_lock, transcribed_dir
 from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
@@ -189,33 +189,39 @@ def _stop_on_term(signum, frame):
 PREFIX = ".extract-"
 
 
+def _extract(raw: RawFiles, target: Path) -> int:
+    """Extract into a folder beside `target`, validate, and swap it in whole (unless nothing changed)."""
+    for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
+        staged = Path(tmp) / target.name
+        staged.mkdir()
+        written = build(staged, raw)
+        for name, rows in validate_folder(staged).items():
+            print(f"extract: {name} matches its schema ({rows} rows)", flush=True)
+        kept = []
+        if target.is_dir():
+            for path in sorted(target.iterdir()):
+                if path.name not in written:
+                    (shutil.copytree if path.is_dir() else shutil.copy2)(path, staged / path.name)
+                    kept.append(path.name)
+        if target.is_dir() and _same(staged, target):
+            print(f"extract: {target} is already up to date; nothing changed", flush=True)
+            return 0
+        swap_in(staged, target)
+        print(f"extract: wrote {', '.join(written)} into {target} in one step"
+              + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     target = (Path(argv[0]) if argv else DATA).absolute()
     previous = signal.signal(signal.SIGTERM, _stop_on_term)  # so a kill cleans up like Ctrl-C
     try:
         raw = RawFiles()
         print(f"extract: reading raw files from {raw.root}", flush=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
-            shutil.rmtree(stale, ignore_errors=True)
-        with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
-            staged = Path(tmp) / target.name
-            staged.mkdir()
-            written = build(staged, raw)
-            for name, rows in validate_folder(staged).items():
-                print(f"extract: {name} matches its schema ({rows} rows)", flush=True)
-            kept = []
-            if target.is_dir():
-                for path in sorted(target.iterdir()):
-                    if path.name not in written:
-                        (shutil.copytree if path.is_dir() else shutil.copy2)(path, staged / path.name)
-                        kept.append(path.name)
-            if target.is_dir() and _same(staged, target):
-                print(f"extract: {target} is already up to date; nothing changed", flush=True)
-                return 0
-            swap_in(staged, target)
-            print(f"extract: wrote {', '.join(written)} into {target} in one step"
-                  + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
+        with data_lock(target, "extract"):
+            return _extract(raw, target)
     except (RawDataError, CellError, SchemaError, ValueError) as error:
         print(f"extract: stopped, nothing written: {error}", file=sys.stderr)
         return 1
@@ -228,7 +234,6 @@ def main(argv: list[str]) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return 0
 
 
 if __name__ == "__main__":

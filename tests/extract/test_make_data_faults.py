@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from faults import digest, replace_cell, run_env, the_message
+from faults import digest, replace_cell, run_env, the_message, waits_while_locked
 from sentaway.paths import DATA, REPO, transcribed_dir
 
 
@@ -277,3 +277,10 @@ def test_parts_that_do_not_add_up_to_their_printed_total_stop_make_data_in_one_l
     assert f"locality inside {value + 500} + locality outside " in message and "but the printed total" in message
     assert "differ by 500, more than the publisher's rounding allows (15)" in message
     assert digest(data_copy) == before
+
+
+def test_make_data_waits_while_make_book_reads_the_data(raw_copy, data_copy):
+    """The same lock the other way (tests/publish/test_build.py has make book waiting for make data)."""
+    out = waits_while_locked([sys.executable, "-m", "sentaway.extract", str(data_copy)], data_copy, "extract",
+                             run_env(SENTAWAY_RAW=str(raw_copy)))
+    assert "in one step" in out
