@@ -74,7 +74,7 @@ def browser():
 # `make test` spreads the tests over the cores (pytest-xdist, --dist loadfile): a module's tests run on one worker,
 # sharing its module fixtures (a copy of the repository, one extraction). The slowest modules go first, so that no
 # worker is left running one of them alone at the end.
-SLOW_FIRST = ("test_accessibility.py", "test_faults.py")
+SLOW_FIRST = ("test_annual_update.py", "test_accessibility.py", "test_faults.py")
 
 
 def pytest_collection_modifyitems(config, items):

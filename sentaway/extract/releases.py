@@ -200,8 +200,8 @@ class Registry:
                 if len(inside) != 1:
                     shown = f"{len(inside)} files ({', '.join(inside)})" if inside else "no file"
                     raise ReleaseError(
-                        f"{release.folder}: {shown} of MANIFEST.csv match{'es' if len(inside) == 1 else ''} "
-                        f"{spec.pattern!r}, the {table} table of a {kind} release; name the file in its entry in "
+                        f"{release.folder}: {shown} of MANIFEST.csv match{'es' if len(inside) <= 1 else ''} "
+                        f"{spec.pattern!r}, the {table} table of the {kind} releases; name the file in its entry in "
                         f"{WHERE}: `{release.folder}: {{files: {{{table}: \"<path inside the folder>\"}}}}`")
                 path = inside[0]
             found.append((release, path))

@@ -77,8 +77,9 @@ def out_of_sample(table: pd.DataFrame, fit_first: int, fit_last: int, column: st
     years = np.arange(fit_first, int(test.year.max()) + 1)
     frame = prediction(years, quasi, fit_first, quasi.df_resid)
     frame["part"] = np.where(frame.year <= fit_last, "fitted", "forecast")
-    keep = ["year", column, "source"] + [c for c in ("release", "first_outside") if c in rows]
-    frame = frame.merge(rows[keep].rename(columns={column: "official"}), on="year", how="left")
+    # Every year of the series, a suppressed one too: its official value stays empty, its status says why.
+    keep = ["year", column, "source"] + [c for c in ("release", "first_outside", "status") if c in table]
+    frame = frame.merge(table[keep].rename(columns={column: "official"}), on="year", how="left")
     fc = frame[(frame.part == "forecast") & frame.official.notna()]
     above, below = int((fc.official > fc.hi).sum()), int((fc.official < fc.lo).sum())
     first = fc.get("first_outside")
