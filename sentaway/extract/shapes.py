@@ -17,31 +17,23 @@ import re
 from dataclasses import field as dc_field, make_dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from sentaway.raw.suppression import CODES
 from . import sources
 
-METADATA = Path(__file__).parent / "metadata"
+METADATA = sources.METADATA
 UNPUBLISHED = ("order", "sort")   # a field's keys that shape the CSV but are no part of its schema
 
 
-class MetadataError(ValueError):
-    pass
+MetadataError = sources.MetadataError
 
 
 def where(name: str) -> str:
     return f"sentaway/extract/metadata/{name}.yml"
 
 
-@lru_cache(maxsize=None)
 def read(name: str) -> dict:
-    path = METADATA / f"{name}.yml"
-    if not path.is_file():
-        raise MetadataError(f"{where(name)}: missing")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return sources.metadata(f"{name}.yml")
 
 
 def _named_list(extract: str, names: str) -> list:
@@ -50,7 +42,7 @@ def _named_list(extract: str, names: str) -> list:
         if name == "symbols":
             found += ["", *CODES]
             continue
-        data = sources.load(extract) if (METADATA / f"{extract}.sources.yml").is_file() else {}
+        data = sources.load(extract) if (sources.METADATA / f"{extract}.sources.yml").is_file() else {}
         head, _, part = name.partition(".")
         named = data.get("lists", {}).get(head, data.get(head))
         if not isinstance(named, (list, dict)):

@@ -29,16 +29,25 @@ def label_key(text: str) -> str:
     return _NUMBERING.sub("", " ".join(text.split()).lower())
 
 
+class MetadataError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def metadata(filename: str) -> dict:
+    """A file of metadata/ (an extract's shape, or how it reads its sources), read once."""
+    path = METADATA / filename
+    if not path.is_file():
+        raise MetadataError(f"sentaway/extract/metadata/{filename}: missing")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def where(name: str) -> str:
     return f"sentaway/extract/metadata/{name}.sources.yml"
 
 
-@lru_cache(maxsize=None)
 def load(name: str) -> dict:
-    path = METADATA / f"{name}.sources.yml"
-    if not path.is_file():
-        raise RawDataError(f"{where(name)}: missing")
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return metadata(f"{name}.sources.yml")
 
 
 def _entry(value) -> tuple[object, int, int]:

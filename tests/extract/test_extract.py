@@ -1,6 +1,7 @@
 """data/ is what the extraction makes from the raw files, byte for byte, and reads them right."""
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -97,11 +98,12 @@ def test_each_extract_s_columns_are_declared_once_in_its_metadata(module):
     lists no columns of its own."""
     from dataclasses import fields
 
-    from sentaway.extract import catalogue, shapes
+    from sentaway.extract import shapes
 
     declared = shapes.columns(module.NAME)
     assert [f.name for f in fields(module.Row)][:len(declared)] == declared
-    assert [f["name"] for f in catalogue.resource(module.NAME)["fields"]] == declared
+    published = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert [f["name"] for f in next(r for r in published if r["name"] == module.NAME)["schema"]["fields"]] == declared
     assert not hasattr(module, "COLUMNS")
     spec = shapes.spec(module.NAME)
     assert set(spec["primaryKey"]) <= set(declared) and spec["path"] == spec["name"] + ".csv"
@@ -132,26 +134,26 @@ def test_every_metadata_file_describes_one_extract():
     ("- {name: kind, type: string, description: '{{ legnd }}'}", "field kind: 'legnd' is undefined"),
 ])
 def test_a_metadata_mistake_stops_naming_the_file(tmp_path, monkeypatch, field, message):
-    from sentaway.extract import catalogue, shapes
+    from sentaway.extract import catalogue, shapes, sources
 
     (tmp_path / "fields.yml").write_bytes((shapes.METADATA / "fields.yml").read_bytes())
     (tmp_path / "demo.yml").write_text(f"name: demo\npath: demo.csv\ntitle: Demo\ndescription: A demo.\n"
                                        f"primaryKey: []\nfields:\n{field}\n", encoding="utf-8")
-    monkeypatch.setattr(shapes, "METADATA", tmp_path)
-    shapes.read.cache_clear()
+    monkeypatch.setattr(sources, "METADATA", tmp_path)
+    sources.metadata.cache_clear()
     shapes.spec.cache_clear()
     try:
         with pytest.raises(shapes.MetadataError, match=f"metadata/demo.yml.*{message}"):
             catalogue.resource("demo")
     finally:
-        shapes.read.cache_clear()
+        sources.metadata.cache_clear()
         shapes.spec.cache_clear()
 
 
 def test_the_shared_status_field_lists_the_suppression_symbols():
-    from sentaway.extract.catalogue import resource
     from sentaway.raw.suppression import CODES
 
-    status = next(f for f in resource("cla_placements")["fields"] if f["name"] == "status")
+    published = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    status = next(f for f in published[0]["schema"]["fields"] if f["name"] == "status")
     assert status["constraints"]["enum"] == ["", *CODES]
     assert all(f"{code} = {meaning}" in status["description"] for code, meaning in CODES.items())
