@@ -80,7 +80,7 @@
         var quote = row.getAttribute("data-quote");
         var claim = "Claim: \u201c" + quote + "\u201d (" + row.getAttribute("data-speaker") + ", " +
           row.getAttribute("data-outlet") + ", " + row.getAttribute("data-date") + "). Verdict: " +
-          row.getAttribute("data-verdict") + ".";
+          row.getAttribute("data-verdict") + ". Conclusion: " + row.getAttribute("data-conclusion");
         return citation("Sent Away: check of claim " + row.getAttribute("data-claim"), claim, anchor);
       }));
     });

@@ -1,6 +1,7 @@
 """What the data hold, as the book's words name it: the releases of each kind and the years they give, read from
 data/release_dates.csv, so that no sentence names a release or a span of years by hand. Every words file may use
-them as `data` ({{ data.ees_years }}: "2022, 2023 and 2024"); a notebook's prose glues them (glue_all(facts()))."""
+them as `data` ({{ data.ees_years }}: the years the EES releases are to, "a, b and c"); a notebook's prose has them as
+MyST substitutions ({{ ees_years }}, sentaway/publish/sphinx_ext.py)."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,13 +21,13 @@ def kind(release: str) -> str:
 
 
 def span(years) -> str:
-    """The first and last of some years, as a span: [2018, ..., 2024] -> '2018-2024'; one year alone."""
+    """The first and last of some years, as a span ('first-last'); one year alone."""
     years = sorted(int(y) for y in years)
     return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
 
 
 def listed(items) -> str:
-    """['2022', '2023', '2024'] -> '2022, 2023 and 2024'."""
+    """['a', 'b', 'c'] -> 'a, b and c'."""
     items = [str(item) for item in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -54,17 +55,17 @@ class Coverage:
 
     @property
     def ees_years(self) -> str:
-        """The years the explore-education-statistics releases are to: '2022, 2023 and 2024'."""
+        """The years the explore-education-statistics releases are to, as a list ('a, b and c')."""
         return listed(r.last for r in self.of("EES"))
 
     @property
     def ees_range(self) -> str:
-        """The same as a range: '2022-2024'."""
+        """The same as a range ('first-last')."""
         return span(r.last for r in self.of("EES"))
 
     @property
     def ees_span(self) -> str:
-        """The years those releases give: '2018-2024'."""
+        """The years those releases give, as a range."""
         ees = self.of("EES")
         return span([min(r.first for r in ees), max(r.last for r in ees)])
 

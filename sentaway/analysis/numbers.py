@@ -118,4 +118,8 @@ def value(value, unit: str) -> str:
         return ratio(value) + " times"
     if unit in UNIT_WORDS:
         return f"{count(value)} {UNIT_WORDS[unit]}"
+    if unit == "year":
+        return year(round(float(value)))
+    if unit == "hours":
+        return f"{count(value)} hours"
     return number(value, 1)

@@ -82,8 +82,9 @@ def parts_add_up(name: str, rows: list, raw: RawFiles) -> None:
             apart = added - total.value
             if apart > slack or (check.get("relation", "equal") == "equal" and -apart > slack):
                 sums = " + ".join(f"{_shown(spec)} {_number(p.value)}" for spec, p in zip(check["parts"], parts))
+                area = getattr(total, "area_name", "England")
                 raise RawDataError(
-                    f"{total.where}: {total.year}, {getattr(total, 'area_name', 'England')}: {sums} = {_number(added)}, but the printed "
+                    f"{total.where}: {total.year}, {area}: {sums} = {_number(added)}, but the printed "
                     f"total ({_shown(check['total'])}) is {_number(total.value)}: {check['what']} differ by "
                     f"{_number(abs(apart))}, more than the publisher's rounding allows ({slack})")
         if not checked:

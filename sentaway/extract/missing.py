@@ -159,7 +159,8 @@ def _national_file(raw: RawFiles, release: Release, topic: str, data_file: str) 
 
         if role == "main":
             if label not in characteristics:
-                raise characteristics.refuse(label, where, f"characteristic (under {item['missing_status']!r})", printed)
+                under = f"characteristic (under {item['missing_status']!r})"
+                raise characteristics.refuse(label, where, under, printed)
             spec = characteristics[label]
             add(spec["measure"], spec["unit"])
             if spec["measure"] == incident_measure:

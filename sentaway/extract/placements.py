@@ -171,8 +171,9 @@ def ees_placement_rows(raw: RawFiles) -> list:
                 raise providers.refuse(item["placement_provider"], where, "placement_provider",
                                        {i["placement_provider"] for i in records})
             text = label.strip().partition(". ")[2] or label.strip()
+            provider = providers[item["placement_provider"]]
             rows.append(_row(release, int(item["time_period"]), data_file, _ees_area(item, where), placement, text,
-                             locality, providers[item["placement_provider"]], item["number"], f"{where}, column number"))
+                             locality, provider, item["number"], f"{where}, column number"))
     return rows
 
 

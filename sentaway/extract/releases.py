@@ -257,7 +257,7 @@ class Held:
 
     @property
     def with_span(self) -> str:
-        """'2022 (2018-2022)': the year it is a release to, and the years it gives."""
+        """'year (first-last)': the year it is a release to, and the years it gives."""
         return f"{self.year} ({self.span})"
 
 

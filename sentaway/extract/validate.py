@@ -152,9 +152,9 @@ def validate_claims(path: Path, schema_path: Path | None = None) -> int:
             problem = "not finite" if not math.isfinite(number) else _cited_problem(number, row["unit"], row["quantity"])
             if problem:
                 raise SchemaError(f"{where}: {value!r} is {problem}")
-        if row["scope"] == "statistical":
+        if row["scope"] != "out_of_scope":  # checked against the files: a statistic or a data-collection statement
             for column in ("quantity", "cited_bound"):
                 if row[column] == "":
-                    raise SchemaError(f"{path}, line {line}, column {column}: claim {row['claim_id']} is statistical "
+                    raise SchemaError(f"{path}, line {line}, column {column}: claim {row['claim_id']} is {row['scope']} "
                                       f"and needs a {column}")
     return count

@@ -8,12 +8,13 @@ from IPython.display import HTML, display
 
 from sentaway import __version__
 from sentaway.present import register_view, render
-from sentaway.present.register_view import FAMILY_PAGES
+from sentaway.present.register_view import FAMILY_PAGES, MOVED_FROM, short_quote
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
 from sentaway.read import claims
 from sentaway.register.register import build, claim_review, readings_of
-from sentaway.register.verdicts import RELATIONS, SCALE, TOLERANCE, format_value
+from sentaway.register.verdicts import (BOUND_FACTOR, OUT_OF_SCOPE, OWN_FIGURES, RELATIONS, SCALE, UNCHECKABLE, cited_interval,
+                                        format_value, shown_gap)
 
 TEMPLATE = "claim_pages.html.j2"  # every block's words and markup; every field of every input is escaped there
 
@@ -44,8 +45,10 @@ def badge(verdict: str) -> str:
 
 
 def cited_text(row) -> str:
-    """The cited figure as it was written (no added decimals), with its unit."""
+    """The cited figure as it was written (no added decimals), with its unit (a fact's: its official figure's)."""
     number = float(row.cited_value)
+    if row.quantity == "fact" and row.official_unit:
+        return numbers.value(number, row.official_unit)
     shown = f"{number:,.0f}" if "." not in row.cited_value else f"{number:,}"
     unit = row.unit if row.unit in words.entry("claim_pages", "cited") else "other"
     return say(f"cited.{unit}", number=shown, unit=row.unit)
@@ -62,12 +65,38 @@ def scale_table() -> str:
                                        for name, text, _ in SCALE])
 
 
-def tolerance_table() -> str:
-    # A share's tolerance is in percentage points; any other's a fraction of the official value, shown in per cent.
-    return block("tolerance_table", tolerances=[
-        {"kind": kind.replace("_", " "), "points": how == "points",
-         "size": f"{size:g}" if how == "points" else f"{100 * size:g}", "why": why}
-        for kind, (how, size, why) in TOLERANCE.items()])
+# The register's own claims the rule's examples are computed on: a share, a round sum of money, "just under".
+RULE_EXAMPLES = {"share": "ooa-share-2018-localgov", "money": "cost-annual-spend-2012-cunningham",
+                 "upper": "inquiry-children-in-homes-2012-cunningham"}
+
+
+def rule_words(register: pd.DataFrame) -> dict:
+    """The rule's declared principles in words, to glue: the one tolerance (the series' own revisions), when a
+    bound decides, the ranges three claims stand for, and one claim whose own figures do not add up."""
+    said = claims.load().set_index("claim_id")
+    ranges = {}
+    for kind, claim_id in RULE_EXAMPLES.items():
+        claim = said.loc[claim_id]
+        low, high = cited_interval(claim.cited_value, claim.cited_bound)
+        ranges.update({kind: cited_text(claim), f"{kind}_low": numbers.value(low, claim.unit),
+                       f"{kind}_high": numbers.value(high, claim.unit)})
+    own = register[register.verdict == OWN_FIGURES]
+    return {"yardstick": words.entry("verdicts", "yardstick"),
+            "bound_factor": words.say("verdicts", "bound_factor", factor=BOUND_FACTOR),
+            "range_examples": words.say("verdicts", "range_examples", **ranges),
+            "own_example": own.arithmetic.iloc[0] if not own.empty else " "}
+
+
+def yardstick_table(register: pd.DataFrame) -> str:
+    """Every claim judged against an official figure: its gap beyond rounding and the largest revision of its
+    series between releases in the files (the only tolerance), as the register computed them."""
+    rows = register[register.official_value.notna()]
+    kind = {"percentage points": "share", "per cent": "count"}  # how shown_gap writes each unit
+    return block("yardstick_table", rows=[
+        {"claim_id": r.claim_id, "badge": render.Markup(badge(r.verdict)), "official": official_text(r),
+         "gap": shown_gap(r.gap, kind[r.gap_unit]),
+         "revision": "—" if numbers.is_missing(r.largest_revision) else shown_gap(r.largest_revision, kind[r.gap_unit])}
+        for r in rows.itertuples()])
 
 
 def relations_table() -> str:
@@ -90,7 +119,9 @@ def all_readings_table(register: pd.DataFrame, readings_of) -> str:
 def worked_examples(register: pd.DataFrame, readings_of) -> str:
     """One claim per verdict the register gives, with every reading: the rule shown on the register's own data."""
     examples = []
-    for name, _, _ in SCALE[:-1]:
+    for name, _, _ in SCALE:
+        if name == OUT_OF_SCOPE:
+            continue
         rows = register[register.verdict == name]
         if rows.empty:
             continue
@@ -122,7 +153,7 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
              "cited": cited_text(row), "official": official_text(row),
              "reading": f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else "",
              # For "cannot be checked" the reason already is what the files lack: say it once.
-             "missing": row.missing if row.verdict.startswith("cannot") and row.missing != row.reason else ""}
+             "missing": row.missing if row.verdict == UNCHECKABLE and row.missing not in row.reason else ""}
     review = claim_review({**row._asdict(), "build_date": build_date}, f"{page}.html#claim-{row.claim_id}")
     return block("evidence_block", c=row, shown=shown, readings=[_reading(r) for r in readings or []],
                  said_at=register_view.quote_url(said.loc[row.claim_id]) if row.claim_id in said.index else "",
@@ -177,7 +208,16 @@ def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
         chart, name=row.claim_id,
         description=say("chart.description", what=label.lower(), claim_id=row.claim_id, cited=len(table) > len(points)),
         source=say("chart.source", release=evidence.release, outlet=row.outlet, date=row.date),
-        notes=say("chart.notes"), table=table[["measure", "year", "value", "release"]])
+        notes=say("chart.notes", source=_source_kind(evidence, unit)), table=table[["measure", "year", "value", "release"]])
+
+
+def _source_kind(evidence, unit: str) -> str:
+    """Which note on rounding is true of a chart's official figures: DfE's counts, Ofsted's lists, or money."""
+    if unit in ("gbp", "gbp_per_child"):
+        return "money"
+    if evidence.publisher == words.say("checks", "publishers.ofsted"):
+        return "ofsted"
+    return "dfe" if evidence.publisher == words.say("checks", "publishers.dfe") else ""
 
 
 def page_families(page: str) -> list[str]:
@@ -211,3 +251,7 @@ def family_page(page: str, first_year: int, last_year: int) -> None:
             if not table.empty:
                 table = table[(table.year >= first_year) & (table.year <= last_year)]
                 display(HTML(block("nearest_table", claim_id=row.claim_id, table=render.Markup(html_table(table)))))
+    moved = register[register.family.isin([f for f, was in MOVED_FROM.items() if was == page])]
+    if not moved.empty:
+        display(HTML(block("moved", claims=[{"claim_id": r.claim_id, "page": FAMILY_PAGES[r.family],
+                                             "quote": short_quote(r.quote)} for r in moved.itertuples()])))

@@ -2,7 +2,7 @@
 in data/main_points.csv, editorial data), each as what was said beside what the official figures show, and
 sentences on what the official series show that nobody claimed.
 
-Reads only these register columns: claim_id, family, quote, speaker, outlet, date, verdict, reason,
+Reads only these register columns: claim_id, family, quote, speaker, outlet, date, verdict, conclusion,
 official_value, official_unit, official_year, release, source_file.
 """
 
@@ -17,7 +17,7 @@ from sentaway.present.claim_pages import badge
 from sentaway.present.register_view import FAMILY_PAGES, quote_url, release_html
 from sentaway.read import claims as claims_data
 
-COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
+COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "conclusion", "official_value",
            "official_unit", "official_year", "release", "source_file"]
 
 
@@ -36,15 +36,6 @@ def chosen() -> list[str]:
     return [row["claim_id"] for row in sorted(rows, key=lambda r: int(r["order"]))]
 
 
-def short_reason(reason: str, limit: int = 170) -> str:
-    """The verdict's reason as a main point gives it: its first clause, cut at a word (the evidence has it whole)."""
-    text = " ".join(str(reason).split())
-    first = text.split(". ", 1)[0] if len(text) > limit else text
-    first = first.split(": ", 1)[0] if len(first) > limit else first
-    first = first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " …"
-    return first[0].upper() + first[1:] + ("" if first.endswith((".", "…")) else ".")
-
-
 def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[dict]:
     table = register[COLUMNS].set_index("claim_id")
     notes = claims.set_index("claim_id") if claims is not None else None
@@ -59,7 +50,7 @@ def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[d
             "claim_id": claim_id, "quote": " ".join(str(row.quote).split()),
             "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
             "said_at": quote_url(notes.loc[claim_id]) if notes is not None and claim_id in notes.index else "",
-            "badge": render.Markup(badge(row.verdict)), "reason": short_reason(row.reason), "official": official,
+            "badge": render.Markup(badge(row.verdict)), "reason": row.conclusion, "official": official,
             "official_year": numbers.year(row.official_year) if row.official_year else "",
             "release": render.Markup(release_html(row.release)), "family_page": FAMILY_PAGES[row.family],
         })

@@ -18,16 +18,20 @@ from sentaway.analysis import numbers
 from sentaway.read.extracts import release_links
 from sentaway.paths import data_file
 from sentaway.present import render
-from sentaway.register.verdicts import SCALE
+from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
 RANK = {name: i for i, (name, _, _) in enumerate(SCALE)}
 
-ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "reason", "official_value",
-               "official_unit", "official_year", "release", "source_file"]
+ROW_COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "conclusion", "reason",
+               "official_value", "official_unit", "official_year", "bound", "release", "source_file"]
 QUOTE_CHARS = 140  # a short quote leads the row; the evidence page has it whole
 
-FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_missing",
-                "regional": "claims_regional", "cost": "claims_cost", "other": "claims_cost"}
+# Each claims page holds one family's claims, and only those.
+FAMILY_PAGES = {"out_of_area": "claims_out_of_area", "missing": "claims_missing", "distance": "claims_distance",
+                "regional": "claims_regional", "cost": "claims_cost", "other": "claims_other"}
+# The page that showed a family's claims before it had its own (0.2.0 and earlier): that page keeps a signpost
+# with each claim's anchors, linking to its page now, so an address cited then still lands on the claim.
+MOVED_FROM = {"distance": "claims_missing", "other": "claims_cost"}
 TOPICS = {"out_of_area": "Out-of-area placements", "missing": "Missing children", "distance": "Distance from home",
           "regional": "Where homes are", "cost": "Cost", "other": "Other figures"}
 URL = re.compile(r"https?://[^\s,;)'\"]+")
@@ -89,6 +93,7 @@ def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, 
         rows.append({
             "claim_id": row.claim_id, "row_id": f"{'summary' if on_family_page else 'claim'}-{row.claim_id}",
             "verdict": row.verdict, "rank": RANK.get(row.verdict, 9), "badge": render.Markup(badge(row.verdict)),
+            "conclusion": row.conclusion, "bound": row.bound if missing else "",
             "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
             "topic": TOPICS.get(row.family, row.family), "quote": " ".join(str(row.quote).split()),
             "short_quote": short_quote(row.quote),
@@ -96,8 +101,8 @@ def register_table(register: pd.DataFrame, badge, on_family_page: bool = False, 
             "official": "" if missing else numbers.value(float(row.official_value), row.official_unit),
             "official_year": numbers.year(row.official_year) if row.official_year and not missing else "",
             "release": render.Markup(release_html(row.release)),
-            # "outside the official data's scope": listed, not checked, so no evidence to link to.
-            "checked": not row.verdict.startswith("outside"),
+            # "not a statistic": listed, not checked, so no evidence to link to.
+            "checked": row.verdict != OUT_OF_SCOPE,
             "page": "" if on_family_page else f"{FAMILY_PAGES[row.family]}.html"})
     # A family page lists some of the texts' figures: only the whole register counts the texts.
     n_texts = 0 if on_family_page else int(register.seed_file.nunique())

@@ -18,7 +18,8 @@ PARAMS_FILE = REPO / "params.yml"
 # Notebooks that make several pages: each is run once per page, with `page` set to the page's name (its file in
 # book/executed/ and its URL, so the anchors journalists cite stay put); every other notebook is one page, named
 # after it. A page has its own parameters in params.yml, under its name, and its own entries below.
-PAGES = {"claims": ["claims_out_of_area", "claims_missing", "claims_regional", "claims_cost"]}
+PAGES = {"claims": ["claims_out_of_area", "claims_missing", "claims_regional", "claims_cost", "claims_distance",
+                    "claims_other"]}
 
 # For each chapter: the data files whose years it shows, and how many of those years a window must hold
 # (a chart or a comparison needs two; a growth trend three).
@@ -28,6 +29,8 @@ YEARS_FROM = {
     "claims_missing": (["cla_missing.csv", "cla_distance.csv"], 2),
     "claims_regional": (["ofsted_providers.csv"], 2),
     "claims_cost": (["s251_spend.csv", "cla_placements.csv"], 2),
+    "claims_distance": (["cla_distance.csv"], 2),
+    "claims_other": (["s251_spend.csv", "cla_placements.csv"], 2),
     "growth": (["cla_placements.csv"], 3),
 }
 # Files a chapter also reads (checks/regional.py reads placements): their years widen the range a window's
@@ -42,6 +45,8 @@ SCHEMA = {
     "claims_missing": WINDOW,
     "claims_regional": WINDOW,
     "claims_cost": WINDOW,
+    "claims_distance": WINDOW,
+    "claims_other": WINDOW,
     "growth": {**WINDOW, "series": ["childrens_homes", "all_children", "homes_total"]},
     "register": {},
     "methods": {},

@@ -74,3 +74,27 @@ def for_claim(claim_id: str, said: str) -> list[dict]:
                           "public_before_claim": public_before(source.published_date, said)})
         found.append(entry)
     return found
+
+
+def same_source_groups(claims: pd.DataFrame) -> list[list[str]]:
+    """Claims whose figures were first printed in one source (the same data/claim_sources.csv row) and measure the
+    same thing: counts and shares for the same year. Each group is listed in claims.csv order."""
+    rows = links()
+    rows = rows[(rows.role == "first printed") & (rows.source_topic != "")]
+    said = claims.set_index("claim_id")
+    groups: dict[tuple, list[str]] = {}
+    for row in rows.itertuples():
+        if row.claim_id not in said.index:
+            continue
+        claim = said.loc[row.claim_id]
+        if claim.quantity not in ("count", "share"):
+            continue
+        groups.setdefault((row.source_topic, row.source_year, row.source_value, claim.year), []).append(row.claim_id)
+    order = {c: i for i, c in enumerate(claims.claim_id)}
+    return [sorted(g, key=order.get) for g in groups.values() if len(g) > 1]
+
+
+def source_words(claim_id: str) -> str:
+    """The printed source of a claim's figure in a few words: publication and date."""
+    found = next(p for p in for_claim(claim_id, "") if p["role"] == "first printed")
+    return f"{found['publication']}, {found['published']}" if found["publication"] else found["kind"]

@@ -86,7 +86,8 @@ def test_a_change_to_an_imported_module_reruns_exactly_the_notebooks_that_import
 
 def test_the_claims_notebook_s_code_reruns_all_its_pages_and_a_page_s_parameter_that_page_only(root):
     pages = sorted(name for name in _records(root) if name.startswith("claims_"))
-    assert pages == ["claims_cost", "claims_missing", "claims_out_of_area", "claims_regional"]
+    assert pages == ["claims_cost", "claims_distance", "claims_missing", "claims_other", "claims_out_of_area",
+                     "claims_regional"]
     edit = lambda t: t.replace(b'"family_page(page, first_year, last_year)"', b'"family_page(page, first_year, last_year)  # edited"')
     assert _edited(root, "notebooks/claims.ipynb", edit) == (pages, [])
     window = lambda t: t.replace(b"claims_missing:\n  first_year: 2015", b"claims_missing:\n  first_year: 2016")
@@ -103,7 +104,7 @@ def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):
 def test_a_change_to_a_data_file_reruns_exactly_its_readers(root):
     readers = readers_of(root, "reads", "s251_spend.csv")
     direct = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
-    assert direct == {"claims_cost"} and readers > direct and "out_of_area" not in readers  # the others via the register
+    assert direct == {"claims_cost", "claims_other"} and readers > direct and "out_of_area" not in readers  # others via the register
     assert _edited(root, "data/s251_spend.csv", lambda t: t + b"\n") == (sorted(readers), [])
 
 
@@ -244,7 +245,7 @@ def test_the_register_is_computed_once_and_every_page_that_shows_it_reads_that_o
     product = "_build/register/register.pickle"
     readers = {name for name, record in _records(root).items() if product in record["files"]}
     assert readers == {"register", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
-                       "claims_regional"}
+                       "claims_regional", "claims_distance", "claims_other"}
     record = json.loads((root / "_build/register/record.json").read_text())
     assert {"claims.csv", "readings.csv", "s251_spend.csv"} <= set(record["reads"])
     assert "sentaway/register/verdicts.py" in record["modules"] and "book/words/verdicts.yml" in record["files"]

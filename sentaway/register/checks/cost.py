@@ -1,10 +1,12 @@
 """The 2012 inquiry's figures on children in children's homes and what they cost."""
 
+import pandas as pd
+
 from sentaway.read import extracts
-from sentaway.analysis import homes_series
+from sentaway.analysis import homes_series, reclassification
 from sentaway.register.verdicts import Evidence
-from sentaway.register.checks import count_interval, entry, measure, say
-from sentaway.register.checks.out_of_area import release_year
+from sentaway.register.checks import count_interval, entry, largest_revision, measure, say
+from sentaway.register.checks.out_of_area import release_year, series_revision
 
 # A reading's definition: the placement code in data/ and the step its count is rounded to (words: cost.groups).
 DEFINITIONS = {"secure_homes_hostels": ("secure_childrens_homes_hostels", 10),
@@ -16,6 +18,20 @@ def _homes_count(year: int, definition: str):
     row = extracts.one(extracts.placements(), year=year, geographic_level="national", placement=placement,
                        locality="all", provider="all")
     return row, words, step
+
+
+def _group_revision(definition: str):
+    """The largest revision of a group's count between releases in the files: councils' amendments only, never
+    DfE's 2017 reclassification (a change of definition, named where a comparison crosses it)."""
+    if definition == "childrens_homes":
+        return series_revision("all")
+    if definition != "secure_homes_hostels":
+        return None  # given by one release only (the 2010 definition)
+    table = reclassification.comparison()
+    amended = table[~table.reclassified]
+    rows = pd.concat([amended[["year", "first_release", "first_value"]].set_axis(["year", "release", "value"], axis=1),
+                      amended[["year", "revised_release", "revised_value"]].set_axis(["year", "release", "value"], axis=1)])
+    return largest_revision(rows, unit="children")
 
 
 @measure("homes_count")
@@ -37,6 +53,9 @@ def homes_count(claim, year: str, definition: str) -> Evidence:
     low, high = count_interval(value, step)
     low_1, high_1 = count_interval(value, step, slack=1)
     return Evidence(claim.claim_id, official_measure=say("cost.homes.measure", group=words, year=year), comparable=True,
+                    revision=_group_revision(definition), publisher=say("publishers.dfe"),
+                    period=say("periods.census", year=year), year=year,
+                    short=say("cost.homes.short", group=words, year=year),
                     official_value=value, official_low=low, official_high=high, official_low_1=low_1,
                     official_high_1=high_1, unit="children", official_year=str(year), source_file=source,
                     release=release, first_published_in_files=release_year(release) == year,
@@ -61,7 +80,9 @@ def residential_spend(claim, financial_year: str, measure_name: str = "total_exp
     value = float(row.value)
     return Evidence(claim.claim_id, official_measure=say("cost.spend.measure", measure=measure_name.replace("_", " "),
                                                          year=financial_year),
-                    comparable=True, official_value=value, official_low=value, official_high=value, unit="gbp",
+                    comparable=True, revision=_spend_revision(measure_name), publisher=say("publishers.dfe"),
+                    period=say("periods.financial_year", year=financial_year), year=int(financial_year[:4]) + 1,
+                    short=say("cost.spend.short", year=financial_year), official_value=value, official_low=value, official_high=value, unit="gbp",
                     official_year=financial_year, source_file=row.source_file, release=row.release,
                     first_published_in_files=True, filters=say("cost.spend.filters", line=row.line_label),
                     rounding=say("cost.spend.rounding"),
@@ -69,6 +90,12 @@ def residential_spend(claim, financial_year: str, measure_name: str = "total_exp
                               "value": float(r.value), "unit": "gbp", "release": r.release}
                              for r in extracts.spend().query("geographic_level == 'national' and line == 'residential_care' "
                                                              "and measure == 'total_expenditure'").itertuples()])
+
+
+def _spend_revision(measure_name: str):
+    frame = extracts.spend()
+    rows = frame[(frame.geographic_level == "national") & (frame.line == "residential_care") & (frame.measure == measure_name)]
+    return largest_revision(rows.rename(columns={"year_ending_march": "year"}), unit="gbp")
 
 
 @measure("spend_per_child")

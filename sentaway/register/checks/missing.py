@@ -6,7 +6,8 @@ from sentaway.analysis import memo
 from sentaway.read import extracts
 from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
-from sentaway.register.checks import count_interval, entry, measure, say
+from sentaway.paths import data_file
+from sentaway.register.checks import count_interval, entry, largest_revision, measure, say
 from sentaway.register.checks.out_of_area import release_year
 
 # What each missing measure counts; its name and the placement groups' words are in book/words/checks.yml.
@@ -17,11 +18,23 @@ def _words(measure_name: str, placement: str) -> dict:
     return {"label": entry(f"missing.labels.{measure_name}"), "placement": entry(f"missing.placements.{placement}")}
 
 
+EXPERIMENTAL_TABLE = "G1"  # the national table that gives missing children and incidents for the experimental years
+
+
 def _experimental(year: int) -> str:
-    """The publisher's label where the SFR national tables' Table G1 marks the year's figures experimental ('' otherwise)."""
+    """The publisher's own warning, quoted from Table G1's remarks, where G1 marks the year's figures
+    experimental ('' otherwise)."""
     tables = extracts.national_tables()
-    rows = tables[(tables.table == "G1") & (tables.year == year)]
-    return say("missing.experimental") if rows.experimental.any() else ""
+    rows = tables[(tables.table == EXPERIMENTAL_TABLE) & (tables.year == year)]
+    if not rows.experimental.any():
+        return ""
+    notes = pd.read_csv(data_file("sfr50_national_notes.csv"), dtype=str, keep_default_na=False)
+    remarks = notes[(notes.table == EXPERIMENTAL_TABLE) & (notes.kind == "remark")
+                    & notes.text.str.contains("experimental|not comparable", case=False)]
+    if remarks.empty:
+        raise ValueError(say("missing.no_experimental_note", table=EXPERIMENTAL_TABLE, year=year))
+    return say("missing.experimental", remarks=" ".join(f"\u201c{t}\u201d" for t in remarks.text),
+               release=rows.release.iloc[0], table=EXPERIMENTAL_TABLE)
 
 
 @memo.kept
@@ -61,13 +74,21 @@ def _vintages(measure_name: str, placement: str, year: int) -> list[Vintage]:
     return sorted(vintages.values(), key=lambda v: (v.published, v.release))
 
 
+def _revision(measure_name: str, placement: str):
+    rows = _national(measure_name, placement)
+    return largest_revision(rows[rows.status == ""], unit=UNITS[measure_name])
+
+
 @measure("missing_count")
 def missing_count(claim, measure_name: str, year: str, placement: str = "all") -> Evidence:
     year = int(year)
     vintages = _vintages(measure_name, placement, year)
     latest = vintages[-1]
     return Evidence(
-        claim.claim_id, official_measure=say("missing.count.measure", year=year, **_words(measure_name, placement)),
+        claim.claim_id, revision=_revision(measure_name, placement), publisher=say("publishers.dfe"),
+        period=say("periods.year_to", year=year), year=year,
+        short=say("missing.count.short", year=year, short=entry(f"missing.short.{measure_name}"),
+                  placement=entry(f"missing.placements.{placement}")), official_measure=say("missing.count.measure", year=year, **_words(measure_name, placement)),
         comparable=True, official_value=latest.value, official_low=latest.low, official_high=latest.high,
         official_low_1=latest.low_1, official_high_1=latest.high_1, unit=UNITS[measure_name],
         official_year=say("missing.count.year", year=year),
@@ -89,7 +110,8 @@ def missing_change(claim, measure_name: str, start: str, end: str, placement: st
                                              **_words(measure_name, placement)),
         comparable=True, official_value=100 * (b.value / a.value - 1), unit="percent", official_year=f"{start}-{end}",
         release=a.release if a.release == b.release else f"{a.release}; {b.release}",
-        source_file=a.source_file, experimental=_experimental(start),
+        source_file=a.source_file, experimental=_experimental(start) or _experimental(end),
+        publisher=say("publishers.dfe"), period=say("periods.change", start=start, end=end), year=end,
         rounding=say("missing.change.rounding"))
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from sentaway.analysis import homes_series, out_of_area
 from sentaway.read.extracts import NotComputable
 from sentaway.register.verdicts import Evidence, Vintage
-from sentaway.register.checks import change_interval, count_interval, measure, say, share_interval
+from sentaway.register.checks import change_interval, count_interval, largest_revision, measure, say, share_interval
 
 # The series' columns a reading can name; each one's description is in book/words/checks.yml (out_of_area.locality).
 UNITS = {"share_outside": "percent", "outside": "children", "all": "children", "inside": "children"}
@@ -46,13 +46,22 @@ def _vintage(row, column: str) -> Vintage:
                    source_file=row.source_file, first_publication=release_year(row.release) == int(row.year))
 
 
+def series_revision(column: str):
+    """The largest revision of the series' column between the releases in the files (its tolerance)."""
+    frame = homes_series.by_release()
+    rows = frame[frame.status == ""][["year", "release", column]].rename(columns={column: "value"})
+    return largest_revision(rows.astype({"value": float}), points=column == "share_outside",
+                            unit="percent" if column == "share_outside" else "children")
+
+
 @measure("homes_locality")
 def homes_locality(claim, year: str, column: str) -> Evidence:
     year = int(year)
     vintages = [_vintage(row, column) for row in _rows(year).itertuples()]
     latest = vintages[-1]
     return Evidence(
-        claim.claim_id, official_measure=say(f"out_of_area.locality.measure.{column}",
+        claim.claim_id, revision=series_revision(column), publisher=say("publishers.dfe"),
+        period=say("periods.census", year=year), year=year, official_measure=say(f"out_of_area.locality.measure.{column}",
                                              definition=homes_series.DEFINITION, year=year), comparable=True,
         official_value=latest.value, official_low=latest.low, official_high=latest.high,
         official_low_1=latest.low_1, official_high_1=latest.high_1, unit=UNITS[column], official_year=str(year),
@@ -74,7 +83,8 @@ def homes_change(claim, start: str, end: str) -> Evidence:
     low_1, high_1 = change_interval(a, b, slack=1)
     release = first.release if first.release == last.release else f"{first.release}; {last.release}"
     return Evidence(
-        claim.claim_id, official_measure=say("out_of_area.change.measure", definition=homes_series.DEFINITION,
+        claim.claim_id, revision=_change_revision(a, b), publisher=say("publishers.dfe"),
+        period=say("periods.change", start=start, end=end), year=end, official_measure=say("out_of_area.change.measure", definition=homes_series.DEFINITION,
                                              start=start, end=end),
         comparable=True, official_value=100 * (b / a - 1), official_low=low, official_high=high,
         official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=f"{start}-{end}",
@@ -83,6 +93,18 @@ def homes_change(claim, start: str, end: str) -> Evidence:
         caveat=say("out_of_area.change.caveat") if first.release != last.release else "",
         rounding=say("out_of_area.change.rounding"),
         nearest=_series_points("outside"))
+
+
+def _change_revision(start: float, end: float):
+    """A change between two counts of the series, each revised by up to the series' largest revision r: the
+    change moves by up to (end / start) x ((1 + r) / (1 - r) - 1), in percentage points."""
+    count = series_revision("outside")
+    if count is None:
+        return None
+    r = count.size / 100
+    size = 100 * (end / start) * ((1 + r) / (1 - r) - 1)
+    return type(count)(size, True, count.year, count.first_release, count.last_release, count.first_value,
+                       count.last_value, unit="children")
 
 
 def _series_points(column: str) -> list[dict]:
@@ -105,6 +127,7 @@ def all_children_share(claim, year: str) -> Evidence:
     row = rows.iloc[-1]
     low, high = share_interval(float(row.outside), float(row.inside))
     return Evidence(claim.claim_id, official_measure=say("out_of_area.all_children.measure", year=year), comparable=True,
+                    publisher=say("publishers.dfe"), period=say("periods.census", year=year), year=year,
                     official_value=float(row.share_outside), official_low=low, official_high=high, unit="percent",
                     official_year=str(year), release=row.release, source_file="data/cla_placements.csv",
                     rounding=say("out_of_area.all_children.rounding"))

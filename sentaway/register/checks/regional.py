@@ -4,7 +4,7 @@ from sentaway.analysis import memo
 from sentaway.read import extracts
 from sentaway.analysis.out_of_area import HOMES_SERIES
 from sentaway.register.verdicts import Evidence
-from sentaway.register.checks import entry, measure, say, share_interval
+from sentaway.register.checks import day, entry, measure, not_revised, say, share_interval
 
 # The provider types a reading counts; their words are in book/words/checks.yml (regional.types).
 TYPES = {"homes": ["childrens_home"],
@@ -47,6 +47,8 @@ def region_share(claim, snapshot: str, region: str, types: str = "homes", counte
                                                          types=entry(f"regional.types.{types}"), where=where,
                                                          snapshot=snapshot),
                     comparable=True, official_value=share, official_low=share, official_high=share,
+                    revision=not_revised(say("regional.not_revised")), publisher=say("publishers.ofsted"),
+                    period=say("periods.snapshot", day=day(snapshot)), year=int(snapshot[:4]),
                     official_low_1=low_1, official_high_1=high_1, unit="percent", official_year=snapshot,
                     caveat=say("regional.share.caveat"), source_file=source, release=release,
                     first_published_in_files=True,
@@ -86,7 +88,7 @@ def cla_region_share(claim, year: str, region: str, placement: str) -> Evidence:
     low, high = share_interval(part, float(total.value) - part)
     group = HOMES_SERIES.get(placement, placement).lower()
     return Evidence(claim.claim_id, official_measure=say("regional.cla.measure", region=region, group=group, year=year),
-                    comparable=True, official_value=100 * part / float(total.value), official_low=low, official_high=high,
+                    comparable=True, publisher=say("publishers.dfe"), period=say("periods.census", year=year), year=year, official_value=100 * part / float(total.value), official_low=low, official_high=high,
                     unit="percent", official_year=str(year), source_file=total.source_file, release=total.release,
                     filters=say("regional.cla.filters", placement=placement), rounding=total.rounding,
                     caveat=say("regional.cla.caveat"))
