@@ -30,8 +30,8 @@ CLAIM_SOURCES = "claim_sources.csv"
 DATASET_URL = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/{}"
 
 
-TRANSCRIBED_COLUMNS = ["dataset", "dataset_id", "time_period", "geographic_level", "country_code",
-                       "placement_group", "location", "number", "percentage_of_location_total"]
+# The transcribed file's columns: the extract's, but the link to the data set, which the extraction adds.
+TRANSCRIBED_COLUMNS = [c for c in shapes.columns("transcribed_placement_location") if c != "source_url"]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 YEAR = re.compile(r"[0-9]{4}")
 
@@ -72,9 +72,8 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
     path = folder / TRANSCRIBED
     rows = read_transcribed(path)
     spec = shapes.spec("transcribed_placement_location")
-    columns = shapes.columns("transcribed_placement_location")
     row_type = shapes.row_type("transcribed_placement_location")
-    records = [row_type(**{c: row[c] for c in columns[:-1]}, source_url=DATASET_URL.format(row["dataset_id"]),
+    records = [row_type(**{c: row[c] for c in TRANSCRIBED_COLUMNS}, source_url=DATASET_URL.format(row["dataset_id"]),
                         where=f"{path}, row {i}") for i, row in enumerate(rows, start=1)]
     source = {f"transcribed/{TRANSCRIBED}": {**spec["source"], "sha256": sha256_of(path)}}
     return shapes.csv_text("transcribed_placement_location", records), source

@@ -28,19 +28,3 @@ def make_raw(root, files: dict[str, str]):
         lines.append(f"{name},{len(content)},{hashlib.sha256(content).hexdigest()},origin/{name}")
     (root / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
     return RawFiles(root)
-
-
-def use_releases(root, monkeypatch, entries: dict[str, dict], sources: dict[str, str] | None = None):
-    """Make the extraction read a releases.yml with the project's kinds and only these release entries (and
-    sources); the caller clears `releases.registry`'s cache after the test (the `releases_file` fixture does)."""
-    import yaml
-
-    from sentaway.extract import releases
-
-    data = yaml.safe_load(releases.LIST.read_text(encoding="utf-8"))
-    data["releases"] = entries
-    data["sources"] = sources or {}
-    path = root / "releases.yml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    monkeypatch.setattr(releases, "LIST", path)
-    releases.registry.cache_clear()
