@@ -68,6 +68,25 @@ def money(value, decimals: int = 1) -> str:
     return f"{sign}£{count(value)}"
 
 
+# What the data support (issue 21, point 9): a count an extrapolation or interval gives is rounded to tens, a growth
+# rate and its interval to whole per cent, or to half per cent where the interval is narrower than two points.
+COUNT_STEP = 10
+
+
+def rounded(value, step: float):
+    """`value` to the nearest multiple of `step`, halves away from zero (6.25 by 0.5 -> 6.5, 2405 by 10 -> 2410)."""
+    if is_missing(value):
+        return value
+    units = abs(float(value)) / step
+    return math.copysign(math.floor(units + 0.5) * step, float(value)) + 0.0
+
+
+def rate_step(lo, hi) -> float:
+    """The step a rate and its 95% interval are rounded to: 1 (whole per cent), or 0.5 where the interval spans
+    under two points (rounding it to whole per cent would hide most of it)."""
+    return 1.0 if is_missing(lo) or is_missing(hi) or float(hi) - float(lo) >= 2 else 0.5
+
+
 def year(value) -> str:
     """A year or a span of years as written: 2014 -> '2014', 2014.0 -> '2014', '2015-2017' kept."""
     if is_missing(value):

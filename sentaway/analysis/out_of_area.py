@@ -19,7 +19,9 @@ HOMES_SERIES = {
     "secure_childrens_homes": "Secure homes and children's homes",
     "secure_childrens_homes_semi_independent": "Secure units, children's homes and semi-independent living",
     "secure_childrens_homes_hostels": "Secure units, children's homes and hostels",
-    "ssda903_k1_k2": "Secure units, children's homes and hostels",
+    # The oldest release's own placement codes (SSDA903 K1 secure units, K2 homes and hostels): another
+    # classification, its own measure.
+    "ssda903_k1_k2": "Secure units, and homes and hostels (SSDA903 codes K1 and K2)",
 }
 TRANSCRIBED_LABEL = "Secure homes and children's homes (transcribed)"
 
@@ -133,6 +135,7 @@ def other_measures(first_year: int, last_year: int) -> pd.DataFrame:
     rows = []
     for r in homes.itertuples():
         key = ("transcribed" if r.series.startswith("Transcribed") else
+               "ssda903_k1_k2" if r.definition == HOMES_SERIES["ssda903_k1_k2"] else
                "secure_childrens_homes_hostels" if r.series == "Official, total only" else
                next(k for k, v in HOMES_SERIES.items() if v == r.definition))
         rows.append({"measure": MEASURES[key], "year": int(r.year), "release": r.release,
@@ -182,6 +185,7 @@ class Headline:
     semi_years: str
     semi_releases: str
     hostels_years: str
+    k1_k2_year: str                    # the year of the oldest release's own classification, a measure of its own
 
 
 def _words(items) -> str:
@@ -227,6 +231,7 @@ def headline(series: pd.DataFrame, others: pd.DataFrame, first_year: int, last_y
         semi_years=_coverage(others, "secure_childrens_homes_semi_independent")[0],
         semi_releases=_coverage(others, "secure_childrens_homes_semi_independent")[1],
         hostels_years=_coverage(others, "secure_childrens_homes_hostels")[0],
+        k1_k2_year=_coverage(others, "ssda903_k1_k2")[0],
         all_first_year=int(kids.year.iloc[0]) if len(kids) else 0,
         all_first_share=float(kids.share_outside.iloc[0]) if len(kids) else nan,
         all_last_year=int(kids.year.iloc[-1]) if len(kids) else 0,

@@ -103,8 +103,9 @@ def chart_frames(chart) -> list[tuple[str, pd.DataFrame]]:
 
     def visit(node, inherited):
         data = node.data if isinstance(getattr(node, "data", alt.Undefined), pd.DataFrame) else inherited
-        for child in getattr(node, "layer", None) or []:
-            visit(child, data)
+        for part in ("layer", "vconcat"):  # a layered chart, or panels stacked in one figure
+            for child in getattr(node, part, None) or []:
+                visit(child, data)
         mark = getattr(node, "mark", alt.Undefined)
         if mark is not alt.Undefined and isinstance(data, pd.DataFrame):
             kind = mark if isinstance(mark, str) else getattr(mark, "type", "mark")
@@ -132,12 +133,17 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
            table: pd.DataFrame) -> str:
     """The HTML a notebook displays for one chart (see the module docstring)."""
     spec = chart.to_dict()  # validated against the Vega-Lite schema once; the static copy differs only in width
-    svg = {**spec, "width": 640}
+    panels = "vconcat" in spec  # panels stacked in one figure, sharing the page's width
+    svg = {**spec, "vconcat": [{**v, "width": 640} for v in spec["vconcat"]]} if panels else {**spec, "width": 640}
     import vl_convert as vlc  # heavy; only when a figure is made
 
     static = vlc.vegalite_to_svg(svg)
     # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte).
     spec = vlc.vegalite_to_vega(spec)
+    if panels:
+        # Vega-Lite fits only single and layered views to their container; Vega itself fits any layout, shrinking
+        # the panels' shared width until axes and legends fit too (else they spill past a phone's edge).
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     static_link = write_chart_file(name, "svg", static)
     # No '<', '>' or '&' in the block, so no text in the spec can end the <script> or open a comment.
     spec_json = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -10,9 +10,9 @@ import csv
 
 import pandas as pd
 
-from sentaway.analysis import homes_series, numbers, out_of_area, revisions, words
+from sentaway.analysis import homes_series, numbers, out_of_area, reclassification, revisions, words
 from sentaway.paths import data_file
-from sentaway.present import render
+from sentaway.present import render, revisions_charts
 from sentaway.present.claim_pages import badge
 from sentaway.present.register_view import FAMILY_PAGES, quote_url, release_html
 from sentaway.read import claims as claims_data
@@ -100,12 +100,16 @@ def share_sentence() -> str:
 
 def found_facts() -> dict:
     """What the book found that nobody claimed, each a sentence computed from the extracts."""
-    revised = revisions.summary(revisions.national_revisions())
+    table = revisions.national_revisions()
+    largest = revisions_charts.largest(table)
+    back = reclassification.summary()
     return {
         "found_share": share_sentence(),
-        "found_revisions": words.say("home", "found_revisions", n_revisable=numbers.count(revised["n_revisable"]),
-                                     n_revised=numbers.count(revised["n_revised"]),
-                                     largest=numbers.percent(revised["largest_revision_pct"]),
-                                     measure=revised["largest_revision_measure"]),
+        "found_revisions": words.say(
+            "home", "found_revisions", other=numbers.percent(revisions.summary(table)["other_largest_pct"]),
+            largest=[s for s in largest if s["pct"]], once=[s["name"] for s in largest if not s["given"]],
+            back_year=numbers.year(int(back["revised_published"][:4])), first=numbers.year(back["first_year"]),
+            last=numbers.year(back["last_year"]), lo=numbers.percent(back["smallest_pct"]),
+            hi=numbers.percent(back["largest_pct"])),
         "found_homes_series": homes_series_sentence() or " ",
     }

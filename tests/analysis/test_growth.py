@@ -12,9 +12,10 @@ from scipy import optimize, stats
 from scipy.special import gammaln
 
 from sentaway.read import params
-from sentaway.analysis.growth import breaks, claims_period, decomposition, forecast, page, series
+from sentaway.analysis.growth import breaks, claims_period, comparison, decomposition, forecast, page, series
 from sentaway.analysis.growth import panel as councils
 from sentaway.paths import DATA, REPO
+from sentaway.present import growth_prose
 
 Z975 = stats.norm.ppf(0.975)
 PINNED_ADJUSTED = (3.59, 3.09, 4.09)  # all looked-after children outside, adjusted, 2012-2018 (quasi-Poisson)
@@ -155,9 +156,9 @@ def _quasi_poisson(years, counts, extra=()):
             beta, se, max(1.0, phi) * cov)
 
 
-def _negative_binomial(years, counts):
+def _negative_binomial(years, counts, minimum=False):
     """NB2 by maximising the log-likelihood with scipy (beta, log alpha); Wald interval from a finite-difference
-    Hessian. Returns rate, lo, hi."""
+    Hessian. Returns rate, lo, hi (or, with minimum=True, the negative log-likelihood at its minimum)."""
     X = np.column_stack([np.ones_like(years), years - years[0]])
 
     def nll(theta):
@@ -169,6 +170,8 @@ def _negative_binomial(years, counts):
     start = np.append(np.linalg.lstsq(X, np.log(counts), rcond=None)[0], np.log(1e-3))
     theta = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-12,
                                                                           "maxiter": 40000, "maxfev": 40000}).x
+    if minimum:
+        return nll(theta)
     h = 1e-4
     k = len(theta)
     H = np.zeros((k, k))
@@ -271,10 +274,11 @@ def test_cited_figures_against_the_official_series():
 
 def test_forecast_of_the_later_years_matches_an_independent_calculation():
     result = page.build(2013, 2018, "childrens_homes").forecast
-    assert result == forecast.out_of_sample(series.childrens_homes(), *claims_period.claims_window())
+    assert result == forecast.out_of_sample(series.childrens_homes(), *claims_period.claims_window(),
+                                            stop=series.reform()["year"])
     years, counts = _homes_outside(2013, 2018)
     _, _, _, phi, _, beta, _, cov = _quasi_poisson(years, counts)
-    later, observed = _homes_outside(2019, 2024)
+    later, observed = _homes_outside(2019, 2024)  # drawn to the last year ...
     X0 = np.column_stack([np.ones_like(later), later - years[0]])
     mean = np.exp(X0 @ beta)
     half = stats.t.ppf(0.975, len(years) - 2) * np.sqrt(max(1.0, phi) * mean
@@ -284,13 +288,16 @@ def test_forecast_of_the_later_years_matches_an_independent_calculation():
     assert fc.lo.to_numpy() == pytest.approx(mean - half, rel=1e-5)
     assert fc.hi.to_numpy() == pytest.approx(mean + half, rel=1e-5)
     assert fc.official.to_numpy() == pytest.approx(observed)  # the same series, from the later releases
-    assert result.above == int((observed > mean + half).sum()) and result.below == int((observed < mean - half).sum())
-    assert (result.test_first, result.test_last) == (2019, 2024)
+    counted = later < 2024  # ... counted before the reform year
+    assert result.above == int((observed > mean + half)[counted].sum())
+    assert result.below == int((observed < mean - half)[counted].sum())
+    assert (result.test_first, result.test_last, result.stop) == (2019, 2023, 2024)
+    assert result.stop_position == ("inside" if mean[-1] - half[-1] <= observed[-1] <= mean[-1] + half[-1] else "outside")
     first = _first_in_files()
     first_values = np.array([first[int(y)] for y in later])
     assert fc["first in the files"].to_numpy() == pytest.approx(first_values)
-    assert result.first_above == int((first_values > mean + half).sum())
-    assert result.first_below == int((first_values < mean - half).sum())
+    assert result.first_above == int((first_values > mean + half)[counted].sum())
+    assert result.first_below == int((first_values < mean - half)[counted].sum())
 
 
 def test_breaks_of_the_childrens_homes_series_are_corrected_for_trying_every_year():
@@ -311,12 +318,12 @@ def test_breaks_of_the_childrens_homes_series_are_corrected_for_trying_every_yea
     assert result.any_significant == (min(ps) * len(candidates) < 0.05)
 
 
-def test_page_figures_are_a_structured_object_named_for_the_glue():
+def test_page_figures_are_written_for_the_prose_by_name():
     p = page.build(2013, 2018, "childrens_homes")
-    values = page.glue_values(p)
-    assert values["fit_quasi_rate"] == p.fit.quasi.rate
-    assert values["cited_years_2018_official"] == _childrens_homes()[2018][1]
-    assert all(not isinstance(v, (dict, list)) for v in values.values())
+    values = growth_prose.values(p)
+    assert values["headline"] == "about 7% a year (roughly 5 to 9)"
+    assert values["cited_year_2018"].count(growth_prose.tens(_childrens_homes()[2018][1])) == 1
+    assert all(isinstance(v, str) for v in values.values())
 
 
 # ---------------------------------------------------------------- all looked-after children (a proxy)
@@ -401,8 +408,8 @@ def test_a_window_under_three_years_stops_with_a_clear_message(first, last):
 
 
 def test_a_series_with_too_few_years_in_the_window_names_its_years():
-    with pytest.raises(ValueError, match=r"'homes_total' has 0 year\(s\).*Years it has: 2010, 2011"):
-        page.build(2018, 2024, "homes_total")
+    with pytest.raises(ValueError, match=r"'homes_total' has 0 year\(s\).*Years it has: 2013, 2014"):
+        page.build(2010, 2012, "homes_total")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -417,15 +424,159 @@ def test_bad_parameters_are_rejected_with_the_allowed_values(kwargs, message):
         series.check_parameters(values["first_year"], values["last_year"], values["series"])
 
 
-def test_level_shift_sits_at_the_break_found_in_the_data():
-    brk = series.definition_break()
-    assert brk["year"] == 2016 and brk["schools_change"] < 0 < brk["homes_change"]
-    rows, fit = page.fit_series("homes_total", 2012, 2017)
-    assert fit.shift is not None
+def _wider_group():
+    """year -> (total, release): 'secure units, children's homes and semi-independent living' as DfE revised it:
+    Table A2 of SFR50/2017 where it gives the year, else the national characteristics file of the release published
+    last; and the same group as each year's own SFR first published it (labelled '... and hostels')."""
+    published = _published()
+    revised, first = {}, {}
+    with open(DATA / "sfr50_national_tables.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["table"], r["placement"], r["locality"]) == ("A2", "secure_childrens_homes_semi_independent", "all"):
+                revised[int(r["year"])] = (float(r["value"]), r["release"])
+    later = {}
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            key = (r["geographic_level"], r["provider"], r["locality"], r["status"])
+            if key != ("national", "all", "all", "") or not r["value"]:
+                continue
+            year = int(r["year"])
+            if r["placement"] == "secure_childrens_homes_semi_independent" and r["source_file"].endswith(
+                    "_by_characteristics.csv") and year not in revised:
+                if year not in later or published[r["release"]] > published[later[year][1]]:
+                    later[year] = (float(r["value"]), r["release"])
+            if r["placement"] == "secure_childrens_homes_hostels" and r["release"].endswith(f"/{year}"):
+                first[year] = float(r["value"])
+    return {**revised, **later}, first
+
+
+def test_the_wider_group_is_dfes_revised_series_with_no_step():
+    revised, first = _wider_group()
+    table = series.homes_total().set_index("year")
+    assert list(table.index) == sorted(revised) and list(table.index)[0] == 2013
+    assert [table.total[y] for y in table.index] == [revised[y][0] for y in table.index]
+    assert [table.release[y] for y in table.index] == [revised[y][1] for y in table.index]
+    assert "step" not in table and not (set(first) - {2016, 2017}) <= set(table.index) - set(first)
+    # The years the SFRs first published are not in it: on the definition before the reclassification.
+    assert any(first[y] != revised[y][0] for y in first if y in revised)
+    rows, fit = page.fit_series("homes_total", 2013, 2018)
     years = rows.year.to_numpy(dtype=float)
-    step = (years >= 2016).astype(float)
-    *_, beta, se, _ = _quasi_poisson(years, rows["count"].to_numpy(), extra=(step,))
-    assert fit.shift.rate == pytest.approx(pct(beta[2]), rel=1e-5)
+    rate, lo, hi, *_ = _quasi_poisson(years, rows["count"].to_numpy())
+    assert fit.shift is None and (fit.quasi.rate, fit.quasi.lo, fit.quasi.hi) == pytest.approx((rate, lo, hi), rel=1e-5)
+
+
+def test_the_reform_year_is_the_first_a_release_marks_semi_independent_living_not_applicable():
+    ended = []
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["geographic_level"], r["placement"], r["locality"], r["status"]) == (
+                    "national", "semi_independent_not_chr", "all", "z"):
+                ended.append((int(r["year"]), r["release"]))
+    assert series.reform()["year"] == min(ended)[0] == 2024
+    assert series.reform()["release"] == min(ended)[1]
+
+
+# ---------------------------------------------------------------- the comparison fixed in advance
+
+def _comparison_by_hand(before, after):
+    data = _childrens_homes()
+    years = np.array([y for y in data if before[0] <= y <= before[1] or after[0] <= y <= after[1]], dtype=float)
+    counts = np.array([data[int(y)][1] for y in years])
+    late = (years >= after[0]).astype(float)
+    t = years - before[0]
+    X = np.column_stack([np.ones_like(t), late, t, t * late])
+    beta, mu, cov = _poisson_irls(X, counts)
+    df = len(counts) - 4
+    phi = np.sum((counts - mu) ** 2 / mu) / df
+    se = np.sqrt(max(1.0, phi) * np.diag(cov))
+    stat = beta[3] / se[3]
+    smallest = (stats.t.ppf(0.975, df) + stats.t.ppf(0.8, df)) * se[3]
+    return stat, 2 * stats.t.sf(abs(stat), df), df, pct(beta[2]) - pct(beta[2] - smallest), beta
+
+
+def test_comparison_of_growth_before_and_after_the_window_matches_an_independent_fit():
+    c = page.build(2013, 2018, "childrens_homes").comparison
+    # Fixed in advance: the window against the later years up to the year before the reform.
+    assert (c.before_first, c.before_last, c.after_first, c.after_last) == (2013, 2018, 2019, 2023)
+    stat, p, df, smallest, beta = _comparison_by_hand((2013, 2018), (2019, 2023))
+    assert (c.t, c.p, c.df) == pytest.approx((stat, p, df), rel=1e-5)
+    assert c.before.rate == pytest.approx(pct(beta[2]), rel=1e-6)
+    assert c.after.rate == pytest.approx(pct(beta[2] + beta[3]), rel=1e-6)
+    assert c.detectable == pytest.approx(smallest, rel=1e-5)
+    # Pinned: the statistic and p-value the page states.
+    assert (round(c.t, 2), round(c.p, 3), c.df) == (-2.80, 0.027, 7)
+
+
+def test_the_comparison_is_absent_when_too_few_later_years_precede_the_reform():
+    assert page.build(2013, 2021, "childrens_homes").comparison is None
+    with pytest.raises(ValueError, match="needs 3"):
+        comparison.compare(series.childrens_homes().assign(count=lambda t: t.outside), (2013, 2018), (2019, 2020))
+
+
+def test_forecast_states_the_smallest_slowdown_it_could_detect():
+    f = page.build(2013, 2018, "childrens_homes").forecast
+    assert f.stop == 2024 and (f.test_first, f.test_last, f.n_test) == (2019, 2023, 5)
+    years, counts = _homes_outside(2013, 2018)
+    _, _, _, phi, _, beta, _, cov = _quasi_poisson(years, counts)
+    later = np.arange(2019, 2024, dtype=float)
+    X0 = np.column_stack([np.ones_like(later), later - 2013])
+    mean = np.exp(X0 @ beta)
+    half = stats.t.ppf(0.975, 4) * np.sqrt(max(1.0, phi) * mean + mean ** 2 * np.einsum("ij,jk,ik->i", X0, cov, X0))
+    trend_2018 = np.exp(beta[0] + 5 * beta[1])
+    thresholds = 100 * ((mean - half) / trend_2018) ** (1 / (later - 2018)) - 100
+    assert f.detect_rate == pytest.approx(thresholds.max(), rel=1e-5)
+    assert f.detect_year == int(later[thresholds.argmax()])
+    assert f.slowdown == pytest.approx(pct(beta[1]) - thresholds.max(), rel=1e-5)
+    # The forecast could not see the slowdown the comparison finds.
+    assert f.above == f.below == 0 and f.slowdown > abs(page.build(2013, 2018, "childrens_homes").comparison.difference)
+
+
+def test_a_negative_binomial_at_its_boundary_is_not_called_a_check():
+    years, counts = _homes_outside(2013, 2018)
+    X = np.column_stack([np.ones_like(years), years - years[0]])
+    _, mu, _ = _poisson_irls(X, counts)
+    ll_poisson = np.sum(counts * np.log(mu) - mu - gammaln(counts + 1))
+    ll_nb = -_negative_binomial(years, counts, minimum=True)
+    p = 0.5 * stats.chi2.sf(2 * (ll_nb - ll_poisson), 1)
+    fit = claims_period.homes_growth()
+    assert fit.negbin_lr_p == pytest.approx(p, rel=0.02)
+    assert fit.negbin_boundary and p > 0.05
+    assert "is no check" in growth_prose.values(page.build(2013, 2018, "childrens_homes"))["fit_negbin"]
+
+
+def _reclassification_by_hand():
+    """Per cent revision of the wider group in the years Table A2 moved children out of residential schools."""
+    revised, first = _wider_group()
+    schools = {}
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["geographic_level"], r["placement"], r["locality"], r["provider"]) == (
+                    "national", "residential_schools", "all", "all") and r["release"].endswith(f"/{r['year']}"):
+                schools[int(r["year"])] = float(r["value"])
+    with open(DATA / "sfr50_national_tables.csv", newline="", encoding="utf-8") as handle:
+        a2_schools = {int(r["year"]): float(r["value"]) for r in csv.DictReader(handle)
+                      if (r["table"], r["placement"]) == ("A2", "residential_schools")}
+    moved = [y for y in first if y in revised and a2_schools.get(y, schools[y]) < schools[y]]
+    return [100 * (revised[y][0] / first[y] - 1) for y in moved], moved
+
+
+def test_the_cited_comparison_says_how_far_the_reclassification_could_move_it():
+    pcts, moved = _reclassification_by_hand()
+    assert moved == [2013, 2014, 2015]
+    claimed = _claims()
+    base, end = claimed["ooa-number-2012-localgov"], claimed["ooa-number-2018-localgov"]
+    c = page.build(2013, 2018, "childrens_homes").cited
+    assert c.crosses and c.years[2012].crosses and not c.years[2017].crosses
+    assert (c.years[2012].revised_lo, c.years[2012].revised_hi) == pytest.approx((base * (1 + min(pcts) / 100),
+                                                                                  base * (1 + max(pcts) / 100)))
+    rates = sorted(100 * ((end / (base * (1 + x / 100))) ** (1 / 6) - 1) for x in (min(pcts), max(pcts)))
+    assert (c.revised_rate_lo, c.revised_rate_hi) == pytest.approx(rates)
+    years, counts = _homes_outside(2013, 2018)
+    _, lo, hi, *_ = _quasi_poisson(years, counts)
+    assert c.revised_in_interval == (rates[0] <= hi and rates[1] >= lo)
+    # The back-revision could reverse both comparisons: the page must say so.
+    assert not c.rate_in_interval and c.revised_in_interval and c.years[2012].revised_inside
+    assert "could reverse" in growth_prose.values(page.build(2013, 2018, "childrens_homes"))["cited_reclassification"]
 
 
 # ---------------------------------------------------------------- breaks and forecast
@@ -448,10 +599,29 @@ def test_breaks_are_tried_at_every_candidate_year_with_a_bonferroni_correction()
     assert result.any_significant == bool((result.table.p_bonferroni < 0.05).any())
 
 
-def test_top_contributors_add_up_to_the_national_rise():
+def _la_localities(year):
+    """old_la_code -> {inside, outside, all} from the SFR local-authority rows."""
+    out = {}
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if (r["geographic_level"], r["placement"], r["year"]) == ("local_authority", "all", str(year)) \
+                    and r["release"].startswith("SFR") and r["value"]:
+                out.setdefault(r["old_la_code"], {})[r["locality"]] = float(r["value"])
+    return out
+
+
+def test_top_contributors_use_the_pages_adjustment_for_unrecorded_locality():
     top, facts = councils.top_contributors()
     assert len(top) == 10 and top.change.is_monotonic_decreasing
-    assert facts["la_sum_change"] == pytest.approx(facts["national_change"])
+    a, b = _la_localities(2011), _la_localities(2017)
+
+    def adjusted(v):
+        return v["outside"] * v["all"] / (v["inside"] + v["outside"])
+    changes = {code: adjusted(b[code]) - adjusted(a[code]) for code in a if code in b and len(a[code]) == len(b[code]) == 3}
+    assert top.change.iloc[0] == pytest.approx(max(changes.values()))
+    assert facts["la_sum_change"] == pytest.approx(sum(changes.values()))
+    years, counts = _adjusted_outside(2011, 2017)
+    assert facts["national_change"] == pytest.approx(counts[-1] - counts[0])
 
 
 # ---------------------------------------------------------------- the council panel: supply, region, IMD 2019
@@ -475,6 +645,37 @@ def test_panel_councils_are_matched_to_region_and_imd(panel):
     assert (frame.london == 1).equals(frame.region9_name.eq("London"))
     # No council without IMD 2019 is given a value (never 0).
     assert frame[frame.old_la_code.isin(["835", "836", "837"])].imd_average_score.isna().all()
+
+
+def test_panel_places_are_per_100_of_all_looked_after_children(panel):
+    frame = panel[0].set_index(["year", "old_la_code"])
+    found = _la_localities(2015)
+    for code in ("805", "890", "352"):
+        v = found[code]
+        row = frame.loc[(2015, code)]
+        assert row.looked_after == v["all"]
+        assert row.share_outside == pytest.approx(100 * v["outside"] / (v["inside"] + v["outside"]))
+        assert row.places_per_100 == pytest.approx(100 * row.places / v["all"])
+
+
+def test_panel_says_its_ofsted_lists_differ_in_kind(panel):
+    info = panel[1]
+    assert [(item["date"], item["kind"]) for item in info["lists"]] == [("30 September 2014", "full"),
+                                                                          ("31 March 2016", "inspected")]
+    assert info["lists_differ"]
+    comparable = councils.la_panel(kinds=("full",))[1]
+    assert [item["kind"] for item in comparable["lists"]] == ["full"] and not comparable["lists_differ"]
+    assert "differ in kind" in growth_prose.values(page.build(2013, 2018, "childrens_homes"))["panel_lists"]
+
+
+def test_each_ofsted_files_kind_matches_its_columns(raw_root):
+    """'inspected' lists are Ofsted's latest-full-inspection lists: they carry inspection columns; the full
+    register does not."""
+    kinds = councils.words.entry("growth_chapter", "ofsted_lists")
+    for name, kind in kinds.items():
+        with open(raw_root / name, encoding="utf-8-sig", errors="replace") as handle:
+            head = " ".join(handle.readline().lower() + handle.readline().lower() for _ in range(4))
+        assert ("inspection" in head) == (kind == "inspected"), name
 
 
 def _context_by_csv():
@@ -583,7 +784,39 @@ def test_every_figure_the_page_names_is_glued_and_none_is_missing():
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             names |= set(re.findall(r"\{glue:(?:text|md)\}`([^`:]+)", "".join(cell["source"])))
-    values = page.glue_values(page.build(2013, 2018, "childrens_homes"))
+    values = growth_prose.values(page.build(2013, 2018, "childrens_homes"))
     assert names and names <= set(values), sorted(names - set(values))
-    absent = sorted(n for n in names if values[n] == "–" or (isinstance(values[n], float) and np.isnan(values[n])))
-    assert not absent, f"the default page would show a dash or nan for {absent}"
+    absent = sorted(n for n in names if values[n] == "–")
+    assert not absent, f"the default page would show a dash for {absent}"
+
+
+APPENDIX = {"fit_poisson", "fit_quasi", "fit_ols", "fit_endpoint", "fit_negbin", "sensitivity_sentence",
+            "breaks_sentence", "validation_text"}  # model output for specialists, to one decimal
+EXACT = {"panel_n", "panel_model_n", "panel_lists"}  # council-years and Ofsted's homes: counted, not estimated
+
+
+def _unrounded(text: str) -> list[str]:
+    """Growth rates and their intervals not on a whole or half per cent (a number before '% a year' or 'points a
+    year', or in 'roughly A to B'), and counts of a thousand or more not on a multiple of 10."""
+    rates = re.findall(r"(-?\d+(?:\.\d+)?)(?:%| percentage points| points) a year", text)
+    rates += [n for pair in re.findall(r"roughly (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)", text) for n in pair]
+    found = [m for m in rates if abs(float(m) * 2 - round(float(m) * 2)) > 1e-9]
+    found += [m for m in re.findall(r"\b\d{1,3}(?:,\d{3})+\b", text) if int(m.replace(",", "")) % 10]
+    return found
+
+
+@pytest.mark.parametrize("first, last, name", [(2013, 2018, "childrens_homes"), (2013, 2018, "all_children"),
+                                               (2014, 2019, "homes_total"), (2013, 2021, "childrens_homes"),
+                                               (2016, 2024, "childrens_homes")])
+def test_the_prose_has_no_nan_and_no_unrounded_rate_or_extrapolation(first, last, name):
+    values = growth_prose.values(page.build(first, last, name))
+    for key, text in values.items():
+        assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b(?! of)|<NA>", text), (key, text)
+        if key not in APPENDIX | EXACT:
+            assert not _unrounded(text), (key, text)
+
+
+def test_the_rounding_check_can_fail():
+    assert _unrounded("grew 6.95% a year, about 2,712 children, 0.3 percentage points a year") == ["6.95", "0.3", "2,712"]
+    assert _unrounded("about 7% a year (roughly 5.03 to 9)") == ["5.03"]
+    assert not _unrounded("grew about 7% a year (roughly 5 to 9), revised by 8.3%, 2,710 children, 1.5 points a year")

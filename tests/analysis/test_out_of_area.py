@@ -159,3 +159,21 @@ def test_no_other_definition_is_called_childrens_homes_alone(site, page):
     text = (site / f"book/executed/{page}.html").read_text(encoding="utf-8").replace("’", "'").lower()
     assert "children's homes alone" not in text
     assert "children in children's homes subject to children's homes regulations" in text
+
+
+def test_the_2010_wider_group_is_a_measure_of_its_own():
+    """SFR27/2010 codes placements otherwise (K1 secure units, K2 homes and hostels) than the SFRs of 2011-2017
+    ('secure units, children's homes and hostels'): its value is shown apart, never on the later years' line."""
+    import csv
+
+    from sentaway.paths import DATA
+
+    with open(DATA / "cla_placements.csv", newline="", encoding="utf-8") as handle:
+        k = sum(int(r["value"]) for r in csv.DictReader(handle) if r["release"] == "SFR27/2010"
+                and r["geographic_level"] == "national" and r["placement"] in ("secure_units", "childrens_homes_hostels"))
+    others = out_of_area.other_measures(2010, 2024)
+    own = others[others.measure == out_of_area.MEASURES["ssda903_k1_k2"]]
+    later = others[others.measure == out_of_area.MEASURES["secure_childrens_homes_hostels"]]
+    assert list(own.year) == [2010] and int(own["all"].iloc[0]) == k
+    assert 2010 not in set(later.year) and set(later.year) == set(range(2011, 2018))
+    assert out_of_area.headline(out_of_area.series_by_release(2010, 2024), others, 2010, 2024).k1_k2_year == "2010"

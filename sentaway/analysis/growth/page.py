@@ -1,19 +1,18 @@
 """What the growth chapter shows, as one structured object: each section's results as a small dataclass.
-The notebook's markdown holds the words; `glue_values` names every number for it (section_field)."""
+The notebook's markdown holds the words; sentaway/present/growth_prose.py writes each figure as the prose states it."""
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from sentaway.analysis import words
-from sentaway.analysis.growth import breaks, cited, claims_period, decomposition, forecast, panel, rates, series
+from sentaway.analysis.growth import (breaks, cited, claims_period, comparison, decomposition, forecast, panel, rates,
+                                      series)
 from sentaway.analysis.growth.breaks import Breaks
 from sentaway.analysis.growth.cited import CitedComparison
+from sentaway.analysis.growth.comparison import Comparison
 from sentaway.analysis.growth.decomposition import Decomposition
 from sentaway.analysis.growth.forecast import Forecast
 from sentaway.analysis.growth.rates import CountFit, ShareTrend
@@ -23,8 +22,40 @@ from sentaway.analysis.growth.sensitivity import Sensitivity
 @dataclass(frozen=True)
 class Panel:
     facts: dict
+    comparable: dict                  # the pooled model refitted on the full register alone (one kind of list)
     table: pd.DataFrame = field(repr=False, compare=False)
     top: pd.DataFrame = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Inside, outside, total and share of one series over the window, for the chapter's opening and first chart."""
+    series: str
+    label: str
+    first: int
+    last: int
+    inside_first: float
+    inside_last: float
+    outside_first: float
+    outside_last: float
+    total_first: float
+    total_last: float
+    share_first: float                # per cent of the children whose locality is recorded
+    share_last: float
+    rows: pd.DataFrame = field(repr=False, compare=False)   # every year of the series (the chart draws them all)
+
+
+def shift(name: str, first_year: int, last_year: int) -> Shift:
+    """The chosen series where it splits inside from outside, else the children's-homes series."""
+    name = name if series.load(name).inside.notna().sum() >= 2 else "childrens_homes"
+    table = series.load(name)
+    rows = table[(table.year >= first_year) & (table.year <= last_year) & table.inside.notna()]
+    a, b = rows.iloc[0], rows.iloc[-1]
+    return Shift(series=name, label=series.SERIES[name], first=int(a.year), last=int(b.year),
+                 inside_first=float(a.inside), inside_last=float(b.inside), outside_first=float(a.outside),
+                 outside_last=float(b.outside), total_first=float(a.total), total_last=float(b.total),
+                 share_first=float(100 * a.share), share_last=float(100 * b.share),
+                 rows=table[table.inside.notna()].reset_index(drop=True))
 
 
 @dataclass(frozen=True)
@@ -34,30 +65,26 @@ class Page:
     series: str
     series_label: str
     counted: str                     # "outside" or "total"
-    has_shift: bool
+    shift: Shift
     fit: CountFit
     share: ShareTrend | None
     decomposition: Decomposition | None
     sensitivity: Sensitivity          # of the children's-homes series over the claims' period, whatever the series
     validation: dict                  # Table A2's footnote on the validation change: year, footnote, text
-    definition_break: dict
+    reform: dict | None               # the supported-accommodation reform year (series.reform), if the data reach it
+    comparison: Comparison | None     # growth in the window against the later years before the reform (3+ each)
     cited: CitedComparison
     breaks: Breaks
-    forecast: Forecast | None         # None when the window leaves no later year
+    forecast: Forecast | None         # None when the window leaves no later year before the reform
     panel: Panel
     rows: pd.DataFrame = field(repr=False, compare=False)
     side_by_side: pd.DataFrame = field(repr=False, compare=False)
     decompositions: pd.DataFrame = field(repr=False, compare=False)
 
 
-def _has_shift(rows: pd.DataFrame) -> bool:
-    """A step term only when the window has points on both sides and a residual degree of freedom left."""
-    return "step" in rows and rows.step.nunique() == 2 and len(rows) >= 4
-
-
 def fit_series(name: str, first_year: int, last_year: int) -> tuple[pd.DataFrame, CountFit]:
     rows = series.window(series.load(name), first_year, last_year)
-    return rows, rates.count_fit(rows, terms=("step",) if _has_shift(rows) else ())
+    return rows, rates.count_fit(rows)
 
 
 def side_by_side(first_year: int, last_year: int) -> pd.DataFrame:
@@ -75,8 +102,7 @@ def side_by_side(first_year: int, last_year: int) -> pd.DataFrame:
                     "growth % a year (quasi-Poisson)": f"{g.quasi.rate:.1f} ({g.quasi.lo:.1f} to {g.quasi.hi:.1f})",
                     "growth % a year (log-linear OLS)": f"{g.ols.rate:.1f} ({g.ols.lo:.1f} to {g.ols.hi:.1f})",
                     "dispersion": f"{g.dispersion:.1f}",
-                    "share, points a year": "–" if s is None else f"{s.pp:.2f} ({s.pp_lo:.2f} to {s.pp_hi:.2f})",
-                    "level shift": "yes" if g.shift else "no"})
+                    "share, points a year": "–" if s is None else f"{s.pp:.2f} ({s.pp_lo:.2f} to {s.pp_hi:.2f})"})
     return pd.DataFrame(out).fillna("–")
 
 
@@ -91,65 +117,29 @@ def build(first_year: int, last_year: int, series_name: str) -> Page:
     top, top_facts = panel.top_contributors()
     frame, info = panel.la_panel()
     models = panel.panel_models(frame)
-    later = table[(table.year > last_year) & table["count"].notna()]
+    reform = series.reform()
+    stop = reform["year"] if reform else None
+    later = table[(table.year > last_year) & (table.year < (stop or 10 ** 4)) & table["count"].notna()]
+    before, after = comparison.periods(first_year, last_year, stop, table.year[table["count"].notna()])
+    try:
+        compared = comparison.compare(table, before, after)
+    except ValueError:  # fewer than three later years before the reform: the page says there is no comparison
+        compared = None
+    comparable, _ = panel.la_panel(kinds=("full",))
     return Page(
         first_year=first_year, last_year=last_year, series=series_name, series_label=series.SERIES[series_name],
-        counted=series.COUNT_OF[series_name], has_shift=fit.shift is not None, fit=fit,
+        counted=series.COUNT_OF[series_name],
+        shift=shift(series_name, first_year, last_year), fit=fit,
         share=rates.share_trend(rows), decomposition=decomposition.decomposition(table, first_year, last_year),
         sensitivity=claims_period.homes_sensitivity(),
-        validation=validation, definition_break=series.definition_break(),
+        validation=validation, reform=reform, comparison=compared,
         cited=cited.compare(series.childrens_homes(), *claims_period.claims_window()),
         breaks=breaks.trend_breaks(table),
-        forecast=forecast.out_of_sample(table, first_year, last_year) if len(later) else None,
+        forecast=forecast.out_of_sample(table, first_year, last_year, stop=stop) if len(later) else None,
         panel=Panel(facts={**info, **{k.removeprefix("panel_"): v for k, v in models["facts"].items()}, **top_facts},
-                    table=models["table"], top=top),
+                    comparable=panel.panel_models(comparable)["facts"], table=models["table"], top=top),
         rows=rows, side_by_side=side_by_side(first_year, last_year),
         decompositions=decomposition.table(decomps, series.SERIES))
 
 
-# ---------------------------------------------------------------- names for the notebook's glue
-
-def _plain(value):
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
-def _absent(kind, prefix: str) -> dict:
-    """An absent section (None) still names each of its figures: nan for a number, a dash for words."""
-    out = {}
-    for f in dataclasses.fields(kind):
-        hint = typing.get_type_hints(kind)[f.name]
-        if dataclasses.is_dataclass(hint):
-            out.update(_absent(hint, f"{prefix}{f.name}_"))
-        elif hint is not pd.DataFrame and f.repr:
-            out[f"{prefix}{f.name}"] = float("nan") if hint in (int, float) else "–"
-    return out
-
-
-def glue_values(obj, prefix: str = "") -> dict:
-    """Every scalar of a (nested) dataclass or dict, named prefix_field; frames are left to the tables."""
-    out = {}
-    items = obj.items() if isinstance(obj, dict) else ((f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj))
-    hints = {} if isinstance(obj, dict) else typing.get_type_hints(type(obj))
-    for name, value in items:
-        key = prefix[:-1] if name == "facts" and prefix else f"{prefix}{name}"   # a section's facts: no extra prefix
-        if isinstance(value, pd.DataFrame):
-            continue
-        if dataclasses.is_dataclass(value) or isinstance(value, dict):
-            out.update(glue_values(value, f"{key}_" if key else ""))
-        elif value is None:
-            kind = next((a for a in typing.get_args(hints.get(name)) if dataclasses.is_dataclass(a)), None)
-            out.update(_absent(kind, f"{key}_") if kind else {key: "–"})
-        else:
-            out[key] = _plain(value)
-    if dataclasses.is_dataclass(obj) and isinstance(obj, decomposition.Decomposition):
-        out[f"{prefix}sum_of_parts"] = obj.sum_of_parts
-    return out
-
-
-__all__ = ["Page", "build", "glue_values"]
+__all__ = ["Page", "Shift", "build"]

@@ -1,7 +1,15 @@
 """Where growth came from: councils. A council x year panel (SFR years 2011-2017) of the share of looked-after
 children placed outside the council, against children's-home places registered inside it (Ofsted), region and
 IMD 2019 (data/la_context.csv); pooled, random-intercept and fixed-effects models; and the councils whose
-rises add most to the national rise. Numbers only."""
+rises add most to the national rise. Numbers only.
+
+Unrecorded locality is handled as on the rest of the page (series.all_children): the share outside is of the
+children whose locality is recorded, and it stands for every looked-after child, so a council's number outside is
+outside x all / (inside + outside) and its places are per 100 of all its looked-after children.
+The Ofsted lists differ in kind (book/words/growth_chapter.yml, ofsted_lists, says which file is which): the
+September 2014 file is the full register, the later ones list only providers with a full inspection, so a change
+in a council's places between them is partly a change of list; the pooled model is also refitted on the full
+register alone, the comparable list."""
 
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import statsmodels.formula.api as smf
 
 from sentaway.read import extracts
 from sentaway.analysis import words
+from sentaway.analysis.growth import series
 
 
 def _norm(name: str) -> str:
@@ -28,16 +37,41 @@ ALIASES = {"blackburn": "blackburn with darwen", "bath and ne somerset": "bath a
            "st helens": "st helens", "isles scilly": "isles scilly"}
 
 
+HOMES_OF_ALL_TYPES = ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]
+
+
+def list_kind(source_file: str) -> str:
+    """'full' (every registered provider) or 'inspected' (providers with a full inspection only): what an Ofsted
+    provider file lists, as book/words/growth_chapter.yml records it (ofsted_lists)."""
+    kinds = words.entry("growth_chapter", "ofsted_lists")
+    if source_file not in kinds:
+        raise ValueError(f"book/words/growth_chapter.yml, ofsted_lists: no entry for {source_file} (data/ofsted_providers.csv): "
+                         f"say whether it is the full register or the inspected providers only")
+    return kinds[source_file]
+
+
 def _supply() -> pd.DataFrame:
     """Registered places in children's homes of all types by the LA where the home is, per snapshot with places."""
     o = extracts.providers()
     o = o[(o.geographic_level == "local_authority") & (o.sector == "all") & (o.measure == "places")
-          & o.provider_type.isin(["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"])
-          & o.status.eq("")]
-    places = o.groupby(["snapshot_date", "area_name"], as_index=False).value.sum()
+          & o.provider_type.isin(HOMES_OF_ALL_TYPES) & o.status.eq("")]
+    places = o.groupby(["snapshot_date", "source_file", "area_name"], as_index=False).value.sum()
     places["key"] = places.area_name.map(_norm)
     places["snapshot"] = pd.to_datetime(places.snapshot_date)
+    places["kind"] = places.source_file.map(list_kind)
     return places
+
+
+def lists(snapshots) -> dict:
+    """The Ofsted lists the panel uses: each one's date, kind, and its children's homes of all types in England."""
+    o = extracts.providers()
+    homes = o[(o.geographic_level == "national") & (o.sector == "all") & (o.measure == "homes")
+              & o.provider_type.isin(HOMES_OF_ALL_TYPES)].groupby(["snapshot_date", "source_file"]).value.sum()
+    used = [(pd.Timestamp(s), file, homes[(pd.Timestamp(s).strftime("%Y-%m-%d"), file)]) for s, file in snapshots]
+    kinds = [list_kind(file) for _, file, _ in used]
+    return {"lists": [{"date": d.strftime("%d %B %Y").lstrip("0"), "kind": kind, "homes": float(n)}
+                      for (d, _, n), kind in zip(used, kinds)],
+            "lists_differ": len(set(kinds)) > 1}
 
 
 PANEL_YEARS = (2011, 2017)   # SFR local-authority rows with a locality split
@@ -80,9 +114,11 @@ def _context_match(wide: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return wide.merge(matched.drop(columns=["imd_match"]), on="old_la_code", how="left"), info
 
 
-def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1]) -> tuple[pd.DataFrame, dict]:
-    """LA x year (SFR years 2011-2017 by default): outside share of looked-after children, places per 100 looked-after
-    children (nearest Ofsted snapshot with places), region and IMD 2019 from data/la_context.csv."""
+def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1],
+             kinds: tuple[str, ...] = ("full", "inspected")) -> tuple[pd.DataFrame, dict]:
+    """LA x year (SFR years 2011-2017 by default): outside share of looked-after children (of those whose locality is
+    recorded), places per 100 looked-after children (nearest Ofsted snapshot with places, among lists of the `kinds`
+    given), region and IMD 2019 from data/la_context.csv."""
     if not PANEL_YEARS[0] <= first_year < last_year <= PANEL_YEARS[1]:
         raise ValueError(f"growth: the council panel needs {PANEL_YEARS[0]} <= first_year < last_year <= {PANEL_YEARS[1]} "
                          f"(the SFR years with a local-authority locality split); got {first_year}-{last_year}")
@@ -91,14 +127,15 @@ def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1]) 
           & (p.year >= first_year) & (p.year <= last_year) & p.status.eq("")]
     wide = p.pivot_table(index=["year", "old_la_code", "area_code", "area_name"], columns="locality", values="value",
                          aggfunc="first").reset_index()
-    wide = wide.dropna(subset=["inside", "outside"])
+    wide = wide.dropna(subset=["inside", "outside", "all"])
     wide = wide[(wide.inside + wide.outside) > 0]
     wide["inside"], wide["outside"] = wide.inside.astype(float), wide.outside.astype(float)
-    wide["looked_after"] = wide.inside + wide.outside
-    wide["share_outside"] = 100 * wide.outside / wide.looked_after
+    wide["looked_after"] = wide["all"].astype(float)
+    wide["share_outside"] = 100 * wide.outside / (wide.inside + wide.outside)
     wide["key"] = wide.area_name.map(_norm)
     wide["london"] = wide.old_la_code.astype(int).between(201, 320).astype(int)  # DfE codes 2xx/3xx up to 320
     supply = _supply()
+    supply = supply[supply.kind.isin(kinds)]
     snaps = sorted(supply.snapshot.unique())
     wide["snapshot"] = [min(snaps, key=lambda s: abs(s - pd.Timestamp(f"{y}-03-31"))) for y in wide.year]
     wide = wide.merge(supply[["snapshot", "key", "value"]], on=["snapshot", "key"], how="left")
@@ -111,7 +148,9 @@ def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1]) 
     wide, context = _context_match(wide.drop(columns=["value"]))
     if (wide.london == 1).ne(wide.region9_name.eq("London")).any() and wide.region9_name.notna().all():
         raise ValueError("growth: the DfE-number London indicator and the region from data/la_context.csv disagree")
+    used = supply[supply.snapshot.isin(wide.snapshot.unique())][["snapshot", "source_file"]].drop_duplicates()
     info = {"first": first_year, "last": last_year, "las": wide.old_la_code.nunique(), "rows": len(wide),
+            **lists(sorted(used.itertuples(index=False, name=None))),
             "snapshots": ", ".join(pd.Timestamp(s).strftime("%d %B %Y").lstrip("0") for s in sorted(wide.snapshot.unique())),
             "la_years_no_places": int(no_homes.sum()), "ofsted_names_unmatched": len(unmatched),
             "unmatched_names": ", ".join(unmatched) or "none", **context}
@@ -199,16 +238,24 @@ def panel_models(panel: pd.DataFrame) -> dict:
     return {"table": table, "facts": facts, "fits": fits}
 
 
+def _adjusted(frame: pd.DataFrame) -> pd.Series:
+    """outside x all / (inside + outside) by council: the recorded share applied to every looked-after child."""
+    wide = frame.pivot_table(index="old_la_code", columns="locality", values="value", aggfunc="first").astype(float)
+    return (wide.outside * wide["all"] / (wide.inside + wide.outside)).dropna()
+
+
 def top_contributors(start: int = 2011, end: int = 2017, n: int = 10) -> tuple[pd.DataFrame, dict]:
+    """The councils whose number placed outside (adjusted for unrecorded locality) rose most, against the national
+    rise of the same adjusted count (series.all_children)."""
     p = extracts.placements()
-    p = p[(p.placement == "all") & (p.locality == "outside") & p.release.str.startswith("SFR") & p.status.eq("")]
-    la = p[p.geographic_level == "local_authority"]
-    a = la[la.year == start].set_index("old_la_code").value.astype(float)
-    b = la[la.year == end].set_index("old_la_code").value.astype(float)
-    names = la[la.year == end].set_index("old_la_code").area_name
+    la = p[(p.placement == "all") & p.release.str.startswith("SFR") & p.status.eq("")
+           & (p.geographic_level == "local_authority")]
+    a = _adjusted(la[la.year == start])
+    b = _adjusted(la[la.year == end])
+    names = la[la.year == end].drop_duplicates("old_la_code").set_index("old_la_code").area_name
     change = (b - a).dropna()
-    nat = p[p.geographic_level == "national"].set_index("year").value.astype(float)
-    national = nat[end] - nat[start]
+    nat = series.all_children().set_index("year")["count"]
+    national = float(nat[end] - nat[start])
     table = pd.DataFrame({"authority": names.reindex(change.index), f"outside {start}": a.reindex(change.index),
                           f"outside {end}": b.reindex(change.index), "change": change})
     table["share of national rise (%)"] = 100 * table.change / national
@@ -220,5 +267,3 @@ def top_contributors(start: int = 2011, end: int = 2017, n: int = 10) -> tuple[p
              "top_first": top.authority.iloc[0], "top_first_change": float(top.change.iloc[0]),
              "las_rising": rising, "las_counted": len(table)}
     return top, facts
-
-

@@ -55,6 +55,8 @@ class CountFit:
     quasi: Rate
     negbin: Rate | None
     negbin_alpha: float
+    negbin_lr_p: float          # likelihood-ratio test of alpha > 0 against Poisson (half chi-square: alpha = 0 is the boundary)
+    negbin_boundary: bool       # alpha cannot be told from its boundary 0: the model is Poisson again, no check
     dispersion: float
     overdispersion_p: float
     endpoint: float
@@ -135,12 +137,17 @@ def count_fit(rows: pd.DataFrame, column: str = "count", terms: tuple[str, ...] 
         j = len(names) - 1
         shift = Rate.from_log(quasi.params[j], *t_interval(quasi, j))
     nb_rate = None if nb is None else Rate.from_log(nb.params[1], *nb.conf_int(0.05)[1])
+    # alpha = 0 (Poisson) is the edge of the parameter space, so the likelihood-ratio statistic is a 50:50 mixture
+    # of 0 and chi-square(1) (Self and Liang 1987): half the chi-square tail.
+    nb_lr_p = np.nan if nb is None else float(0.5 * stats.chi2.sf(max(0.0, 2 * (nb.llf - poisson.llf)), 1))
+    nb_boundary = nb is None or bool(nb.conf_int(0.05)[-1][0] <= 0 or nb_lr_p >= 0.05)
     return CountFit(
         n=len(rows), first=int(rows.year.iloc[0]), last=int(rows.year.iloc[-1]), df=int(ols.df_resid),
         ols=Rate.from_log(ols.params[1], *ols_ci[1]), ols_r2=float(ols.rsquared),
         poisson=Rate.from_log(poisson.params[1], *poisson.conf_int(0.05)[1]),
         quasi=Rate.from_log(quasi.params[1], *t_interval(quasi, 1)),
         negbin=nb_rate, negbin_alpha=float(nb.params[-1]) if nb is not None else np.nan,
+        negbin_lr_p=nb_lr_p, negbin_boundary=nb_boundary,
         dispersion=float(dispersion), overdispersion_p=over_p,
         endpoint=float(100 * ((y[-1] / y[0]) ** (1 / t[-1]) - 1)), shift=shift,
         coefficients=pd.DataFrame(coefficients), residuals=residuals, fitted=fitted)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sentaway.read import claims, extracts
-from sentaway.analysis import homes_series, out_of_area, words
+from sentaway.analysis import homes_series, out_of_area, reclassification, words
 from sentaway.read import params
 from sentaway.read.params import ParameterError
 from sentaway.paths import data_file
@@ -26,6 +26,7 @@ CITED_SHARE = {2012: "ooa-share-2012-localgov", 2017: "ooa-share-2017-huffpost",
 CITED_CHANGE = "ooa-number-change-2012-2018-localgov"
 
 DEFAULTS = {"first_year": 2013, "last_year": 2018, "series": "childrens_homes"}
+SEMI_INDEPENDENT = "semi_independent_not_chr"  # the placement the supported-accommodation reform replaced
 
 
 # ---------------------------------------------------------------- parameters and windows
@@ -139,12 +140,42 @@ def validation_change() -> dict:
 
 
 def homes_total() -> pd.DataFrame:
-    homes = out_of_area.homes_by_locality()
-    homes = homes[homes.series == "Official, total only"]
-    rows = [{"year": int(r.year), "total": float(r.all), "source": r.release} for r in homes.itertuples()]
-    table = frame("homes_total", rows, count="total")
-    table["step"] = (table.year >= definition_break()["year"]).astype(float)
-    return table
+    """Secure units, children's homes and semi-independent living, total (no locality split in Table A2): DfE's
+    revised series, one definition throughout. 2013-2017 from SFR50/2017's Table A2, which back-revised the years
+    each SFR had first published (the 2017 reclassification, sentaway.analysis.reclassification); each later year from
+    the latest release's national characteristics file. The years before Table A2 exist only as first published,
+    on the definition before the reclassification: they are a different series and are left out, never joined."""
+    tables = extracts.national_tables()
+    a2 = tables[(tables.table == reclassification.REVISED_TABLE) & (tables.placement == reclassification.REVISED_CODE)
+                & (tables.locality == "all") & tables.status.eq("")]
+    placements = extracts.placements()
+    later = placements[(placements.geographic_level == "national") & (placements.provider == "all")
+                       & (placements.placement == reclassification.REVISED_CODE) & (placements.locality == "all")
+                       & placements.source_file.str.endswith("_by_characteristics.csv") & placements.status.eq("")
+                       & (placements.year > a2.year.max())]
+    published = extracts.release_dates().set_index("release")["published"]
+    later = later.assign(published=later.release.map(published)).sort_values("published").groupby("year").tail(1)
+    rows = [{"year": int(r.year), "total": float(r.value), "release": r.release,
+             "source": _source("revised_table", release=r.release, table=r.table)} for r in a2.itertuples()]
+    rows += [{"year": int(r.year), "total": float(r.value), "release": r.release, "source": r.release}
+             for r in later.itertuples()]
+    if not rows:
+        raise ValueError("data/sfr50_national_tables.csv and data/cla_placements.csv: no national "
+                         f"{reclassification.REVISED_CODE} rows")
+    return frame("homes_total", rows, count="total")
+
+
+def reform() -> dict | None:
+    """The supported-accommodation reform as the releases record it: the first year for which a release marks
+    'semi-independent living accommodation not subject to children's homes regulations' as not applicable ('z';
+    that release counts those children as supported accommodation from then on). None if no release does."""
+    placements = extracts.placements()
+    ended = placements[(placements.geographic_level == "national") & (placements.placement == SEMI_INDEPENDENT)
+                       & (placements.locality == "all") & (placements.status == "z")].sort_values(["year", "release"])
+    if ended.empty:
+        return None
+    first = ended.iloc[0]
+    return {"year": int(first.year), "release": first.release, "label": first.placement_label}
 
 
 def cited() -> pd.DataFrame:
@@ -166,23 +197,3 @@ def load(series: str) -> pd.DataFrame:
     if series not in LOADERS:
         raise ParameterError(f"growth: series={series!r} is not allowed; allowed: {', '.join(LOADERS)}")
     return LOADERS[series]()
-
-
-def definition_break() -> dict:
-    """The year 'secure units, children's homes and hostels' took in residential schools, read off the data:
-    the year residential schools fall most while the homes group rises most."""
-    placements = extracts.placements()
-    placements = placements[(placements.geographic_level == "national") & (placements.provider == "all")
-                            & (placements.locality == "all") & placements.release.str.startswith("SFR")]
-
-    def by_year(placement):
-        return placements[placements.placement == placement].set_index("year").value.astype(float).sort_index()
-    schools = by_year("residential_schools")
-    homes = by_year("secure_childrens_homes_hostels")
-    d_schools, d_homes = schools.diff().dropna(), homes.diff().dropna()
-    year = int(d_schools.idxmin())
-    if int(d_homes.idxmax()) != year:
-        raise ValueError(f"the residential-schools fall ({year}) and the homes jump ({int(d_homes.idxmax())}) differ")
-    return {"year": year, "schools_before": schools[year - 1], "schools_after": schools[year],
-            "homes_before": homes[year - 1], "homes_after": homes[year],
-            "schools_change": schools[year] - schools[year - 1], "homes_change": homes[year] - homes[year - 1]}
