@@ -141,7 +141,7 @@ def validation_change() -> dict:
 
 def homes_total() -> pd.DataFrame:
     """Secure units, children's homes and semi-independent living, total (no locality split in Table A2): DfE's
-    revised series, one definition throughout. 2013-2017 from SFR50/2017's Table A2, which back-revised the years
+    revised series, one definition throughout. 2013-2017 from the SFR national tables' Table A2, which back-revised the years
     each SFR had first published (the 2017 reclassification, sentaway.analysis.reclassification); each later year from
     the latest release's national characteristics file. The years before Table A2 exist only as first published,
     on the definition before the reclassification: they are a different series and are left out, never joined."""
