@@ -63,8 +63,9 @@ release: $(STAMP)
 site: $(STAMP)
 	$(PY) -m sentaway.publish.site
 
-# Speed and memory figures (a script that prints, not a test); deletes and rebuilds _build and book/executed.
-bench: $(STAMP)
+# Speed, memory and readability figures (a script that prints, not a test); deletes and rebuilds _build and
+# book/executed. Readability is measured with textstat, a test package.
+bench: $(TEST_STAMP)
 	$(PY) scripts/bench.py
 
 # Refresh the vendored chart libraries from the npm registry (maintainers only).

@@ -38,7 +38,7 @@ BUILD = REPO / "_build"
 SITE = BUILD / "html"
 NOTEBOOKS = REPO / "notebooks"
 TOUCHED = NOTEBOOKS / "out_of_area.ipynb"
-CHART_PAGES = {"register": "book/executed/register.html", "out-of-area chapter": "book/executed/out_of_area.html"}
+CHART_PAGES = {"register": "register.html", "out-of-area chapter": "out_of_area.html"}
 
 TARGETS = {  # figure: (limit, unit); PASS when the median is at or under the limit
     "cold": 60.0, "noop": 5.0, "touch": 15.0, "prose": 5.0, "peak_mb": 1024.0, "page_kb": 1.5 * 1024,
@@ -143,38 +143,40 @@ def remove_build_folders():
 # ---------------------------------------------------------------- the naive build
 
 def naive_tree(root: Path) -> Path:
-    """A copy of the book where Jupyter Book executes the source notebooks itself (execute: force).
+    """A copy of the book where Jupyter Book executes the source notebooks itself (execute: force), built from
+    book/naive/ (as ours is from book/executed/, at the same depth, so the pages' relative links hold): the
+    notebooks and book/pages/ copied there.
 
     The package, data/ and params.yml are copied too, so the notebooks' own writes (the register's
-    downloads) land in the copy, not in the real book/executed/.
+    downloads, the chart data) land in the copy, not in the real book/executed/.
     """
     import yaml
 
-    for name in ("sentaway", "data", "notebooks"):
+    for name in ("sentaway", "data"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("executed"))
+    source = root / "book" / "naive"
+    shutil.copytree(NOTEBOOKS, source)
+    for page in (REPO / "book" / "pages").glob("*.md"):
+        shutil.copy2(page, source / page.name)
     shutil.copy2(REPO / "params.yml", root / "params.yml")
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     config["execute"] = {"execute_notebooks": "force", "timeout": -1}
-    config["exclude_patterns"] = [p for p in config.get("exclude_patterns", []) if p != "notebooks"]
     (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     # Jupyter Book runs each notebook once, as it is: a notebook of several pages becomes one copy per page,
     # its parameters cell set to the page's values (what papermill injects in our build).
     declared = params.load()
     for stem in params.PAGES:
-        path = root / "notebooks" / f"{stem}.ipynb"
+        path = source / f"{stem}.ipynb"
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
         for page, values in params.runs(stem, declared):
             cell["source"] = "".join(f"{name} = {value!r}\n" for name, value in values.items())
-            (root / "notebooks" / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+            (source / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
         path.unlink()
-    toc = (REPO / "_toc.yml").read_text().replace("book/executed/", "notebooks/")
-    (root / "_toc.yml").write_text(toc)
-    # The register writes its downloads as side files (sentaway.sidefiles, under $SENTAWAY_SIDE_FILES, set to
-    # the copy's book/executed by naive_env) and the downloads page links executed/downloads/.
-    (root / "book" / "executed" / "downloads").mkdir(parents=True)
-    (root / "notebooks" / "downloads").symlink_to(root / "book" / "executed" / "downloads")
+    shutil.copy2(REPO / "_toc.yml", root / "_toc.yml")
+    # The notebooks write their chart data and downloads as side files (sentaway.sidefiles, under
+    # $SENTAWAY_SIDE_FILES, set to book/naive/ by naive_env), where the pages link them.
     return root
 
 
@@ -185,14 +187,14 @@ def naive_env(root: Path) -> dict:
     raw = os.environ.get("SENTAWAY_RAW") or str(REPO.parent / "shared" / "raw")
     env["SENTAWAY_RAW"] = raw
     env.setdefault("SENTAWAY_TRANSCRIBED", str(Path(raw).parent / "transcribed"))
-    env["SENTAWAY_SIDE_FILES"] = str(root / "book" / "executed")
+    env["SENTAWAY_SIDE_FILES"] = str(root / "book" / "naive")
     return env
 
 
 def naive_build(root: Path, out: Path) -> Run:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = run([str(jupyter_book), "build", str(root), "--path-output", str(out), "--quiet"],
-                 env=naive_env(root), cwd=root)
+    result = run([str(jupyter_book), "build", str(root / "book" / "naive"), "--config", str(root / "_config.yml"),
+                  "--toc", str(root / "_toc.yml"), "--path-output", str(out), "--quiet"], env=naive_env(root), cwd=root)
     if result.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
         for _, text in result.lines[-30:]:
             print("    | " + text)
@@ -300,6 +302,59 @@ def html_seconds(result: Run) -> float | None:
     return result.seconds - starts[0] if starts else None
 
 
+# ---------------------------------------------------------------- readability
+
+# GOV.UK writes for a reading age of 9 (its content design guidance): a Flesch-Kincaid grade of about 4 (US grade 4
+# is ages 9-10), a Flesch reading ease of about 80 and above.
+READABLE_PAGES = {"home page": "index.html", "register page": "register.html"}
+GOVUK = {"ease": 80.0, "grade": 4.0}
+
+
+def prose(page: Path) -> str:
+    """A page's own prose as a reader reads it: its paragraphs and list items and the register's conclusions, without
+    the quotes it checks (others' words), tables, charts, code and the theme's navigation."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article.bd-article") or soup.body
+    conclusions = [" ".join(node.get_text(" ").split()) for node in article.select(".sa-conclusion")]
+    for tag in article.select("blockquote, table, figure, pre, code, script, style, nav, .sa-point-label, .sa-point-source, "
+                              ".toctree-wrapper, .sa-copy"):
+        tag.decompose()
+    parts = [" ".join(node.get_text(" ").split()) for node in article.select("p, li")] + conclusions
+    return "\n".join(part for part in parts if part)
+
+
+def readability(site: Path = SITE) -> dict:
+    """{page: (Flesch reading ease, Flesch-Kincaid grade, words)} of the home and register pages' prose (textstat, a
+    test package: make bench installs it)."""
+    try:
+        import textstat
+    except ImportError:
+        return {"skipped": "textstat is not installed (requirements-test.txt)"}
+    found = {}
+    for name, rel in READABLE_PAGES.items():
+        text = prose(site / rel) if (site / rel).is_file() else ""
+        found[name] = (textstat.flesch_reading_ease(text), textstat.flesch_kincaid_grade(text),
+                       textstat.lexicon_count(text)) if text else None
+    return found
+
+
+def print_readability(found: dict) -> None:
+    if "skipped" in found:
+        print(f"{'readability':<46} {'skipped':>14}   ({found['skipped']})")
+        return
+    for name, value in found.items():
+        if value is None:
+            print(f"{name + ': readability':<46} {'n/a':>14}   (page not built)")
+            continue
+        ease, grade, count = value
+        print(f"{name + ': Flesch reading ease':<46} {ease:>14.1f}   ({count} words; GOV.UK aims at "
+              f">= {GOVUK['ease']:.0f}: {verdict(GOVUK['ease'], ease)})", flush=True)
+        print(f"{name + ': Flesch-Kincaid grade':<46} {grade:>14.1f}   (GOV.UK's reading age 9 is "
+              f"grade {GOVUK['grade']:.0f}: {verdict(grade, GOVUK['grade'])})", flush=True)
+
+
 # ---------------------------------------------------------------- main
 
 def main() -> int:
@@ -310,7 +365,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one run per figure")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive Jupyter Book build")
     parser.add_argument("--no-browser", action="store_true", help="skip the chart timings in Chromium")
+    parser.add_argument("--readability", action="store_true",
+                        help="only measure the readability of the built site's home and register pages (builds nothing)")
     args = parser.parse_args()
+    if args.readability:
+        print_readability(readability())
+        return 0
     runs = 1 if args.quick else max(1, args.runs)
     if Path.cwd().resolve() != REPO:
         print(f"bench: run from the repository root ({REPO})", file=sys.stderr)
@@ -401,6 +461,7 @@ def main() -> int:
                 naive_noop.append(naive_build(root, out))
 
     charts = {} if args.no_browser else chart_times(runs)
+    readable = readability()
 
     # ------------------------------------------------------------ figures
     print()
@@ -433,6 +494,7 @@ def main() -> int:
             print(f"{'charts drawn, ' + name + ' page':<46} {'n/a':>14}   ({note})")
         else:
             line(f"charts drawn, {name} page", ms, "ms", runs, f"from navigation start; {note}")
+    print_readability(readable)
     if naive_cold:
         nc, nn = median([r.seconds for r in naive_cold]), median([r.seconds for r in naive_noop])
         line("naive cold build (jupyter-book, force)", nc, "s", runs, f"naive/ours = {nc / figures['cold']:.1f}x")
@@ -455,7 +517,7 @@ def main() -> int:
         print(f"  {'html (Jupyter Book / Sphinx)':<40} {median(sphinx):6.1f} s")
     pages_shown = ", ".join(f"{name} {size / 1024:,.0f} KB" for size, name in pages[:3])
     print(f"  heaviest pages: {pages_shown}")
-    in_toc = set(re.findall(r"book/executed/(\w+)", (REPO / "_toc.yml").read_text()))
+    in_toc = set(re.findall(r"file: (\w+)", (REPO / "_toc.yml").read_text()))
     extra = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in in_toc)
     if extra and naive_cold:
         print(f"  note: {', '.join(extra)} run by our build but not in _toc.yml, so not by the naive build")

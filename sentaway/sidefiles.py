@@ -6,8 +6,8 @@ output, and only when the notebook succeeded, and records their checksums in the
 (so a deleted or altered side file re-runs its notebook). A reviewer's own papermill run writes them only
 where that variable points (a folder of their choosing), or nowhere when it is unset.
 
-Paths are relative to book/executed/: "extra/..." is published at the site root (html_extra_path),
-"downloads/..." is linked from book/downloads.md.
+Paths are relative to book/executed/, the folder Jupyter Book builds from: "extra/..." is published at the
+site root (html_extra_path), "downloads/..." is linked from the Downloads page (book/pages/downloads.md).
 """
 
 import os

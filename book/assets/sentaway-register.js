@@ -32,11 +32,35 @@
   }
 
   // --- copy citation -----------------------------------------------------------------------------
+  // A citation names what was said, the conclusion and the official figure with its release (written into the page
+  // at build time: data-cite-*), then who wrote and publishes the book, its version and the absolute address to
+  // cite (the page's sentaway:* meta tags, from CITATION.cff, _config.yml and the releases; a development build
+  // says it is one and gives the last release's address).
 
-  function citation(title, claim, anchor) {
-    var url = canonical().split("#")[0] + (anchor ? "#" + anchor : "");
-    return title + ". " + (claim ? claim + " " : "") + "Sent Away, version " + meta("version") +
-      " (built " + meta("built") + "). " + url + " (accessed " + today() + ").";
+  function address(anchor) {
+    var base = meta("address") || canonical().split("#")[0];
+    var development = meta("development");
+    if (anchor && development && anchor.indexOf("claim-") === 0) {
+      // A development build cites the last release: a claim that release does not hold is cited at its page.
+      var claims = (meta("release-claims") || "").split(" ");
+      if (claims.indexOf(anchor.slice("claim-".length)) < 0) { return base; }
+    }
+    return base + (anchor ? "#" + anchor : "");
+  }
+
+  function citation(parts, anchor) {
+    var development = meta("development");
+    var edition = "Sent Away, version " + meta("version") + " (built " + meta("built") + ")";
+    if (development) {
+      edition += ", a development version, not a release: the address is that of release " + development;
+    }
+    return parts.filter(Boolean).join(" ") + " " + meta("authors") + ". " + edition + ". Published by " +
+      meta("publisher") + ". " + address(anchor) + " (accessed " + today() + ").";
+  }
+
+  function claimCitation(element) {
+    return citation([element.getAttribute("data-cite-claim"), element.getAttribute("data-cite-conclusion"),
+                     element.getAttribute("data-cite-official")], "claim-" + element.getAttribute("data-claim"));
   }
 
   function copy(text, status) {
@@ -75,14 +99,18 @@
   function addClaimButtons(table) {
     table.querySelectorAll("tbody tr[data-claim]").forEach(function (row) {
       var cell = row.querySelector(".sa-col-evidence") || row.lastElementChild;
-      var anchor = row.id;
-      cell.appendChild(copyButton("Copy citation", function () {
-        var quote = row.getAttribute("data-quote");
-        var claim = "Claim: \u201c" + quote + "\u201d (" + row.getAttribute("data-speaker") + ", " +
-          row.getAttribute("data-outlet") + ", " + row.getAttribute("data-date") + "). Verdict: " +
-          row.getAttribute("data-verdict") + ". Conclusion: " + row.getAttribute("data-conclusion");
-        return citation("Sent Away: check of claim " + row.getAttribute("data-claim"), claim, anchor);
-      }));
+      cell.appendChild(copyButton("Copy citation", function () { return claimCitation(row); }));
+    });
+  }
+
+  function addEvidenceButtons() {
+    // Each claim's evidence: the citation shown whole where the build wrote a shorter one, and a button to copy it.
+    document.querySelectorAll("section.sa-claim[data-cite-claim]").forEach(function (section) {
+      var line = section.querySelector(".sa-cite");
+      var text = line && line.querySelector(".sa-cite-text");
+      if (!line) { return; }
+      if (text) { text.textContent = claimCitation(section); }
+      line.appendChild(copyButton("Copy citation", function () { return claimCitation(section); }));
     });
   }
 
@@ -91,7 +119,7 @@
       var line = figure.querySelector(".sa-cite") || figure.querySelector("figcaption");
       line.appendChild(copyButton("Copy citation", function () {
         var title = figure.getAttribute("data-title") || figure.getAttribute("aria-label") || figure.id;
-        return citation("Sent Away: chart \u201c" + title + "\u201d", "", figure.id);
+        return citation(["Chart: \u201c" + title + "\u201d."], figure.id);
       }));
     });
   }
@@ -107,9 +135,10 @@
     var id = "sa-register-" + index;
     var search = element("input", { type: "search", id: id + "-q", "class": "sa-search",
                                      placeholder: "words from a quote, a name, a figure" });
-    var searchLabel = element("label", { "for": id + "-q" }, "Search the register");
-    box.appendChild(searchLabel);
-    box.appendChild(search);
+    var searchField = element("span", { "class": "sa-field sa-field-search" });
+    searchField.appendChild(element("label", { "for": id + "-q" }, "Search the register"));
+    searchField.appendChild(search);
+    box.appendChild(searchField);
     var selects = {};
     FILTERS.forEach(function (pair) {
       var values = [];
@@ -182,6 +211,7 @@
       if (table.tBodies.length) { tools(table, index); }
       addClaimButtons(table);
     });
+    addEvidenceButtons();
     addChartButtons();
   }
 

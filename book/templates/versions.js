@@ -7,3 +7,4 @@ document.addEventListener("click", function (event) {
     link.setAttribute("href", link.getAttribute("href") + window.location.hash);
   }
 });
+

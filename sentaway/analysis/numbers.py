@@ -2,7 +2,7 @@
 
 Rules: years never take a thousands separator; no trailing zeros after a decimal point; a p-value below
 0.001 is written "p < 0.001"; a missing value is written as a dash (never nan/None); booleans are words.
-Every page, table and chart label that shows a number to a reader goes through here.
+Every page, table and chart label that shows a number (or a date) to a reader goes through here.
 """
 
 import math
@@ -94,6 +94,25 @@ def year(value) -> str:
     if isinstance(value, _numbers.Number) and not isinstance(value, bool):
         return str(int(value))
     return str(value).replace(",", "")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def date(value) -> str:
+    """A day as readers see it (one style on every page, as GOV.UK writes it): '2019-03-26' -> '26 March 2019';
+    a month or a year alone ('2019-03', '2019') as far as it is known; text that is no date is kept as it is."""
+    if is_missing(value) or str(value).strip() == "":
+        return MISSING
+    parts = str(value).strip()[:10].split("-")
+    if not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts) > 3 \
+            or (len(parts) > 1 and not 1 <= int(parts[1]) <= 12):
+        return str(value)
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
 def p_value(value) -> str:

@@ -13,7 +13,7 @@ from sentaway.paths import REPO, note_read
 
 FOLDER = REPO / "book" / "words"
 _ENV = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-_ENV.filters.update({name: getattr(numbers, name) for name in ("count", "number", "percent", "points", "year", "p_value")})
+_ENV.filters.update({name: getattr(numbers, name) for name in ("count", "number", "percent", "points", "year", "p_value", "date")})
 
 
 class WordsError(KeyError):

@@ -13,7 +13,8 @@ import pandas as pd
 
 from sentaway import __version__, sidefiles
 from sentaway.analysis import coverage, words
-from sentaway.present import render
+from sentaway.present import links, render
+from sentaway.read.extracts import release_links
 from sentaway.present.tables import header, html_table
 
 # Okabe-Ito: distinguishable with colour-vision deficiency; marks also differ by shape and dash.
@@ -27,7 +28,23 @@ TITLE_CHARS = 46  # a title line fits a 342 px phone column at Vega's 13 px bold
 
 def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
     """A chart title as lines short enough for a phone (Vega does not wrap titles itself)."""
-    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+LEGEND_CHARS = 40  # a legend line fits a 342 px phone column at Vega's 11 px label font
+
+
+def legend(names) -> alt.Legend:
+    """A legend below the plot, one entry a line, each name wrapped onto lines short enough for a phone (Vega cuts a
+    label at labelLimit and never wraps one itself): the data keep the whole name, the label shows its lines."""
+    # A name with a word longer than a line (a file name) is broken inside that word too.
+    lines = {name: textwrap.wrap(str(name), LEGEND_CHARS, break_on_hyphens=False) or [str(name)] for name in names}
+    expression = "datum.label"
+    for name, parts in lines.items():
+        if len(parts) > 1:
+            expression = (f"datum.label === {json.dumps(str(name), ensure_ascii=False)} ? "
+                          f"{json.dumps(parts, ensure_ascii=False)} : ({expression})")
+    return alt.Legend(orient="bottom", direction="vertical", labelLimit=0, labelExpr=expression)
 
 
 def chart_title(text: str, subtitle: str = "") -> alt.Title:
@@ -83,7 +100,7 @@ def line_chart(table: pd.DataFrame, *, x: str, y: str, series: str, y_title: str
                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(**axis), scale=alt.Scale(zero=True)),
         color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=PALETTE[: len(names)], **scale),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+                        legend=legend(names)),
         shape=alt.Shape(f"{series}:N", scale=alt.Scale(range=SHAPES[: len(names)], **scale), legend=None),
         strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(range=DASHES[: len(names)], **scale), legend=None),
         tooltip=tooltip,
@@ -129,9 +146,23 @@ def chart_csv(chart) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True, sort=False) if parts else pd.DataFrame()
 
 
+def chart_releases(frames) -> list[str]:
+    """The releases a chart's data name (any column whose name says release or source), in order, each once: those
+    data/release_links.csv knows, also where a cell names a table after one ('SFR50/2017, Table A2'; a cited
+    point's "the claim" is none)."""
+    known = sorted(release_links(), key=len, reverse=True)
+    found = []
+    for frame in frames:
+        for column in [c for c in frame.columns if "release" in str(c).lower() or str(c).lower() == "source"]:
+            for part in {part for cell in frame[column].dropna() for part in links.release_parts(cell)}:
+                found += [label for label in known if part.startswith(label)][:1]
+    return list(dict.fromkeys(found))
+
+
 def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes: str,
-           table: pd.DataFrame) -> str:
-    """The HTML a notebook displays for one chart (see the module docstring)."""
+           table: pd.DataFrame, releases: list[str] | None = None) -> str:
+    """The HTML a notebook displays for one chart (see the module docstring). Its source line links each release
+    its data come from to the publisher's page (`releases`, else those its data name)."""
     spec = chart.to_dict()  # validated against the Vega-Lite schema once; the static copy differs only in width
     panels = "vconcat" in spec  # panels stacked in one figure, sharing the page's width
     svg = {**spec, "vconcat": [{**v, "width": 640} for v in spec["vconcat"]]} if panels else {**spec, "width": 640}
@@ -154,8 +185,10 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     data = data.apply(lambda c: c.round(1) if pd.api.types.is_float_dtype(c) else c)
     heading = chart.title if not isinstance(chart.title, alt.Title) else chart.title.text
     heading = " ".join(heading) if isinstance(heading, list) else str(heading or name)
+    releases = releases if releases is not None else chart_releases([table] + [f for _, f in chart_frames(chart)])
     return render.html("chart_figure.html.j2", anchor=f"chart-{name}", name=name, heading=heading,
                        description=description, source=source, notes=notes, version=__version__,
+                       releases=render.Markup("; ".join(links.release_link(r) for r in releases)),
                        spec_json=render.Markup(spec_json), static_link=static_link,
                        csv_link=write_chart_data(name, data), table_html=render.Markup(html_table(data)))
 
@@ -165,10 +198,10 @@ CHART_DATA = "chart-data"
 
 def write_chart_file(name: str, suffix: str, text: str) -> str:
     """Write a file beside the chart (published at the site root as /chart-data/) and return the link
-    from a chapter page (pages live in book/executed/, two levels below the site root). Written through
-    sentaway.sidefiles: staged with the notebook's run, never straight into the book."""
+    from a page (every page sits at the site's root). Written through sentaway.sidefiles: staged with the
+    notebook's run, never straight into the book."""
     sidefiles.write(f"extra/{CHART_DATA}/{name}.{suffix}", text)
-    return f"../../{CHART_DATA}/{name}.{suffix}"
+    return f"{CHART_DATA}/{name}.{suffix}"
 
 
 def write_chart_data(name: str, table: pd.DataFrame) -> str:

@@ -7,8 +7,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from sentaway import __version__
-from sentaway.present import register_view, render
-from sentaway.present.register_view import FAMILY_PAGES, MOVED_FROM, short_quote
+from sentaway.present import links, register_view, render
+from sentaway.present.register_view import FAMILY_PAGES, MOVED_FROM
 from sentaway.present.tables import html_table
 from sentaway.analysis import numbers, words
 from sentaway.read import claims
@@ -104,9 +104,11 @@ def relations_table() -> str:
 
 
 def _reading(r: dict) -> dict:
-    """A reading as the tables show it: its official value written out and its judgement as a badge."""
+    """A reading as the tables show it: its official value written out, its release linked and its judgement as a
+    badge."""
     value = format_value(r["official_value"], r["official_unit"]) if r["official_value"] is not None else "—"
-    return {**r, "value": value, "badge": render.Markup(badge(r["verdict"]))}
+    return {**r, "value": value, "badge": render.Markup(badge(r["verdict"])),
+            "release_html": render.Markup(links.release_html(r.get("release") or ""))}
 
 
 def all_readings_table(register: pd.DataFrame, readings_of) -> str:
@@ -127,15 +129,25 @@ def worked_examples(register: pd.DataFrame, readings_of) -> str:
             continue
         row = rows.iloc[0]
         examples.append({"badge": render.Markup(badge(name)), "claim_id": row.claim_id, "quote": row.quote,
-                         "speaker": row.speaker, "outlet": row.outlet, "date": row.date,
+                         "who": register_view.said_by(row.speaker, row.outlet, row.date),
                          "readings": [_reading(r) for r in readings_of(row.claim_id)],
                          "headline_reading": int(row.headline_reading), "relation": row.relation, "reason": row.reason})
     return block("worked_examples", examples=examples)
 
 
-def register_table(register: pd.DataFrame, on_family_page: bool = False) -> str:
+def register_table(register: pd.DataFrame) -> str:
     """The claims with verdicts, as sentaway.present.register_view lays them out for readers and journalists."""
-    return register_view.register_table(register, badge, on_family_page=on_family_page, claims=claims.load())
+    return register_view.register_table(register, badge, claims=claims.load())
+
+
+HEADING_CHARS = 100  # an evidence section's heading: the claim's words, cut around its figure
+
+
+def claim_list(rows: pd.DataFrame) -> str:
+    """The list of an evidence page's claims, at its top: each one's words and verdict, linking to its section."""
+    return block("claim_list", claims=[{"claim_id": row.claim_id, "badge": render.Markup(badge(row.verdict)),
+                                        "heading": register_view.quote_parts(row, HEADING_CHARS)}
+                                       for row in rows.itertuples()])
 
 
 def nearest_table(evidence) -> pd.DataFrame:
@@ -153,71 +165,89 @@ def evidence_block(row, evidence, page: str, build_date: str, readings: list[dic
              "cited": cited_text(row), "official": official_text(row),
              "reading": f"{int(row.headline_reading)}. {row.reading_reason}" if row.comparable else "",
              # For "cannot be checked" the reason already is what the files lack: say it once.
-             "missing": row.missing if row.verdict == UNCHECKABLE and row.missing not in row.reason else ""}
+             "missing": row.missing if row.verdict == UNCHECKABLE and row.missing not in row.reason else "",
+             "heading": register_view.quote_parts(row, HEADING_CHARS), "who": register_view.said_by(row.speaker, row.outlet, row.date),
+             "release": render.Markup(links.release_html(row.release)),
+             "published": numbers.date(row.release_published) if row.release_published else ""}
     review = claim_review({**row._asdict(), "build_date": build_date}, f"{page}.html#claim-{row.claim_id}")
-    return block("evidence_block", c=row, shown=shown, readings=[_reading(r) for r in readings or []],
-                 said_at=register_view.quote_url(said.loc[row.claim_id]) if row.claim_id in said.index else "",
+    return block("evidence_block", c=row, shown=shown, cite=register_view.citation_fields(row),
+                 readings=[_reading(r) for r in readings or []],
+                 said_at=links.said_at(said.loc[row.claim_id].seed_file if row.claim_id in said.index else ""),
                  page=page, version=__version__, claim_review=render.Markup(script_json(review)))
 
 
-def finding_title(row, table: pd.DataFrame, unit: str) -> str:
-    """What the chart shows, in words computed from its points: how the longest official series moved, and
-    where the cited figure stands against the official one for its year (or that there is none)."""
-    official = table[table.release != "the claim"]
-    longest = official.groupby("measure", sort=False).size().idxmax()
-    rows = official[official.measure == longest].sort_values("year")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    a, b = float(first.value), float(last.value)
-    moved = "rose" if b > a * 1.005 else "fell" if b < a * 0.995 else "level"
+def chart_points(row, evidence, first_year: int, last_year: int) -> tuple[pd.DataFrame, str, pd.Series | None]:
+    """(the official points a claim's chart draws, their role, the point the verdict rests on or None). The role is
+    'same' (the series of the measure the claim names), a bound's ('wider', 'narrower': its group's series, drawn as
+    a labelled bound), or 'nearest' (no official figure for the claim: the nearest official figures, as context)."""
+    unit = row.official_unit or row.unit
+    points = pd.DataFrame([p for p in evidence.nearest if p["unit"] == unit and first_year <= p["year"] <= last_year])
+    if points.empty:
+        return points, "nearest", None
+    # The figure the verdict rests on: the official figure for the measure the claim names, else the bound's.
+    value = row.official_value if not numbers.is_missing(row.official_value) else getattr(row, "bound_value", None)
+    role = "same" if not numbers.is_missing(row.official_value) else row.relation
+    headline = None
+    if value is not None and not numbers.is_missing(value) and role in ("same", "wider", "narrower"):
+        same = points[(points.value - float(value)).abs() <= 1e-9 * max(1.0, abs(float(value)))]
+        headline = same.iloc[-1] if not same.empty else None
+    if headline is None:
+        return points, "nearest", None
+    return points[points.measure == headline.measure], role, headline
+
+
+def finding_title(row, points: pd.DataFrame, role: str, headline, unit: str) -> str:
+    """The chart's title: what the official figure is against the claimed one, in words computed from its points
+    ("Official: 63.1% in 2018; claimed: 64%"), or that no official figure measures what the claim names."""
     shown = lambda v: numbers.value(v, unit)  # noqa: E731
-    title = say(f"chart.finding.{moved}", measure=longest, first=shown(a), first_year=numbers.year(first.year),
-                last=shown(b), last_year=numbers.year(last.year))
-    cited = table[table.release == "the claim"]
-    if not cited.empty:
-        said = cited.iloc[0]
-        same_year = official[official.year == said.year]
-        title += say("chart.cited_same_year" if not same_year.empty else "chart.cited_no_official",
-                     cited=shown(said.value), year=numbers.year(said.year))
+    claimed = {"cited": cited_text(row), "cited_year": numbers.year(row.year)}
+    if headline is not None:
+        title = say(f"chart.title.{role}", official=shown(headline.value), year=numbers.year(headline.year),
+                    same_year=str(int(headline.year)) == str(row.year), **claimed)
+    else:
+        nearest = points.iloc[(points.year - pd.to_numeric(str(row.year)[:4], errors="coerce")).abs().argsort()[:1]]
+        title = say("chart.title.nearest", nearest=shown(nearest.value.iloc[0]), year=numbers.year(nearest.year.iloc[0]),
+                    **claimed)
     return title[0].upper() + title[1:]
 
 
+def notes_for(releases: list[str], unit: str) -> str:
+    """The chart's note on rounding, true for its sources: DfE's counts are rounded to the nearest 10, Ofsted's lists
+    are counted exactly, section 251 returns are money (book/words/claim_pages.yml, chart.notes)."""
+    kinds = {"money" if unit.startswith("gbp") else "ofsted" if r.startswith("Ofsted") else "dfe" for r in releases}
+    return " ".join(say(f"chart.notes.{kind}") for kind in ("dfe", "ofsted", "money") if kind in kinds) + " " + say("chart.notes.lines")
+
+
 def claim_chart(row, evidence, first_year: int, last_year: int) -> str | None:
-    """The official figures nearest to the claim, with the cited figure beside them."""
+    """The official series of the measure the claim names (a wider group's only as a labelled bound; the nearest
+    official figures where none measures it), with the cited figure beside it."""
     # Only the pages that draw a claim's chart depend on Altair and charts.py (a run's cache key lists its imports).
     import altair as alt
 
     from sentaway.present import charts
 
     unit = row.official_unit or row.unit
-    points = [p for p in evidence.nearest if p["unit"] == unit and first_year <= p["year"] <= last_year]
+    points, role, headline = chart_points(row, evidence, first_year, last_year)
     if len(points) < 2:
         return None
-    table = pd.DataFrame(points)
+    table = points.assign(measure=[say(f"chart.role.{role}", measure=m) for m in points.measure])
     same_unit = row.unit == unit or (row.unit, unit) == ("reports", "incidents")
     if "-" not in row.year and first_year <= int(row.year) <= last_year and same_unit:
-        cited = say("chart.cited_line", speaker=row.speaker, outlet=row.outlet)
+        cited = say("chart.cited_line", who=register_view.said_by(row.speaker, row.outlet))
         table = pd.concat([table, pd.DataFrame([{"measure": cited, "year": int(row.year), "value": float(row.cited_value),
                                                  "unit": unit, "release": "the claim"}])])
     label = CLAIM_PAGES.entry("chart.axis").get(unit, unit)
     chart = charts.line_chart(
         table, x="year", y="value", series="measure", y_title=say("chart.y_title", label=label), y_format=",.0f",
-        title=finding_title(row, table, unit),
+        title=finding_title(row, points, role, headline, unit),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("value:Q", title=label, format=",.1f"), alt.Tooltip("release:N", title="Release")])
+    releases = list(dict.fromkeys(points.release))
     return charts.figure(
         chart, name=row.claim_id,
-        description=say("chart.description", what=label.lower(), claim_id=row.claim_id, cited=len(table) > len(points)),
-        source=say("chart.source", release=evidence.release, outlet=row.outlet, date=row.date),
-        notes=say("chart.notes", source=_source_kind(evidence, unit)), table=table[["measure", "year", "value", "release"]])
-
-
-def _source_kind(evidence, unit: str) -> str:
-    """Which note on rounding is true of a chart's official figures: DfE's counts, Ofsted's lists, or money."""
-    if unit in ("gbp", "gbp_per_child"):
-        return "money"
-    if evidence.publisher == words.say("checks", "publishers.ofsted"):
-        return "ofsted"
-    return "dfe" if evidence.publisher == words.say("checks", "publishers.dfe") else ""
+        description=say("chart.description", what=label.lower(), role=role, cited=len(table) > len(points)),
+        source=say("chart.source", outlet=row.outlet, date=numbers.date(row.date)),
+        notes=notes_for(releases, unit), table=table[["measure", "year", "value", "release"]], releases=releases)
 
 
 def page_families(page: str) -> list[str]:
@@ -239,7 +269,7 @@ def family_page(page: str, first_year: int, last_year: int) -> None:
     rows = register[register.family.isin(page_families(page))]
     if rows.empty:
         raise ValueError(f"no claims for the page {page}")
-    display(HTML(register_table(rows, on_family_page=True)))
+    display(HTML(claim_list(rows)))
     today = dt.date.today().isoformat()
     for row in rows.itertuples():
         display(HTML(evidence_block(row, evidence.get(row.claim_id), page, today, readings_of(row.claim_id))))
@@ -254,4 +284,4 @@ def family_page(page: str, first_year: int, last_year: int) -> None:
     moved = register[register.family.isin([f for f, was in MOVED_FROM.items() if was == page])]
     if not moved.empty:
         display(HTML(block("moved", claims=[{"claim_id": r.claim_id, "page": FAMILY_PAGES[r.family],
-                                             "quote": short_quote(r.quote)} for r in moved.itertuples()])))
+                                             "quote": register_view.excerpt(r)} for r in moved.itertuples()])))

@@ -1,24 +1,28 @@
-"""The home page's main points, built from the register at build time: the claims that matter most (chosen
-in data/main_points.csv, editorial data), each as what was said beside what the official figures show, and
-sentences on what the official series show that nobody claimed.
+"""The home page, built from the register at build time, bottom line first: a tally of the verdicts (in the verdict
+scale's own words), the main points (the claims chosen in data/main_points.csv, editorial data), each as what was
+said beside what the official figures show, and sentences on what the official series show that nobody claimed.
+The abbreviations it uses are spelled out the first time the page shows them (page() makes its parts in page order).
 
 Reads only these register columns: claim_id, family, quote, speaker, outlet, date, verdict, conclusion,
-official_value, official_unit, official_year, release, source_file.
+official_value, official_unit, official_year, release, source_file, bound.
 """
 
 import csv
+import re
 
 import pandas as pd
 
 from sentaway.analysis import homes_series, numbers, out_of_area, reclassification, revisions, words
 from sentaway.paths import data_file
-from sentaway.present import render, revisions_charts
+from sentaway.present import register_view, render, revisions_charts
 from sentaway.present.claim_pages import badge
-from sentaway.present.register_view import FAMILY_PAGES, quote_url, release_html
+from sentaway.present import links
+from sentaway.present.register_view import FAMILY_PAGES
 from sentaway.read import claims as claims_data
+from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
 COLUMNS = ["claim_id", "family", "quote", "speaker", "outlet", "date", "verdict", "conclusion", "official_value",
-           "official_unit", "official_year", "release", "source_file"]
+           "official_unit", "official_year", "release", "source_file", "bound"]
 
 
 class MainPointsError(ValueError):
@@ -44,21 +48,84 @@ def points(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> list[d
         if claim_id not in table.index:
             raise MainPointsError(f"{data_file('main_points.csv')}: claim_id {claim_id!r} is not in the register")
         row = table.loc[claim_id]
-        official = ("" if numbers.is_missing(row.official_value) else
-                    numbers.value(float(row.official_value), row.official_unit))
+        official = register_view.official_cell(row)
         found.append({
             "claim_id": claim_id, "quote": " ".join(str(row.quote).split()),
-            "speaker": row.speaker, "outlet": row.outlet, "date": str(row.date),
-            "said_at": quote_url(notes.loc[claim_id]) if notes is not None and claim_id in notes.index else "",
-            "badge": render.Markup(badge(row.verdict)), "reason": row.conclusion, "official": official,
-            "official_year": numbers.year(row.official_year) if row.official_year else "",
-            "release": render.Markup(release_html(row.release)), "family_page": FAMILY_PAGES[row.family],
+            "who": register_view.said_by(row.speaker, row.outlet, row.date),
+            "said_at": links.said_at(notes.loc[claim_id].seed_file)["url"] if notes is not None and claim_id in notes.index else "",
+            "badge": render.Markup(badge(row.verdict)),
+            "finding": row.conclusion,
+            "official": official.get("figure", ""), "bound": official.get("bound", ""),
+            "official_year": register_view.reference(row.official_year) if official.get("figure") else "",
+            "release": render.Markup(links.release_html(row.release)), "family_page": FAMILY_PAGES[row.family],
         })
     return found
 
 
 def main_points_html(register: pd.DataFrame, claims: pd.DataFrame | None = None) -> str:
     return render.html("main_points.html.j2", points=points(register, claims))
+
+
+def tally(register: pd.DataFrame) -> str:
+    """The bottom line: how many of the texts' figures the register checked got each verdict, in the scale's order
+    and words (so it follows the scale when the scale changes), and how many it lists without checking."""
+    checked = register[register.verdict != OUT_OF_SCOPE]
+    counts = [(name, int((checked.verdict == name).sum())) for name, _, _ in SCALE]
+    counts = [(name, n) for name, n in counts if n]
+    parts = [say("tally_first" if i == 0 else "tally_next", count=n, verdict=name) for i, (name, n) in enumerate(counts)]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    years = sorted(str(d)[:4] for d in register.date)
+    sentence = say("tally", n=len(checked), texts=register.seed_file.nunique(), first=years[0], last=years[-1], parts=joined)
+    other = len(register) - len(checked)
+    return sentence + (" " + say("tally_other", other=other) if other else "")
+
+
+def spell_out(html_text: str, seen: set[str]) -> str:
+    """The abbreviations of book/words/home.yml spelled out where the page first shows them, in its text, never in a
+    tag or an address: 'SFR50/2017 (statistical first release)', '(EES, explore education statistics)'; one that
+    first shows in a link's words (a release's name) is spelled out just after the link, so the link's words stay
+    the name of what it opens. `seen`: those the page already spelled out, updated."""
+    expansions = words.entry("home", "abbreviations")
+    parts = re.split(r"(<[^>]+>)", html_text)
+    in_link, pending = False, []
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            if re.match(r"<a\b", part):
+                in_link = True
+            elif part.startswith("</a") and in_link:
+                in_link = False
+                if pending:
+                    parts[i] = part + " (" + "; ".join(f"{a}: {expansions[a]}" for a in pending) + ")"
+                    pending = []
+            continue
+        for abbreviation, meaning in expansions.items():
+            if abbreviation in seen:
+                continue
+            # The word it stands in ('SFR50/2017'), with a possessive ("DfE's", escaped or not) kept whole.
+            found = re.search(r"(?<![A-Za-z])" + re.escape(abbreviation) + r"(?![A-Za-z])[\w/.-]*"
+                              r"(?:(?:'|’|&#39;|&#x27;)s\b)?", part)
+            if not found:
+                continue
+            seen.add(abbreviation)
+            if in_link:
+                pending.append(abbreviation)
+                continue
+            end = found.end()
+            inside = found.start() > 0 and part[found.start() - 1] == "(" and part[end:end + 1] == ")"
+            part = part[:end] + (f", {meaning}" if inside else f" ({meaning})") + part[end:]
+        parts[i] = part
+    return "".join(parts)
+
+
+def page(register: pd.DataFrame, claims: pd.DataFrame) -> dict:
+    """The home page's computed parts, in the order the page shows them, each abbreviation spelled out at its first
+    use: the bottom line, the main points (HTML) and what nobody claimed (glue)."""
+    seen: set[str] = set()
+    parts = {"bottom_line": spell_out(tally(register), seen),
+             "main_points": spell_out(main_points_html(register, claims), seen)}
+    for name, sentence in found_facts().items():
+        parts[name] = spell_out(sentence, seen) if sentence.strip() else sentence
+    return parts
 
 
 def claims_last_year() -> int:
@@ -113,3 +180,6 @@ def found_facts() -> dict:
             hi=numbers.percent(back["largest_pct"])),
         "found_homes_series": homes_series_sentence() or " ",
     }
+
+
+say = words.File("home").say  # a sentence of book/words/home.yml

@@ -24,7 +24,7 @@ def release_chart(table: pd.DataFrame, *, y: str, y_title: str, title: str, name
                 axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=True)),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=charts.PALETTE[: len(measures)], **scale),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+                        legend=charts.legend(measures)),
         shape=alt.Shape("measure:N", scale=alt.Scale(range=charts.SHAPES[: len(measures)], **scale), legend=None),
         strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(range=charts.DASHES[: len(measures)], **scale),
                                   legend=None),

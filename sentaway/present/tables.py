@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from sentaway.analysis import numbers
+from sentaway.present import links
 
 YEAR = re.compile(r"(^|_|\b)(year|years|start|end|first|last|period)(_|\b|$)", re.I)
 P_VALUE = re.compile(r"^(p|p_value|p-value|pvalue|p>\|t\||p>\|z\|)$", re.I)
@@ -51,13 +52,23 @@ def header(column) -> str:
     return str(column).replace("_", " ") if re.fullmatch(r"[a-z0-9_]+", str(column)) else str(column)
 
 
+RELEASE_COLUMNS = ("release", "Release")
+
+
 def html_table(frame: pd.DataFrame, extra_class: str = "", digits: int = 1) -> str:
-    """No index, escaped text, numbers written by sentaway.analysis.numbers (`digits`: decimals for non-whole numbers).
+    """No index, escaped text, numbers written by sentaway.analysis.numbers (`digits`: decimals for non-whole numbers),
+    and a release column's releases linked to their publishers' pages (sentaway.present.links).
     tabindex: a table wider than the page scrolls sideways (sentaway.css), and keyboard users need to reach it
     to scroll it."""
     classes = "sa-table" + (f" {extra_class}" if extra_class else "")
-    return shown(frame, digits).to_html(index=False, border=0, classes=classes, na_rep=numbers.MISSING,
-                                        escape=True).replace("<table ", '<table tabindex="0" ', 1)
+    cells = shown(frame, digits).map(html.escape)
+    for position, column in enumerate(frame.columns):
+        if column in RELEASE_COLUMNS:
+            cells.iloc[:, position] = [links.release_html(value) if not numbers.is_missing(value) and str(value)
+                                       else numbers.MISSING for value in frame[column]]
+    cells.columns = [html.escape(c) for c in cells.columns]
+    return cells.to_html(index=False, border=0, classes=classes, na_rep=numbers.MISSING,
+                         escape=False).replace("<table ", '<table tabindex="0" ', 1)
 
 
 def specialist(tables_html: str, summary: str) -> str:

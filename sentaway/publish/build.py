@@ -20,6 +20,8 @@
   checksums are part of its cache entry, so a deleted or altered one re-runs it.
 - Before anything runs: the Python version, data/ against datapackage.json and claims.csv against its
   schema, and params.yml against the data.
+- Jupyter Book builds from book/executed/, so every page sits at the site's root; the pages no notebook makes
+  are put there first (sentaway.publish.pages: book/pages/*.md, and the About page).
 - The HTML is built into a temporary folder and swapped into _build/html only on success, so a
   failing or interrupted build leaves the previous site as it was; the built site's checksums are
   recorded, so a page deleted or altered in _build/html is noticed and rebuilt.
@@ -65,6 +67,7 @@ from sentaway.read import params as chapter_params
 from sentaway import sidefiles
 from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
 from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO, data_lock
+from sentaway.publish import pages
 
 NOTEBOOKS = REPO / "notebooks"
 EXECUTED = REPO / "book" / "executed"
@@ -649,7 +652,9 @@ def build_html(force: bool = False) -> Path:
     TMP.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="html-", dir=TMP) as tmp:
         result = subprocess.run(
-            [str(jupyter_book), "build", str(REPO), "--path-output", tmp, "--warningiserror", "--nitpick", "--keep-going", "--quiet"],
+            # Built from book/executed/, so every page sits at the site's root (register.html, not book/executed/...).
+            [str(jupyter_book), "build", str(EXECUTED), "--config", str(REPO / "_config.yml"), "--toc", str(REPO / "_toc.yml"),
+             "--path-output", tmp, "--warningiserror", "--nitpick", "--keep-going", "--quiet"],
             cwd=REPO, env=_kernel_env(), text=True, capture_output=True,
         )
         if result.returncode != 0:
@@ -717,6 +722,7 @@ def main(argv: list[str]) -> int:
                 removed = prune_side_files()
                 if removed:
                     print(f"build: removed {len(removed)} side file(s) no notebook wrote: {', '.join(removed[:5])}", flush=True)
+                pages.stage(EXECUTED)
                 index = build_html(force)
             finally:
                 shutil.rmtree(TMP, ignore_errors=True)

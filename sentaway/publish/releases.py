@@ -96,24 +96,45 @@ def register(version: str, root: Path = RELEASES) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def renames(root: Path = RELEASES) -> dict[str, str]:
-    """old claim id -> new claim id, from releases/renames.csv (absent: no claim was ever renamed)."""
-    path = root / RENAMES
+def _old_to_new(path: Path, header: list[str], valid, wrong: str, twice: str) -> dict[str, str]:
+    """The rows of an old-to-new list of releases/ (renames.csv, moved_pages.csv) as {old: new}; {} where the file is
+    absent. A row `valid(old, new)` refuses, or an old named twice, stops with its line."""
     if not path.is_file():
         return {}
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames != ["old_id", "new_id"]:
-            raise ReleaseError(f"{path}: the header must be old_id,new_id (found {','.join(reader.fieldnames or [])})")
+        if reader.fieldnames != header:
+            raise ReleaseError(f"{path}: the header must be {','.join(header)} (found {','.join(reader.fieldnames or [])})")
         pairs = {}
         for line, row in enumerate(reader, start=2):
-            old, new = row["old_id"].strip(), (row["new_id"] or "").strip()
-            if not old or not new or old == new:
-                raise ReleaseError(f"{path}: row {line}: old_id and new_id must both be given and differ")
+            old, new = (row[header[0]] or "").strip(), (row[header[1]] or "").strip()
+            if not valid(old, new):
+                raise ReleaseError(f"{path}: row {line}: {wrong} (found {old!r}, {new!r})")
             if old in pairs:
-                raise ReleaseError(f"{path}: row {line}: {old} is renamed twice")
+                raise ReleaseError(f"{path}: row {line}: {old} is {twice} twice")
             pairs[old] = new
     return pairs
+
+
+def renames(root: Path = RELEASES) -> dict[str, str]:
+    """old claim id -> new claim id, from releases/renames.csv (absent: no claim was ever renamed)."""
+    return _old_to_new(root / RENAMES, ["old_id", "new_id"], lambda old, new: old and new and old != new,
+                       "old_id and new_id must both be given and differ", "renamed")
+
+
+MOVES = "moved_pages.csv"
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(".html") and not path.startswith("/") and ".." not in path.split("/")
+
+
+def moves(root: Path = RELEASES) -> dict[str, str]:
+    """old page -> the page it is now (paths relative to the site root), from releases/moved_pages.csv: pages of
+    earlier releases that later ones publish at another address (0.1.0 and 0.2.0 kept them under book/executed/).
+    make site answers each old address at the site's root with a redirect to the new one."""
+    return _old_to_new(root / MOVES, ["old", "new"], lambda old, new: _is_page(old) and _is_page(new),
+                       "old and new must be pages of the site (a/b.html)", "moved")
 
 
 def final_id(claim_id: str, pairs: dict[str, str]) -> str:

@@ -27,7 +27,7 @@ def site_data(outdir: Path) -> dict:
     pages, claims = [], []
     for path in sorted(outdir.rglob("*.html")):
         rel = path.relative_to(outdir).as_posix()
-        if "_static" in path.parts or rel in SKIP_PAGES or rel == "index.html":
+        if "_static" in path.parts or rel in SKIP_PAGES:
             continue
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         article = soup.select_one("article.bd-article") or soup.body

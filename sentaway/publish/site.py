@@ -10,6 +10,11 @@
   per page: pydata-sphinx-theme's own switcher fetch()es its switcher.json, which Chromium refuses for a site
   opened from disk (file://, origin null), and it finds "the same page" with a HEAD request that fails the same
   way. switcher.json (the theme's format, relative URLs) is still shipped at the root for anyone serving the site.
+- Pages that moved (releases/moved_pages.csv: 0.1.0 and 0.2.0 kept them under book/executed/) are one page across
+  releases: the switcher, the banner and the citations link a page to its counterpart in each version, and every
+  earlier release's address at the root answers with a redirect to the page as it is now (keeping its
+  #claim-... anchor; with the site's Content-Security-Policy); an earlier page with no counterpart stops the step.
+  Its downloads and chart data answer at their old addresses too (the latest file of that name, else its own).
 - changes.html: what changed between consecutive releases (sentaway.publish.changes, book/templates/changes.html.j2).
 - Assembled in a temporary folder and swapped in whole: a failure leaves the previous _build/site as it was.
 """
@@ -35,8 +40,10 @@ from sentaway.publish.releases import Release, ReleaseError
 
 OUT = BUILD / "site"
 TEMPLATES = REPO / "book" / "templates"
-REGISTER_PAGE = "book/executed/register.html"
-HOMES = ("book/index.html", "index.html")
+REGISTER_PAGE = "register.html"  # as the latest layout names it; older copies through releases/moved_pages.csv
+HOMES = ("book/index.html", "book/executed/index.html", "index.html")
+# Files other than pages an earlier release published at the root, which keep answering there (see the docstring).
+KEPT_FILES = ("_downloads/", "chart-data/")
 # Before the theme's banner area (which stays hidden until its script has fetched a switcher.json), so the bar
 # shows at once and without JavaScript.
 THEME_SLOT = re.compile(r'<div class="pst-async-banner-revealer\b')
@@ -120,13 +127,33 @@ def ensure_archives(recorded: list[Release], dist: Path, repo: Path, root: Path 
 
 
 class Assembly:
-    """One assembly of the site: the releases, where each copy lives, and which pages each one has."""
+    """One assembly of the site: the releases, where each copy lives, which pages each one has, and which page of
+    each copy is which page as the latest release names it (`moves`: releases/moved_pages.csv)."""
 
-    def __init__(self, recorded: list[Release], root: Path, baseurl: str):
+    def __init__(self, recorded: list[Release], root: Path, baseurl: str, moves: dict[str, str] | None = None):
         self.recorded, self.root, self.baseurl = recorded, root, baseurl
         self.latest = recorded[-1]
+        self.moves = moves or {}
         self.pages: dict[str, set[str]] = {}
+        self.names: dict[str, dict[str, str]] = {}  # version -> {page as now named: its path in that copy}
         self.template = _env().get_template("versions.html.j2")
+
+    def add(self, version: str, pages: set[str]) -> None:
+        self.pages[version] = pages
+        names: dict[str, str] = {}
+        for page in sorted(pages):
+            name = self.name(page)
+            # A moved page wins over a page that kept the name (0.2.0's root index.html only redirected to its home).
+            if name not in names or names[name] == name:
+                names[name] = page
+        self.names[version] = names
+
+    def name(self, page: str) -> str:
+        return self.moves.get(page, page)
+
+    def counterpart(self, page: str, version: str) -> str | None:
+        """The path in `version`'s copy of the page `page` (of any copy) is, or None where it has none."""
+        return self.names[version].get(self.name(page))
 
     def prefix(self, version: str) -> str:
         return f"v{version}/"
@@ -136,23 +163,19 @@ class Assembly:
         where = page if at_root else self.prefix(release.version) + page
         entries = []
         for other in reversed(self.recorded):
-            pages = self.pages[other.version]
-            same_page = page in pages
-            if other is self.latest:
-                target = page if same_page else _home(pages)  # the latest is read at the root
-            else:
-                target = self.prefix(other.version) + (page if same_page else _home(pages))
+            there = self.counterpart(page, other.version)
+            target = there or _home(self.pages[other.version])
+            if other is not self.latest:  # the latest is read at the root
+                target = self.prefix(other.version) + target
             entries.append({"version": other.version, "date": other.date, "href": _relative(target, where),
-                            "current": other is release, "latest": other is self.latest, "same_page": same_page})
+                            "current": other is release, "latest": other is self.latest, "same_page": there is not None})
+        in_latest = self.counterpart(page, self.latest.version)
+        latest_page = in_latest or _home(self.pages[self.latest.version])
         banner = None
         if release is not self.latest:
-            latest_pages = self.pages[self.latest.version]
-            same_page = page in latest_pages
-            banner = {"version": self.latest.version, "date": self.latest.date, "same_page": same_page,
-                      "href": _relative(page if same_page else _home(latest_pages), where)}
-        in_latest = page in self.pages[self.latest.version]
-        cite = {"permanent": self.baseurl + self.prefix(release.version) + page,
-                "latest": self.baseurl + (page if in_latest else _home(self.pages[self.latest.version]))}
+            banner = {"version": self.latest.version, "date": self.latest.date, "same_page": in_latest is not None,
+                      "href": _relative(latest_page, where)}
+        cite = {"permanent": self.baseurl + self.prefix(release.version) + page, "latest": self.baseurl + latest_page}
         current = {"version": release.version, "date": release.date, "latest": release is self.latest}
         return self.template.render(current=current, entries=entries, banner=banner, cite=cite,
                                     changes_href=_relative("changes.html", where)).strip()
@@ -178,6 +201,52 @@ class Assembly:
             path.write_text(anchors.add(text, pairs), encoding="utf-8")
 
 
+def _redirect(site: Assembly, staging: Path, old: str, new: str) -> None:
+    """A page at `old` (relative to the site's root) that sends the reader to `new`, keeping the #anchor."""
+    template = _env().get_template("redirect.html.j2")
+    target = staging / old
+    target.parent.mkdir(parents=True, exist_ok=True)
+    canonical = site.baseurl + new
+    target.write_text(template.render(target=_relative(new, old), canonical=canonical,
+                                      script=_relative("_versions/redirect.js", old),
+                                      css=_relative("_versions/versions.css", old)), encoding="utf-8")
+    add_policy(target, known_scripts(()), old)
+
+
+def redirect_moved(site: Assembly, staging: Path) -> int:
+    """Every address of a moved page keeps answering (releases/moved_pages.csv): at the root, each page an earlier
+    release published there and the latest publishes elsewhere redirects to the page as it is now, and its
+    downloads and chart data answer where the latest has none at that address; in every release's folder (and at the
+    root for the latest), each page answers at its clean address too (v0.2.0/register.html, as a development build
+    cites it), redirecting to where that release keeps it. Returns how many redirects were written."""
+    latest, written = site.latest, 0
+    for release in site.recorded:
+        for prefix in [f"v{release.version}/"] + ([""] if release is latest else []):
+            for page in sorted(site.pages[release.version]):
+                clean = site.name(page)
+                if clean != page and not (staging / f"{prefix}{clean}").exists():
+                    _redirect(site, staging, f"{prefix}{clean}", f"{prefix}{page}")
+                    written += 1
+    for release in site.recorded[:-1]:
+        copy = staging / f"v{release.version}"
+        for path in sorted(p for p in copy.rglob("*") if p.is_file()):
+            old = path.relative_to(copy).as_posix()
+            if (staging / old).exists():
+                continue
+            if old in site.pages[release.version]:
+                new = site.counterpart(old, latest.version)
+                if new is None:
+                    raise ReleaseError(f"release {release.version}: its page {old} has no page in {latest.version}; add a "
+                                       f"row to releases/{store.MOVES} naming the page that replaces it")
+                _redirect(site, staging, old, new)
+                written += 1
+            elif old.startswith(KEPT_FILES):
+                same = sorted(staging.glob(f"{old.split('/')[0]}/**/{path.name}"))
+                (staging / old).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(same[0] if len(same) == 1 else path, staging / old)
+    return written
+
+
 def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = OUT, repo: Path = REPO,
              config: Path = REPO / "_config.yml", log=print) -> Path:
     recorded = store.load_all(root)
@@ -189,16 +258,17 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
     try:
-        site = Assembly(recorded, staging, baseurl)
+        site = Assembly(recorded, staging, baseurl, store.moves(root))
         for release in recorded:
-            site.pages[release.version] = unpack(archives[release.version], staging / f"v{release.version}")
+            site.add(release.version, unpack(archives[release.version], staging / f"v{release.version}"))
         unpack(archives[site.latest.version], staging)
         for release in recorded:
             site.decorate(release, staging / f"v{release.version}", at_root=False, pairs=pairs)
         site.decorate(site.latest, staging, at_root=True, pairs=pairs)
         (staging / "_versions").mkdir()
-        for asset in ("versions.css", "versions.js"):
+        for asset in ("versions.css", "versions.js", "redirect.js"):
             shutil.copyfile(TEMPLATES / asset, staging / "_versions" / asset)
+        redirect_moved(site, staging)
         switcher = [{"name": f"{r.version} (latest)" if r is site.latest else r.version, "version": r.version,
                      "url": "./" if r is site.latest else f"v{r.version}/", "preferred": r is site.latest}
                     for r in reversed(recorded)]
@@ -217,9 +287,8 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
 
 def write_changes(site: Assembly, path: Path, root: Path) -> None:
     def link(release: Release, claim_id: str) -> str:
-        pages = site.pages[release.version]
-        page = REGISTER_PAGE if REGISTER_PAGE in pages else _home(pages)
-        return f"v{release.version}/{page}" + (f"#claim-{claim_id}" if page == REGISTER_PAGE else "")
+        register = site.names[release.version].get(REGISTER_PAGE)
+        return f"v{release.version}/" + (f"{register}#claim-{claim_id}" if register else _home(site.pages[release.version]))
 
     releases = [{"version": r.version, "date": r.date, "home": f"v{r.version}/{_home(site.pages[r.version])}"}
                 for r in site.recorded]

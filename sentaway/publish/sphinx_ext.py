@@ -2,6 +2,8 @@
 sentaway.__version__), since _config.yml cannot read files; the stamp's words are in book/words/stamp.yml."""
 
 import datetime as dt
+import html
+import re
 import subprocess
 from pathlib import Path
 
@@ -9,9 +11,9 @@ import pydata_sphinx_theme
 from packaging.version import Version
 
 from sentaway import __version__
-from sentaway.analysis import coverage, words
+from sentaway.analysis import coverage, numbers, words
 from sentaway.paths import REPO
-from sentaway.publish import anchors, releases, search
+from sentaway.publish import anchors, citation, releases, search
 from sentaway.publish.csp import add_to_site
 from sentaway.publish.icons import replace_in_site, theme_script
 
@@ -47,14 +49,16 @@ def _stamp(app, config):
     today = dt.date.today().isoformat()
     config.version = config.release = __version__
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = words.say("stamp", "footer", version=__version__, today=today)
+    options["extra_footer"] = words.say("stamp", "footer", version=__version__, today=numbers.date(today))
     config.html_theme_options = options
     # Unset, the theme logs "invalid theme mode" as a console error on every page.
     config.html_context = {**(config.html_context or {}), "default_mode": "auto"}
     substitutions = dict(config.myst_substitutions or {})
     repository = (config.html_theme_options or {}).get("repository_url", "") or "https://github.com/sent-away/sent-away"
-    substitutions.update({"version": __version__, "build_date": today, "baseurl": config.html_baseurl or "",
-                          "source": _source_markdown(repository.rstrip("/")), "version_note": _version_note()})
+    cited = {**citation.credits(), **citation.page_citation("index")}
+    substitutions.update({"version": __version__, "build_date": numbers.date(today), "baseurl": config.html_baseurl or "",
+                          "source": _source_markdown(repository.rstrip("/")), "version_note": _version_note(),
+                          "authors": cited["authors"], "publisher": cited["publisher"], "cite_address": cited["address"]})
     # What the data hold, for prose that names the releases and their years ({{ ees_years }}: sentaway.analysis.coverage).
     substitutions.update(coverage.facts())
     config.myst_substitutions = substitutions
@@ -66,9 +70,40 @@ def _finish(app, exception):
         static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
         replace_in_site(Path(app.outdir), theme_script(static))
         _focusable_table_wrappers(Path(app.outdir))
+        _static_header_buttons(Path(app.outdir))
         search.add_to_site(Path(app.outdir))
         anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
         add_to_site(Path(app.outdir), app.env.found_docs)
+
+
+# The chart libraries (_config.yml html_js_files): loaded only by the pages that draw a chart.
+CHART_SCRIPTS = {"vendor/vega.min.js", "vendor/vega-interpreter.js", "vendor/vega-embed.min.js", "sentaway-charts.js"}
+
+
+def _chart_scripts_where_charts_are(app, pagename, templatename, context, doctree):
+    """A page without a chart does not load Vega (about 900 KB): its scripts are filtered in place (Sphinx gives every
+    page the same list and restores it before the next)."""
+    if 'class="sa-chart"' not in context.get("body", ""):
+        scripts = context.get("script_files", [])
+        scripts[:] = [s for s in scripts if str(getattr(s, "filename", s)).removeprefix("_static/") not in CHART_SCRIPTS]
+
+
+# The theme writes its header buttons with inline document.write() scripts; the same buttons are written into the page
+# as plain HTML instead (no inline script needed), and the search field's button is named by what it shows ("Search
+# Ctrl+K"), not aria-label="Search" alone, which axe reports (label-content-name-mismatch, serious).
+WRITTEN_BUTTON = re.compile(r"<script>\s*document\.write\(`(\s*<button\b.*?</button>\s*)`\);\s*</script>", re.S)
+
+
+def _static_header_buttons(outdir) -> None:
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = WRITTEN_BUTTON.sub(lambda m: m.group(1).replace(
+            'search-button-field search-button__button" title="Search" aria-label="Search"',
+            'search-button-field search-button__button" title="Search"'), text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
 
 
 def _focusable_table_wrappers(outdir) -> None:
@@ -85,17 +120,21 @@ def _focusable_table_wrappers(outdir) -> None:
 
 
 def _page_meta(app, pagename, templatename, context, doctree):
-    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: version, build date and
-    the page's canonical address under the book's published URL (_config.yml html.baseurl)."""
+    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
+    book (CITATION.cff), its version and build date, and the absolute address to cite (sentaway.publish.citation:
+    a release's permanent address; for a development build, the last release's)."""
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
-    tags = (f'<meta name="sentaway:version" content="{__version__}">\n'
-            f'<meta name="sentaway:built" content="{dt.date.today().isoformat()}">\n'
-            f'<meta name="sentaway:canonical" content="{base}{pagename}.html">\n')
+    cited = {**citation.credits(), **citation.page_citation(pagename)}
+    values = {"version": __version__, "built": dt.date.today().isoformat(), "canonical": f"{base}{pagename}.html",
+              "authors": cited["authors"], "publisher": cited["publisher"], "address": cited["address"],
+              "development": cited["development"], "release-claims": cited["claims"]}
+    tags = "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
     context["metatags"] = context.get("metatags", "") + tags
 
 
 def setup(app):
     app.connect("config-inited", _stamp)
     app.connect("html-page-context", _page_meta)
+    app.connect("html-page-context", _chart_scripts_where_charts_are)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -112,11 +112,14 @@ class LinksError(ValueError):
 
 @lru_cache(maxsize=None)
 def release_links() -> dict[str, dict]:
-    """data/release_links.csv: release label -> {publisher, page, url}."""
+    """data/release_links.csv: release label -> {publisher, page, title, url}: the publisher's page for the release
+    (its own page, or the collection or data set page that holds it) and that page's title."""
     path = data_file("release_links.csv")
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(_csv.DictReader(handle))
     for line, row in enumerate(rows, start=2):
         if not row.get("url", "").startswith("https://"):
             raise LinksError(f"{path}, line {line}: url {row.get('url')!r} is not an https:// address")
+        if not (row.get("title") or "").strip():
+            raise LinksError(f"{path}, line {line}: the page's title is missing")
     return {row["release"]: row for row in rows}

@@ -16,7 +16,7 @@ from sentaway.paths import DATA, REPO, data_file
 PARAMS_FILE = REPO / "params.yml"
 
 # Notebooks that make several pages: each is run once per page, with `page` set to the page's name (its file in
-# book/executed/ and its URL, so the anchors journalists cite stay put); every other notebook is one page, named
+# book/executed/ and its address at the site's root, so the anchors journalists cite stay put); every other notebook is one page, named
 # after it. A page has its own parameters in params.yml, under its name, and its own entries below.
 PAGES = {"claims": ["claims_out_of_area", "claims_missing", "claims_regional", "claims_cost", "claims_distance",
                     "claims_other"]}

@@ -38,10 +38,14 @@ def links() -> pd.DataFrame:
 
 
 def _url(text: str) -> str:
-    """The first address in a cell ('https://... (third-party mirror)' -> 'https://...'), or ''."""
-    for word in text.split():
+    """The first address in a cell that is not a mirror's ('https://... (press)' -> 'https://...'), or ''. A copy a
+    third party made ('https://... (third-party mirror)', '... mirrored at https://...') is never given as a source."""
+    words = text.split()
+    for i, word in enumerate(words):
         if word.startswith(("http://", "https://")):
-            return word.rstrip(").,;")
+            near = " ".join(words[max(i - 2, 0):i + 3]).lower()
+            if "mirror" not in near:
+                return word.rstrip(").,;")
     return ""
 
 

@@ -12,7 +12,7 @@ from sentaway.analysis import coverage, words
 from sentaway.paths import REPO
 
 # Where the book's words are written (README's "Where a sentence of the book is written"), and the project's README.
-SOURCES = ["book/words/*.yml", "book/templates/*", "book/*.md", "sentaway/present/templates/*",
+SOURCES = ["book/words/*.yml", "book/templates/*", "book/*.md", "book/pages/*.md", "sentaway/present/templates/*",
            "sentaway/extract/metadata/*.yml", "README.md"]
 RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to)\s*((?:19|20)\d\d)\b")
 LISTED = re.compile(r"\b((?:19|20)\d\d)((?:,\s*(?:19|20)\d\d)*)\s+and\s+((?:19|20)\d\d)\b")

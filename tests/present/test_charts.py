@@ -6,6 +6,7 @@ import io
 import re
 
 import pandas as pd
+import pytest
 
 from sentaway.present import charts
 
@@ -42,7 +43,7 @@ def test_the_csv_behind_a_chart_holds_every_series_it_draws():
 
 
 def _pages(site):
-    return [p for p in sorted((site / "book").rglob("*.html")) if '<figure class="sa-chart"' in p.read_text(encoding="utf-8")]
+    return [p for p in sorted(site.glob("*.html")) if '<figure class="sa-chart"' in p.read_text(encoding="utf-8")]
 
 
 def test_every_chart_title_states_a_finding_with_numbers_and_its_csv_has_every_series(site, browser):
@@ -56,7 +57,10 @@ def test_every_chart_title_states_a_finding_with_numbers_and_its_csv_has_every_s
             id: f.id, csv: f.querySelector('a[download]').href,
             title: Array.from(f.querySelectorAll('.sa-chart-view svg .role-title-text tspan, .sa-chart-view svg .role-title-text'))
                      .map(t => t.textContent).join(' '),
-            legend: Array.from(f.querySelectorAll('.sa-chart-view svg .role-legend-label text')).map(t => t.textContent)}));""")
+            // A wrapped label is one text with a tspan per line.
+            legend: Array.from(f.querySelectorAll('.sa-chart-view svg .role-legend-label text')).map(t => {
+              const lines = t.querySelectorAll('tspan');
+              return lines.length ? Array.from(lines).map(s => s.textContent).join(' ') : t.textContent; })}));""")
         for chart in found:
             charts_seen += 1
             name = f"{page.name} #{chart['id']}"
@@ -64,8 +68,9 @@ def test_every_chart_title_states_a_finding_with_numbers_and_its_csv_has_every_s
                 problems.append(f"{name}: generic title {chart['title']!r}")
             path = site / "chart-data" / chart["csv"].rsplit("/", 1)[-1]
             text = path.read_text(encoding="utf-8")
-            cells = {cell for row in csv.reader(io.StringIO(text)) for cell in row}
-            for label in chart["legend"]:
+            # A wrapped label's lines may split a long word: compare without spaces.
+            cells = {cell.replace(" ", "") for row in csv.reader(io.StringIO(text)) for cell in row}
+            for label in [label.replace(" ", "") for label in chart["legend"]]:
                 if label.endswith("…"):
                     if not any(cell.startswith(label[:-1]) for cell in cells):
                         problems.append(f"{name}: series {label!r} drawn but not in {path.name}")
@@ -73,3 +78,30 @@ def test_every_chart_title_states_a_finding_with_numbers_and_its_csv_has_every_s
                     problems.append(f"{name}: series {label!r} drawn but not in {path.name}")
     assert charts_seen >= 10
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_no_chart_legend_is_cut_or_clipped(site, clean_print_browser, phone, width):
+    """Every legend label whole (wrapped onto lines, never cut with '…') and inside its chart and the screen, at
+    1366 and at 390 px."""
+    from test_phone import load
+
+    driver = clean_print_browser if width == "desktop" else phone
+    if width == "desktop":
+        driver.set_window_size(1366, 768)
+    problems, labels = [], 0
+    for page in _pages(site):
+        load(driver, page)
+        for chart in driver.execute_script("""
+          const vw = document.documentElement.clientWidth;
+          return Array.from(document.querySelectorAll('figure.sa-chart')).map(f => {
+            const svg = f.querySelector('.sa-chart-view svg').getBoundingClientRect();
+            return {id: f.id, labels: Array.from(f.querySelectorAll('.sa-chart-view svg .role-legend-label text')).map(t => {
+              const r = t.getBoundingClientRect();
+              return {text: t.textContent, inside: r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.left >= -1
+                                                   && r.right <= vw + 1};})};});"""):
+            for label in chart["labels"]:
+                labels += 1
+                if label["text"].endswith("…") or not label["inside"]:
+                    problems.append(f"{page.name} #{chart['id']}: {label['text']!r} cut or outside the chart")
+    assert labels >= 10 and not problems, "\n".join(problems)

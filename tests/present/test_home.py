@@ -1,8 +1,7 @@
-"""The home page: main points built from the register (chosen in data/main_points.csv), with verdicts above
-the fold on a desktop, and the sentences on what nobody claimed."""
+"""The home page: the bottom line first (a tally of the verdicts in the scale's words), main points built from the
+register (chosen in data/main_points.csv), the sentences on what nobody claimed, abbreviations spelled out."""
 
-
-
+from sentaway.analysis import numbers
 from sentaway.present import home
 from sentaway.register import register
 
@@ -11,7 +10,7 @@ DESKTOP = (1366, 768)
 
 def test_main_points_come_from_the_register_in_the_chosen_order(site):
     table, _ = register.build()
-    page = (site / "book/executed/index.html").read_text(encoding="utf-8")
+    page = (site / "index.html").read_text(encoding="utf-8")
     chosen = home.chosen()
     assert 3 <= len(chosen) <= 8
     positions = [page.index(f'id="point-{claim_id}"') for claim_id in chosen]
@@ -21,20 +20,59 @@ def test_main_points_come_from_the_register_in_the_chosen_order(site):
         block = page[page.index(f'id="point-{claim_id}"'):]
         block = block[:block.index("</li>")]
         assert row.verdict in block and f'href="register.html#claim-{claim_id}"' in block
-        assert row.speaker.split(" (")[0] in block and str(row.date) in block
+        assert row.speaker.split(" (")[0] in block and numbers.date(row.date) in block
+        assert "…" not in block  # no sentence cut short
 
 
-def test_main_points_with_verdicts_are_above_the_fold_on_a_desktop(site, clean_print_browser):
+def test_the_bottom_line_and_the_first_main_point_are_above_the_fold_on_a_desktop(site, clean_print_browser):
     clean_browser = clean_print_browser  # the desktop browser, resized back afterwards
     from test_phone import load
 
     clean_browser.set_window_size(*DESKTOP)
-    load(clean_browser, site / "book/executed/index.html")
-    shown = clean_browser.execute_script("""
+    load(clean_browser, site / "index.html")
+    table, _ = register.build()
+    tally = home.tally(table)
+    text, shown = clean_browser.execute_script("""
       const h = window.innerHeight;
-      return Array.from(document.querySelectorAll('.sa-main-points .sa-point-verdict .sa-badge'))
-        .filter(b => b.getBoundingClientRect().bottom <= h && b.getBoundingClientRect().top >= 0).length;""")
-    assert shown >= 2, f"{shown} verdict(s) visible without scrolling at {DESKTOP}"
+      const first = document.querySelector('article p:not(.sa-point-label)');
+      const badges = Array.from(document.querySelectorAll('.sa-main-points .sa-point-verdict .sa-badge'))
+        .filter(b => b.getBoundingClientRect().bottom <= h && b.getBoundingClientRect().top >= 0).length;
+      return [Array.from(document.querySelectorAll('article p')).filter(p => p.getBoundingClientRect().bottom <= h)
+                .map(p => p.textContent).join(' '), badges];""")
+    assert tally.split(". ")[0] in " ".join(text.split()), text
+    assert shown >= 1, f"{shown} verdict(s) visible without scrolling at {DESKTOP}"
+
+
+def test_the_bottom_line_counts_every_figure_by_the_scale_s_own_words():
+    """The tally follows the verdict scale: each verdict the register gives, in the scale's words and order, with
+    its count; the counts add up to the figures checked, those not checked counted apart."""
+    from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
+
+    table, _ = register.build()
+    sentence = home.tally(table)
+    checked = table[table.verdict != OUT_OF_SCOPE]
+    positions = []
+    for name, _, _ in SCALE:
+        count = int((checked.verdict == name).sum())
+        if count:
+            assert f"{count} “{name}”" in sentence or f"rated “{name}”" in sentence, (name, sentence)
+            positions.append(sentence.index(f"“{name}”"))
+    assert positions == sorted(positions) and f"checked {len(checked)} figures" in sentence
+    assert f"also hold {len(table) - len(checked)} figures" in sentence
+
+
+def test_the_home_page_spells_out_each_abbreviation_where_it_first_uses_it(site):
+    import re
+
+    from sentaway.analysis import words
+
+    text = re.sub(r"<[^>]+>", " ", (site / "index.html").read_text(encoding="utf-8"))
+    text = text[text.index("We checked"):]
+    for abbreviation, meaning in words.entry("home", "abbreviations").items():
+        found = re.search(r"(?<![A-Za-z])" + abbreviation + r"(?![A-Za-z])", text)
+        if found:
+            assert meaning in " ".join(text[found.start():found.start() + 200].split()), abbreviation
+    assert not re.search(r"[’'] \(|\);s\b", text), "a spelled-out abbreviation split a word"
 
 
 def test_the_homes_series_sentence_gives_the_claims_period_from_the_series():

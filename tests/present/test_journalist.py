@@ -1,13 +1,22 @@
-"""A journalist's task, scripted as a person would do it, on a desktop and on a phone: open the home page,
-go to the register, search for a quoted phrase, filter to a verdict, copy the citation; the copied text
-holds the book's absolute URL, the version and the claim."""
+"""A journalist's task, scripted as a person would do it, on a desktop and on a phone, in both themes, with the
+network blocked: open the home page, go to the register, search for a quoted phrase, filter by conclusion, open the
+claim's evidence and copy its citation there; the copied text holds the conclusion, the official figure with its
+release, the publisher, the version and an absolute address. And what makes that quick: the register's tools on the
+first screen, the row a link reaches highlighted, every evidence section listed, headed in words and citable."""
+
+import re
 
 import pytest
+from packaging.version import Version
 
 from sentaway import __version__
+from sentaway.analysis import numbers
+from sentaway.present.register_view import FAMILY_PAGES, citation_fields
+from sentaway.publish import releases as store
 from sentaway.register import register
 
 BASEURL = "https://sent-away.github.io/sent-away/"
+CLAIM = "region-three-regions-share-pa"
 
 
 def _clipboard(driver) -> str | None:
@@ -60,19 +69,22 @@ def _shows_the_stored_theme(driver, theme: str) -> None:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, width, theme):
+def test_find_filter_open_the_evidence_and_copy_its_citation(site, clean_print_browser, phone, width, theme):
+    """From the home page, with real taps and typing and the network blocked: find a claim by a quoted phrase on the
+    register, filter by its conclusion, open its evidence and copy the citation there. The copied text holds the
+    conclusion, the official figure with its release, the publisher, the version and an absolute address."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver = clean_print_browser if width == "desktop" else phone
     if width == "desktop":
         driver.set_window_size(1366, 768)
     table, _ = register.build()
-    claim = table.set_index("claim_id").loc["region-three-regions-share-pa"]
+    claim = table.set_index("claim_id").loc[CLAIM]
     phrase = "concentrated in just three regions"  # typed with a straight apostrophe-free keyboard
     assert phrase in claim.quote
 
-    driver.get((site / "index.html").as_uri())  # the site's front door (redirects to the home page)
+    driver.get((site / "index.html").as_uri())  # the site's front door, the home page itself
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sa-main-points"))
     # The theme remembers the reader's choice between pages, as its own button does. Chromium's storage for pages
     # opened from disk (file://) sometimes gives a newly loaded page the value from before the last write (the
@@ -91,6 +103,7 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
     link = driver.find_element(By.CSS_SELECTOR, '.sa-point a[href^="register.html"]')
     _tap(driver, link)
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sa-register-tools input.sa-search"))
+    assert "executed" not in driver.current_url
 
     _shows_the_stored_theme(driver, theme)
     search = driver.find_element(By.CSS_SELECTOR, ".sa-register-tools input.sa-search")
@@ -99,37 +112,97 @@ def test_search_filter_and_copy_a_citation(site, clean_print_browser, phone, wid
     visible = lambda d: [r.get_attribute("data-claim") for r in d.find_elements(By.CSS_SELECTOR, "table.sa-register tbody tr")
                          if r.is_displayed()]
     found = visible(driver)
-    assert "region-three-regions-share-pa" in found and len(found) < len(table), found
+    assert CLAIM in found and len(found) < len(table), found
 
-    from selenium.webdriver.support.ui import Select
-    verdict = Select(driver.find_element(By.CSS_SELECTOR, 'select[data-filter="verdict"]'))
-    verdict.select_by_value(claim.verdict)
+    conclusion = Select(driver.find_element(By.CSS_SELECTOR, 'select[data-filter="verdict"]'))
+    _tap(driver, driver.find_element(By.CSS_SELECTOR, 'select[data-filter="verdict"]'))
+    conclusion.select_by_value(claim.verdict)
     found = visible(driver)
     assert found and all(table.set_index("claim_id").loc[c].verdict == claim.verdict for c in found), found
     count = driver.find_element(By.CSS_SELECTOR, ".sa-count").text
     assert count.startswith(f"{len(found)} of {len(table)}"), count
 
-    row = driver.find_element(By.CSS_SELECTOR, 'tr[data-claim="region-three-regions-share-pa"]')
-    button = row.find_element(By.CSS_SELECTOR, "button.sa-copy-button")
+    row = driver.find_element(By.CSS_SELECTOR, f'tr[data-claim="{CLAIM}"]')
+    _tap(driver, row.find_element(By.CSS_SELECTOR, ".sa-col-evidence a"))
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"section#claim-{CLAIM} button.sa-copy-button"))
+    assert driver.current_url.endswith(f"{FAMILY_PAGES[claim.family]}.html#claim-{CLAIM}"), driver.current_url
+    section = driver.find_element(By.CSS_SELECTOR, f"section#claim-{CLAIM}")
+    button = section.find_element(By.CSS_SELECTOR, "button.sa-copy-button")
     _tap(driver, button)
-    WebDriverWait(driver, 5).until(lambda d: row.find_element(By.CSS_SELECTOR, ".sa-copy-status").text.startswith("Copied"))
+    WebDriverWait(driver, 5).until(lambda d: section.find_element(By.CSS_SELECTOR, ".sa-copy-status").text.startswith("Copied"))
     cited = button.get_attribute("data-citation")
     copied = _clipboard(driver)
     assert copied in (None, cited), (copied, cited)  # where the browser lets us read it, the clipboard holds it
     copied = copied or cited
-    for needed in (BASEURL + "book/executed/register.html#claim-region-three-regions-share-pa",
-                   f"version {__version__}", claim.quote, claim.verdict, "accessed 20", "built 20"):
+    fields = citation_fields(next(table[table.claim_id == CLAIM].itertuples()))
+    official = numbers.value(float(claim.official_value), claim.official_unit)
+    address = re.search(r"https://\S+", copied)
+    for needed in (fields["conclusion"], f"Official figure: {official}", claim.release, "Published by Sent Away",
+                   "The Sent Away authors", f"version {__version__}", claim.quote, "accessed 20"):
         assert needed in copied, (needed, copied)
+    assert address and address.group(0).startswith(BASEURL) and "executed" not in address.group(0), copied
+    assert f"#claim-{CLAIM}" in address.group(0) or Version(__version__).is_devrelease, copied
+    if Version(__version__).is_devrelease:  # a development build says so and cites the last release instead
+        assert "a development version, not a release" in copied and f"{BASEURL}v" in address.group(0), copied
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_register_opens_with_its_search_box_and_table_on_the_first_screen(site, clean_print_browser, phone, width):
+    from test_phone import load
+
+    driver = clean_print_browser if width == "desktop" else phone
+    if width == "desktop":
+        driver.set_window_size(1366, 768)
+    load(driver, site / "register.html")
+    found = driver.execute_script("""
+      const h = window.innerHeight, vw = document.documentElement.clientWidth;
+      const box = document.querySelector('.sa-register-tools input.sa-search').getBoundingClientRect();
+      const row = document.querySelector('table.sa-register tbody tr').getBoundingClientRect();
+      return {search: box.bottom, row: row.top, h: h, scroll: document.documentElement.scrollWidth, vw: vw};""")
+    assert found["search"] <= found["h"] and found["row"] < found["h"], found
+    assert found["scroll"] <= found["vw"] + 1, found  # no sideways scroll anywhere on the page
+
+
+def test_the_row_a_link_reaches_is_highlighted(site, clean_print_browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = clean_print_browser
+    driver.get((site / "register.html").as_uri() + f"#claim-{CLAIM}")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    styles = driver.execute_script(
+        "return [arguments[0], arguments[1]].map(id => getComputedStyle(document.getElementById(id)).outlineStyle)",
+        f"claim-{CLAIM}", "claim-" + next(c for c in register.build()[0].claim_id if c != CLAIM))
+    assert styles == ["solid", "none"], styles
+
+
+def test_every_evidence_section_has_a_copy_button_a_heading_in_words_and_a_way_back(site, clean_print_browser):
+    from test_phone import load
+
+    driver = clean_print_browser
+    for page in sorted(site.glob("claims_*.html")):
+        load(driver, page)
+        sections = driver.execute_script("""
+          return Array.from(document.querySelectorAll('section.sa-claim')).map(s => ({
+            id: s.id, heading: s.querySelector('h3').textContent,
+            button: !!s.querySelector('.sa-cite button.sa-copy-button'),
+            back: (s.querySelector('a.sa-back') || {}).getAttribute ? s.querySelector('a.sa-back').getAttribute('href') : '',
+            listed: !!document.querySelector('nav.sa-claim-list a[href="#' + s.id + '"]')}));""")
+        assert sections, page
+        for s in sections:
+            assert s["button"] and s["listed"] and s["back"] == f"register.html#{s['id']}", (page.name, s)
+            assert s["heading"].startswith("“") and s["id"].removeprefix("claim-") not in s["heading"], (page.name, s)
 
 
 def test_every_chart_has_a_copy_citation_button_with_its_own_address(site, clean_print_browser):
     from test_phone import load
 
-    page = site / "book/executed/out_of_area.html"
+    page = site / "out_of_area.html"
     load(clean_print_browser, page)
     texts = clean_print_browser.execute_script("""
       return Array.from(document.querySelectorAll('figure.sa-chart')).map(f => {
         const b = f.querySelector('button.sa-copy-button'); b.click(); return [f.id, b.dataset.citation]; });""")
     assert texts
     for figure_id, text in texts:
-        assert f"{BASEURL}book/executed/out_of_area.html#{figure_id}" in text and f"version {__version__}" in text
+        # A release cites its permanent address; a development build the same page of the last release.
+        version = __version__ if not Version(__version__).is_devrelease else store.load_all()[-1].version
+        assert f"{BASEURL}v{version}/out_of_area.html#{figure_id}" in text and f"version {__version__}" in text

@@ -13,8 +13,7 @@ SLACK = 3  # px: sub-pixel rounding
 
 
 def _pages(site: Path) -> list[Path]:
-    return [p for p in sorted(site.rglob("*.html"))
-            if "_static" not in p.relative_to(site).parts and not (p.parent == site and p.name == "index.html")]
+    return [p for p in sorted(site.rglob("*.html")) if "_static" not in p.relative_to(site).parts]
 
 
 def load(driver, page: Path) -> int:
@@ -40,7 +39,7 @@ return {visible: style.visibility !== 'hidden' && style.display !== 'none' && r.
 
 
 def test_the_phone_is_390px_wide(site, phone):
-    load(phone, site / "book/executed/index.html")
+    load(phone, site / "index.html")
     assert phone.execute_script("return document.documentElement.clientWidth") <= PHONE[0]
 
 
@@ -52,7 +51,7 @@ def test_menu_and_contents_buttons_open_their_panels(site, phone, button, panel)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    load(phone, site / "book/executed/out_of_area.html")
+    load(phone, site / "out_of_area.html")
     assert not phone.execute_script(SHOWN, panel)["visible"], f"{panel} is open before any tap"
     icon = phone.execute_script(
         "const i = document.querySelector(arguments[0] + ' [class*=\"fa-\"]');"
@@ -117,7 +116,7 @@ def test_every_chart_has_a_plot_area_of_300px_and_a_whole_title_on_a_phone(site,
 
 
 def test_register_shows_claim_verdict_and_official_figure_on_a_phone(site, phone):
-    load(phone, site / "book/executed/register.html")
+    load(phone, site / "register.html")
     rows = phone.execute_script("""
       const vw = document.documentElement.clientWidth;
       const onScreen = el => { if (!el) return false; const r = el.getBoundingClientRect();

@@ -206,7 +206,7 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "notebooks: running" not in result.stdout and "[IPKernelApp]" not in result.stderr, result.stdout
     assert f"notebooks/{name}.ipynb: only its prose changed" in result.stdout
-    assert sentence in (root / f"_build/html/book/executed/{name}.html").read_text(encoding="utf-8")
+    assert sentence in (root / f"_build/html/{name}.html").read_text(encoding="utf-8")
     after = nbformat.read(executed, as_version=4)
     assert [c.get("outputs") for c in after.cells if c.cell_type == "code"] == \
            [c.get("outputs") for c in before.cells if c.cell_type == "code"]
@@ -221,7 +221,7 @@ def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     result = subprocess.run([str(root / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=root, text=True,
                             capture_output=True, timeout=900, env=_env(root))
     assert result.returncode == 0 and "notebooks: running" not in result.stdout, result.stdout + result.stderr
-    page = (root / "_build/html/book/executed/build_status.html").read_text(encoding="utf-8")
+    page = (root / "_build/html/build_status.html").read_text(encoding="utf-8")
     assert "A sentence of the test." in page and "new prose merged in this build" in page
 
 
@@ -246,7 +246,7 @@ def test_the_register_is_computed_once_and_every_page_that_shows_it_reads_that_o
     _build/register/ (so its bytes are in the page's key), and that register is the one a fresh computation gives."""
     product = "_build/register/register.pickle"
     readers = {name for name, record in _records(root).items() if product in record["files"]}
-    assert readers == {"register", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
+    assert readers == {"register", "verdicts", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
                        "claims_regional", "claims_distance", "claims_other"}
     record = json.loads((root / "_build/register/record.json").read_text())
     assert {"claims.csv", "readings.csv", "s251_spend.csv"} <= set(record["reads"])

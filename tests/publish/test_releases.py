@@ -189,8 +189,9 @@ def test_the_changes_page_shows_each_changed_claim_old_and_new_and_why(tmp_path)
         (root / version / store.GLUE_FILE).write_text(json.dumps(
             {"register": {"n_claims": {"text/plain": "3"}, "n_checked": {"text/plain": "2" if version == "0.1.0" else "1"}}}))
     recorded = store.load_all(root)
-    site = Assembly(recorded, tmp_path, "https://example.org/book/")
-    site.pages = {r.version: {"book/index.html", "book/executed/register.html"} for r in recorded}
+    site = Assembly(recorded, tmp_path, "https://example.org/book/", store.moves())  # 0.2.0's pages: book/executed/
+    for r in recorded:
+        site.add(r.version, {"book/index.html", "book/executed/register.html"})
     write_changes(site, tmp_path / "changes.html", root)
     page = (tmp_path / "changes.html").read_text()
     assert "From 0.1.0 (2026-11-23) to 0.2.0 (2026-12-01)" in page

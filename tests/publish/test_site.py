@@ -38,7 +38,7 @@ def test_every_page_shows_the_version(site):
 
 
 def test_chapter_prose_has_no_unfilled_glue(site):
-    text = (site / "book/executed/out_of_area.html").read_text(encoding="utf-8")
+    text = (site / "out_of_area.html").read_text(encoding="utf-8")
     assert "glue" not in text.lower() or "{glue" not in text
 
 
@@ -69,7 +69,7 @@ def _check_page(page, browser):
 
 
 def test_chart_tooltips_work(site, browser):
-    browser.get((site / "book/executed/out_of_area.html").as_uri())
+    browser.get((site / "out_of_area.html").as_uri())
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -97,10 +97,10 @@ def test_register_download_has_every_claim_and_anchors_resolve(site):
     found = list(site.glob("_downloads/*/claims_register.csv"))
     assert len(found) == 1
     assert {r["claim_id"] for r in csv.DictReader(io.StringIO(found[0].read_text(encoding="utf-8")))} == said
-    register_page = (site / "book/executed/register.html").read_text(encoding="utf-8")
+    register_page = (site / "register.html").read_text(encoding="utf-8")
     for claim_id in said:
         assert f'id="claim-{claim_id}"' in register_page, claim_id
-    pages = {p.name: p.read_text(encoding="utf-8") for p in (site / "book/executed").glob("claims_*.html")}
+    pages = {p.name: p.read_text(encoding="utf-8") for p in site.glob("claims_*.html")}
     for link in re.findall(r'href="(claims_[a-z_]+\.html)#(claim-[^"]+)"', register_page):
         assert f'id="{link[1]}"' in pages[link[0]], link
 
@@ -108,7 +108,7 @@ def test_register_download_has_every_claim_and_anchors_resolve(site):
 def test_each_evidence_section_carries_claim_review_json_ld(site):
     import json
 
-    for page in (site / "book/executed").glob("claims_*.html"):
+    for page in site.glob("claims_*.html"):
         text = page.read_text(encoding="utf-8")
         blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, flags=re.S)
         assert blocks, page
@@ -123,9 +123,9 @@ def test_downloads_page_links_resolve_to_the_extracts_byte_for_byte(site):
 
     from sentaway.paths import DATA
 
-    page = site / "book/downloads.html"
+    page = site / "downloads.html"
     text = page.read_text(encoding="utf-8")
-    links = re.findall(r'href="(\.\./_downloads/[^"]+)"', text)
+    links = re.findall(r'href="(_downloads/[^"]+)"', text)
     names = {Path(link).name: (page.parent / link).resolve() for link in links}
     package = json.loads((DATA / "datapackage.json").read_text())
     for resource in package["resources"]:
@@ -155,7 +155,7 @@ def test_the_home_page_says_when_its_version_is_a_development_one_and_after_whic
 
     from sentaway.publish import releases
 
-    text = (site / "book/executed/index.html").read_text(encoding="utf-8")
+    text = (site / "index.html").read_text(encoding="utf-8")
     note = f"a development version, built after release {releases.load_all()[-1].version}"
     assert (note in text) == Version(__version__).is_devrelease, __version__
 
@@ -179,7 +179,7 @@ def test_every_chart_offers_its_data_as_csv(site):
 
 
 def test_build_status_page_lists_every_notebook(site):
-    text = (site / "book/executed/build_status.html").read_text(encoding="utf-8")
+    text = (site / "build_status.html").read_text(encoding="utf-8")
     for notebook in (REPO / "notebooks").glob("*.ipynb"):
         assert f"notebooks/{notebook.name}" in text
 

@@ -14,7 +14,7 @@ from markupsafe import escape
 from sentaway.publish import dist as archive_maker
 from sentaway.publish import releases as store
 from sentaway.paths import REPO
-from sentaway.publish.site import assemble
+from sentaway.publish.site import Assembly, assemble
 
 from test_site import ABSOLUTE, LOADS
 
@@ -36,7 +36,17 @@ def versions(site, tmp_path_factory):
     store.record(newest, dt.date.today().isoformat(), store.git("rev-parse", "HEAD"), archive,
                  executed / "downloads", executed, root)
     out = assemble(root=root, dist=dist, out=tmp / "site", log=lambda _: None)
-    return {"site": out, "root": root, "releases": store.load_all(root)}
+    recorded = store.load_all(root)
+    # Which page of each copy is which page as the latest names it (0.1.0 and 0.2.0 kept theirs under book/executed/).
+    layout = Assembly(recorded, out, "", store.moves(root))
+    for release in recorded:
+        layout.add(release.version, {name for name, _ in _pages(out / f"v{release.version}")})
+    return {"site": out, "root": root, "releases": recorded, "layout": layout}
+
+
+def _page(versions, version, name):
+    """The path, in the copy of `version`, of the page the latest names `name` (register.html: book/executed/... in 0.2.0)."""
+    return versions["layout"].counterpart(name, version)
 
 
 def _pages(folder, skip_versions=False):
@@ -50,15 +60,16 @@ def _pages(folder, skip_versions=False):
 
 
 def _is_redirect(text):
-    return text.lstrip().startswith('<meta http-equiv="Refresh"')
+    """Jupyter Book's top-level redirect (0.1.0, 0.2.0), or make site's for a page that moved."""
+    return text.lstrip().startswith('<meta http-equiv="Refresh"') or '<body class="sa-redirect">' in text
 
 
 def test_every_release_is_complete_under_its_own_folder_and_the_latest_at_the_root(versions):
     site = versions["site"]
     latest = versions["releases"][-1]
     for release in versions["releases"]:
-        assert (site / f"v{release.version}" / "book/executed/register.html").is_file(), release.version
-    assert (site / "book/executed/register.html").read_text(encoding="utf-8").count(f"version {latest.version} (") >= 1
+        assert (site / f"v{release.version}" / _page(versions, release.version, "register.html")).is_file(), release.version
+    assert (site / "register.html").read_text(encoding="utf-8").count(f"version {latest.version} (") >= 1
     switcher = json.loads((site / "switcher.json").read_text())
     assert [e["version"] for e in switcher] == [r.version for r in reversed(versions["releases"])]
     assert all(not ABSOLUTE.match(e["url"]) for e in switcher) and sum(e["preferred"] for e in switcher) == 1
@@ -86,9 +97,9 @@ def test_every_page_has_the_switcher_and_old_versions_carry_the_banner(versions)
 
 def test_the_banner_links_to_the_same_page_in_the_latest_version(versions):
     site, old = versions["site"], versions["releases"][0]
-    page = site / f"v{old.version}" / "book/executed/register.html"
+    page = site / f"v{old.version}" / _page(versions, old.version, "register.html")
     link = re.search(r'<p class="sa-versions-banner"[^>]*>.*?<a href="([^"]+)"', page.read_text(encoding="utf-8"), re.S)
-    assert (page.parent / link.group(1)).resolve() == (site / "book/executed/register.html").resolve()
+    assert (page.parent / link.group(1)).resolve() == (site / "register.html").resolve()
 
 
 def test_every_claim_and_chart_anchor_of_the_older_release_resolves_in_the_newer(versions):
@@ -97,12 +108,13 @@ def test_every_claim_and_chart_anchor_of_the_older_release_resolves_in_the_newer
         broken = []
         for name, path in _pages(site / f"v{older.version}"):
             ids = set(ID.findall(path.read_text(encoding="utf-8")))
-            target = site / f"v{newer.version}" / name
-            present = set(ID.findall(target.read_text(encoding="utf-8"))) if target.is_file() else set()
+            there = versions["layout"].counterpart(name, newer.version)
+            target = site / f"v{newer.version}" / there if there else None
+            present = set(ID.findall(target.read_text(encoding="utf-8"))) if target and target.is_file() else set()
             broken += [f"{name}#{i}" for i in sorted(ids - present)]
         assert not broken, f"anchors of {older.version} missing in {newer.version} (add releases/renames.csv rows): {broken}"
         register = {r["claim_id"] for r in store.register(older.version, versions["root"])}
-        text = (site / f"v{newer.version}" / "book/executed/register.html").read_text(encoding="utf-8")
+        text = (site / f"v{newer.version}" / _page(versions, newer.version, "register.html")).read_text(encoding="utf-8")
         assert all(f'id="claim-{store.final_id(c, store.renames(versions["root"]))}"' in text or f'id="claim-{c}"' in text
                    for c in register)
 
@@ -180,8 +192,8 @@ def test_the_switcher_moves_between_versions_on_the_same_page_in_chromium(versio
 
     site, recorded = versions["site"], versions["releases"]
     old, latest = recorded[0], recorded[-1]
-    old_page = (site / f"v{old.version}" / "book/executed/register.html").as_uri()
-    new_page = (site / "book/executed/register.html").as_uri()
+    old_page = (site / f"v{old.version}" / _page(versions, old.version, "register.html")).as_uri()
+    new_page = (site / "register.html").as_uri()
     claim = store.register(old.version, versions["root"])[0]["claim_id"]
     _clear(browser)
     browser.get(old_page + f"#claim-{claim}")
@@ -199,3 +211,51 @@ def test_the_switcher_moves_between_versions_on_the_same_page_in_chromium(versio
     messages = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
     urls = {m["params"]["request"]["url"] for m in messages if m["method"] == "Network.requestWillBeSent"}
     assert not [u for u in urls if not u.startswith(("file://", "data:", "blob:", "about:"))], urls
+
+
+def test_every_address_of_an_earlier_release_still_answers_at_the_root(versions):
+    """0.1.0 and 0.2.0 kept their pages under book/executed/: at the site's root each old address is a redirect (with
+    the site's Content-Security-Policy) to the page as it is now, which holds every claim and chart anchor the old
+    page had; their downloads still answer at their old addresses."""
+    site, recorded = versions["site"], versions["releases"]
+    latest = recorded[-1]
+    problems, redirects = [], 0
+    for release in recorded[:-1]:
+        folder = site / f"v{release.version}"
+        for name, path in _pages(folder):
+            here = site / name
+            if not here.is_file():
+                problems.append(f"{release.version}: {name} does not answer at the root")
+                continue
+            text = here.read_text(encoding="utf-8")
+            if '<body class="sa-redirect">' not in text:
+                continue
+            redirects += 1
+            target = re.search(r'data-target="([^"]+)"', text).group(1)
+            landed = (here.parent / target).resolve()
+            if landed != (site / _page(versions, latest.version, name)).resolve():
+                problems.append(f"{name} redirects to {target}")
+            if 'http-equiv="Content-Security-Policy"' not in text:
+                problems.append(f"{name}: redirect without the Content-Security-Policy")
+            ids = set(ID.findall(path.read_text(encoding="utf-8"))) - set(ID.findall(landed.read_text(encoding="utf-8")))
+            problems += [f"{name}#{i}: not on {target}" for i in sorted(ids)]
+            clean = versions["layout"].name(name)
+            if not (folder / clean).is_file():  # v0.2.0/register.html, as a development build cites it
+                problems.append(f"{release.version}: {name} does not answer at v{release.version}/{clean}")
+        for old in folder.glob("_downloads/*/*"):
+            if not (site / old.relative_to(folder)).is_file():
+                problems.append(f"{release.version}: {old.relative_to(folder)} does not answer at the root")
+    assert redirects and not problems, problems[:10]
+
+
+def test_an_old_address_with_a_claim_anchor_lands_on_the_claim_in_chromium(versions, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    site, old = versions["site"], versions["releases"][0]
+    claim = store.register(old.version, versions["root"])[0]["claim_id"]
+    claim = store.final_id(claim, store.renames(versions["root"]))
+    address = (site / _page(versions, old.version, "register.html")).as_uri() + f"#claim-{claim}"
+    assert "book/executed" in address
+    browser.get(address)
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == (site / "register.html").as_uri() + f"#claim-{claim}")
+    assert browser.find_elements("id", f"claim-{claim}")

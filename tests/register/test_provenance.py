@@ -4,17 +4,17 @@ address is recorded, and the methods page to the repository and the commit the s
 import re
 
 from sentaway.register import register
-from sentaway.present import register_view
+from sentaway.present import links
 
 
 def test_every_release_the_register_cites_has_a_publisher_page():
     table, _ = register.build()
-    missing = register_view.unlinked_releases(table)
+    missing = links.unlinked(table.release)
     assert not missing, f"add these releases to data/release_links.csv with their publisher's page: {missing}"
 
 
 def test_every_official_figure_on_the_register_links_to_its_release(site):
-    page = (site / "book/executed/register.html").read_text(encoding="utf-8")
+    page = (site / "register.html").read_text(encoding="utf-8")
     rows = re.findall(r'<td class="sa-col-official"[^>]*>(.*?)</td>', page, flags=re.S)
     with_figure = [cell for cell in rows if 'class="sa-figure"' in cell]
     assert with_figure
@@ -28,9 +28,9 @@ def test_quotes_with_a_recorded_address_link_to_it(site):
     from sentaway.read import claims
 
     said = claims.load()
-    expected = {row.claim_id for row in said.itertuples() if register_view.quote_url(row)}
+    expected = {row.claim_id for row in said.itertuples() if links.said_at(row.seed_file)["url"]}
     assert expected, "no claim has an address where it was said"
-    page = (site / "book/executed/register.html").read_text(encoding="utf-8")
+    page = (site / "register.html").read_text(encoding="utf-8")
     for claim_id in expected:
         row = page[page.index(f'id="claim-{claim_id}"'):]
         row = row[:row.index("</tr>")]
@@ -38,5 +38,5 @@ def test_quotes_with_a_recorded_address_link_to_it(site):
 
 
 def test_methods_page_names_the_repository_and_commit(site):
-    page = (site / "book/executed/methods.html").read_text(encoding="utf-8")
+    page = (site / "methods.html").read_text(encoding="utf-8")
     assert re.search(r'href="https://github\.com/[^"]+/commit/[0-9a-f]{40}"', page) or "carries no git history" in page
