@@ -148,7 +148,7 @@ def chart_csv(chart) -> pd.DataFrame:
 
 def chart_releases(frames) -> list[str]:
     """The releases a chart's data name (any column whose name says release or source), in order, each once: those
-    data/release_links.csv knows, also where a cell names a table after one ('SFR50/2017, Table A2'; a cited
+    data/release_links.csv knows, also where a cell names a table after one ('SFRnn/YYYY, Table A2'; a cited
     point's "the claim" is none)."""
     known = sorted(release_links(), key=len, reverse=True)
     found = []
