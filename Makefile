@@ -15,20 +15,26 @@ VENV_VERSION := $(if $(wildcard $(PY)),$(call version,$(PY)))
 check-python:
 	@case " $(SUPPORTED) " in *" $(PYTHON_VERSION) "*) ;; *) echo "setup: $(PYTHON) is $(if $(PYTHON_VERSION),Python $(PYTHON_VERSION),not a working Python); Sent Away needs Python 3.11 or 3.12 (e.g. make PYTHON=python3.12)" >&2; exit 1;; esac
 
+# A stamp holds the sha256 of the requirements file it installed: a changed file re-installs whatever the file times
+# say (a checkout or a copy can leave an edited file older than the stamp), an unchanged one never does.
+sha256 = $(firstword $(shell sha256sum $(1) 2>/dev/null))
+stamped = $(strip $(shell cat $(1) 2>/dev/null))
+changed = $(if $(filter-out $(call sha256,$(1)),$(call stamped,$(2))),FORCE,$(if $(call stamped,$(2)),,FORCE))
+
 # A venv whose Python differs from $(PYTHON) (or is missing) is always remade.
-$(STAMP): requirements.txt $(if $(filter-out $(PYTHON_VERSION),$(VENV_VERSION)),FORCE) | check-python
+$(STAMP): $(call changed,requirements.txt,$(STAMP)) $(if $(filter-out $(PYTHON_VERSION),$(VENV_VERSION)),FORCE) | check-python
 	@if [ -n "$(VENV_VERSION)" ] && [ "$(VENV_VERSION)" != "$(PYTHON_VERSION)" ]; then \
 	  echo "setup: $(VENV) was made by Python $(VENV_VERSION), not $(PYTHON_VERSION) ($(PYTHON)): making a new one"; \
 	  rm -rf $(VENV); fi
-	@echo "setup: creating $(VENV) and installing the pinned packages (first run only)"
+	@echo "setup: installing the pinned packages of requirements.txt into $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	@touch $@
+	@sha256sum requirements.txt | cut -c1-64 > $@
 
-$(TEST_STAMP): $(STAMP) requirements-test.txt
+$(TEST_STAMP): $(STAMP) $(call changed,requirements-test.txt,$(TEST_STAMP))
 	$(PY) -m pip install --quiet -r requirements-test.txt
-	@touch $@
+	@sha256sum requirements-test.txt | cut -c1-64 > $@
 
 # Execute the chapter notebooks (only those whose inputs changed) and build _build/html.
 book: $(STAMP)

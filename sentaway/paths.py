@@ -1,7 +1,9 @@
 """Where things live: the repository, the committed extracts, and the raw official files."""
 
+import fcntl
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,6 +70,24 @@ def watch_reads() -> None:
             note_read(os.path.relpath(path, root).replace(os.sep, "/"))
 
     sys.addaudithook(hook)
+
+
+@contextmanager
+def data_lock(data: Path, who: str):
+    """Held by `make data` (writing a data folder) and `make book` (reading data/) for the whole of their run, so the
+    two never interleave: a page is never kept as fresh against data it did not see. The lock is a file beside the
+    folder (.data.lock); whichever comes second waits, saying so."""
+    data.parent.mkdir(parents=True, exist_ok=True)
+    with open(data.parent / f".{data.name}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"{who}: waiting for the make data or make book already running on {data} to finish", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def data_file(name: str) -> Path:

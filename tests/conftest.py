@@ -20,6 +20,26 @@ def raw_root() -> Path:
     return root
 
 
+@pytest.fixture
+def synthetic_releases(tmp_path, monkeypatch):
+    """Make the extraction read a releases.yml with the project's kinds and only the release entries (and sources) a
+    test gives: synthetic_releases({"dfe-cla-ees-to-2031": {"published": "2031-11-20"}}). The real one again after."""
+    import yaml
+
+    from sentaway.extract import releases
+
+    def use(entries: dict, sources: dict | None = None) -> None:
+        data = yaml.safe_load(releases.LIST.read_text(encoding="utf-8"))
+        data["releases"], data["sources"] = entries, sources or {}
+        path = tmp_path / "releases.yml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        monkeypatch.setattr(releases, "LIST", path)
+        releases.registry.cache_clear()
+
+    yield use
+    releases.registry.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
     if not (SITE / "index.html").is_file():
@@ -74,7 +94,7 @@ def browser():
 # `make test` spreads the tests over the cores (pytest-xdist, --dist loadfile): a module's tests run on one worker,
 # sharing its module fixtures (a copy of the repository, one extraction). The slowest modules go first, so that no
 # worker is left running one of them alone at the end.
-SLOW_FIRST = ("test_accessibility.py", "test_faults.py")
+SLOW_FIRST = ("test_annual_update.py", "test_accessibility.py", "test_faults.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,10 +10,12 @@ import csv
 import hashlib
 import io
 import os
+import subprocess
+import time
 from pathlib import Path
 
 from sentaway import sidefiles
-from sentaway.paths import DATA, raw_dir, transcribed_dir
+from sentaway.paths import DATA, REPO, data_lock, raw_dir, transcribed_dir
 
 KERNEL_NOISE = "[IPKernelApp]"
 SHARE = "ooa-share-2018-localgov"  # a statistical claim whose value is a share, in percent
@@ -54,3 +56,20 @@ def claims_line(claim_id: str) -> int:
 
 
 SHARE = "ooa-share-2018-localgov"  # a statistical share, in percent
+
+
+def waits_while_locked(command: list[str], data, who: str, env: dict | None = None) -> str:
+    """Run `command` while this test holds `data`'s lock, as a make data or make book would: it must say it waits,
+    and do nothing until the lock is let go; then it finishes. Returns its output."""
+    with data_lock(data, "test"):
+        process = subprocess.Popen(command, cwd=REPO, env=env or run_env(), text=True, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        first = process.stdout.readline()
+        while first and "waiting for" not in first:
+            first = process.stdout.readline()
+        assert first.startswith(f"{who}: waiting for the make data or make book already running on {data}"), first
+        time.sleep(1)
+        assert process.poll() is None, "it went on while the other held the lock"
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
+    return out

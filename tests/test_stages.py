@@ -136,3 +136,56 @@ def test_the_check_catches_an_unexplained_import_and_accepts_an_explained_one():
     assert unexplained_function_imports("def f():\n    import json\n    return json\n") == [2]
     assert unexplained_function_imports("def f():\n    # heavy: only when asked\n    import json\n\n    import os\n") == []
     assert unexplained_function_imports('def f():\n    """Imported here: heavy."""\n    import json\n') == []
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import each other, directly or through others (strongly connected components of
+    more than one module, or a module importing itself)."""
+    index, low, stack, on_stack, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def package_imports() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        graph[module] = imported(ast.parse(path.read_text(encoding="utf-8")), module, path.name == "__init__.py")
+    return graph
+
+
+def test_no_extract_module_imports_itself_back_through_others():
+    """The catalogue loads metadata; no extractor imports it back (issue 23, point 3)."""
+    extract = {module: {t for t in targets if t.startswith("sentaway.extract")}
+               for module, targets in package_imports().items() if module.startswith("sentaway.extract")}
+    assert import_cycles(extract) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []

@@ -1,9 +1,10 @@
 """The one children's-homes series: children in children's homes subject to Children's Homes Regulations,
-secure units excluded, inside / outside the responsible council's boundary, at 31 March 2013-2024.
+secure units excluded, inside / outside the responsible council's boundary, at 31 March of every year a
+release gives it.
 
 Each year comes from every release in data/ that gives it, as that release published it:
-- 2013-2017: SFR50/2017 national tables, Table A2 (sfr50_national_tables.csv);
-- 2018-2024: the national characteristics files of the releases to 2022, 2023 and 2024
+- the SFR years: the SFR national tables, Table A2 (sfr50_national_tables.csv);
+- the EES years: the national characteristics file of every explore-education-statistics release
   (cla_placements.csv, placement childrens_homes).
 Years given by several releases keep one row per release. The headline for a year is the latest
 release that gives it: DfE's data guidance says each release updates all its time series with local
@@ -41,7 +42,7 @@ def _a2() -> pd.DataFrame:
     t = extracts.national_tables()
     t = t[(t.table == "A2") & (t.placement == "childrens_homes")].copy()
     _check_labels(t, "row_label", "parent_label", "sfr50_national_tables.csv")
-    t["table_name"] = "SFR50/2017 national tables, Table A2"
+    t["table_name"] = t.release + " national tables, Table " + t.table
     return t
 
 

@@ -2,7 +2,7 @@
 
 Every figure the chapter states is computed here from data/; the notebook only calls and explains.
 Share placed outside = outside / (inside + outside): children whose placement locality is recorded.
-The chapter's series is sentaway.analysis.homes_series (one definition, 2013-2024, every release); the other
+The chapter's series is sentaway.analysis.homes_series (one definition, every year and release that gives it); the other
 measures shown beside it are named in words (MEASURES, from book/words/out_of_area_chapter.yml) and never joined
 to it or to each other.
 """
@@ -19,8 +19,9 @@ HOMES_SERIES = {
     "secure_childrens_homes": "Secure homes and children's homes",
     "secure_childrens_homes_semi_independent": "Secure units, children's homes and semi-independent living",
     "secure_childrens_homes_hostels": "Secure units, children's homes and hostels",
-    # 2010's own placement codes (K1 secure units, K2 homes and hostels): another classification, its own measure.
-    "2010_k1_k2": "Secure units, and homes and hostels (2010 codes)",
+    # The oldest release's own placement codes (SSDA903 K1 secure units, K2 homes and hostels): another
+    # classification, its own measure.
+    "ssda903_k1_k2": "Secure units, and homes and hostels (SSDA903 codes K1 and K2)",
 }
 TRANSCRIBED_LABEL = "Secure homes and children's homes (transcribed)"
 
@@ -59,19 +60,21 @@ def homes_by_locality() -> pd.DataFrame:
         parts.append(_pivot(rows, "Official, by locality", HOMES_SERIES[placement]))
     sfr = frame[(frame.placement == "secure_childrens_homes_hostels")]
     parts.append(_pivot(sfr, "Official, total only", HOMES_SERIES["secure_childrens_homes_hostels"]))
-    k = frame[(frame.year == 2010) & frame.placement.isin(["secure_units", "childrens_homes_hostels"])]
-    if k.value.isna().any():
-        raise ValueError("2010 secure units or homes and hostels suppressed: total not computable")
-    parts.append(pd.DataFrame([{
-        "series": "Official, total only", "definition": HOMES_SERIES["2010_k1_k2"], "year": 2010,
-        "release": "SFR27/2010", "all": int(k.value.sum()), "inside": pd.NA, "outside": pd.NA}]))
+    # The year given by SSDA903 placement code: secure units (K1) plus children's homes and hostels (K2).
+    k = frame[frame.placement.isin(["secure_units", "childrens_homes_hostels"]) & (frame.locality == "all")]
+    for (year, release), group in k.groupby(["year", "release"]):
+        if group.value.isna().any():
+            raise ValueError(f"{year} secure units or homes and hostels suppressed: total not computable")
+        parts.append(pd.DataFrame([{
+            "series": "Official, total only", "definition": HOMES_SERIES["ssda903_k1_k2"], "year": int(year),
+            "release": release, "all": int(group.value.sum()), "inside": pd.NA, "outside": pd.NA}]))
     tr = extracts.transcribed_placement_location()
     tr = tr[(tr.placement_group == "Secure homes and children's homes")]
     if not tr.empty:
         by = {("inside" if "Inside" in loc else "outside"): n for loc, n in zip(tr.location, tr.number)}
         parts.append(pd.DataFrame([{
             "series": "Transcribed, by locality", "definition": TRANSCRIBED_LABEL, "year": int(tr.time_period.iloc[0]),
-            "release": "A focus on placement location (2024), transcribed", "all": pd.NA,
+            "release": words.entry("out_of_area_chapter", "transcribed_release"), "all": pd.NA,
             "inside": by.get("inside"), "outside": by.get("outside")}]))
     table = pd.concat(parts, ignore_index=True)
     for column in ("all", "inside", "outside"):
@@ -132,7 +135,7 @@ def other_measures(first_year: int, last_year: int) -> pd.DataFrame:
     rows = []
     for r in homes.itertuples():
         key = ("transcribed" if r.series.startswith("Transcribed") else
-               "2010_k1_k2" if r.definition == HOMES_SERIES["2010_k1_k2"] else
+               "ssda903_k1_k2" if r.definition == HOMES_SERIES["ssda903_k1_k2"] else
                "secure_childrens_homes_hostels" if r.series == "Official, total only" else
                next(k for k, v in HOMES_SERIES.items() if v == r.definition))
         rows.append({"measure": MEASURES[key], "year": int(r.year), "release": r.release,
@@ -182,7 +185,7 @@ class Headline:
     semi_years: str
     semi_releases: str
     hostels_years: str
-    k1_k2_year: str                    # the year of 2010's own classification, shown as a measure of its own
+    k1_k2_year: str                    # the year of the oldest release's own classification, a measure of its own
 
 
 def _words(items) -> str:
@@ -228,7 +231,7 @@ def headline(series: pd.DataFrame, others: pd.DataFrame, first_year: int, last_y
         semi_years=_coverage(others, "secure_childrens_homes_semi_independent")[0],
         semi_releases=_coverage(others, "secure_childrens_homes_semi_independent")[1],
         hostels_years=_coverage(others, "secure_childrens_homes_hostels")[0],
-        k1_k2_year=_coverage(others, "2010_k1_k2")[0],
+        k1_k2_year=_coverage(others, "ssda903_k1_k2")[0],
         all_first_year=int(kids.year.iloc[0]) if len(kids) else 0,
         all_first_share=float(kids.share_outside.iloc[0]) if len(kids) else nan,
         all_last_year=int(kids.year.iloc[-1]) if len(kids) else 0,

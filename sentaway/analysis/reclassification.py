@@ -1,9 +1,9 @@
-"""DfE's 2017 reclassification: how far SFR50/2017's Table A2 back-revised the wider children's-homes group.
+"""DfE's 2017 reclassification: how far the SFR national tables' Table A2 back-revised the wider children's-homes group.
 
 The group "secure units, children's homes and semi-independent living" (placement code
 secure_childrens_homes_semi_independent) was first published each year in that year's SFR underlying data (placement
-code secure_childrens_homes_hostels, labelled "secure units, children's homes and hostels"). SFR50/2017's Table A2
-printed 2013-2017 again after the 2016 validation of placement types (its footnote 4), which moved children counted
+code secure_childrens_homes_hostels, labelled "secure units, children's homes and hostels"). The SFR national tables'
+Table A2 printed 2013-2017 again after the 2016 validation of placement types (its footnote 4), which moved children counted
 in residential schools into the group: the first-published and A2 values for the same year differ by several per
 cent, far more than any revision from councils' amendments. Every comparison between a figure from before it (the
 claimants' 2012 figures, the SFR values of 2010-2015) and one on DfE's revised definition crosses this seam.

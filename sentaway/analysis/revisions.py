@@ -96,7 +96,7 @@ def secure_homes() -> pd.DataFrame:
 
 def missing() -> pd.DataFrame:
     """Children who went missing and missing incidents (the register's measures), as the missing data and Table
-    G1 of SFR50/2017 give them, by placement and locality."""
+    G1 of the SFR national tables give them, by placement and locality."""
     m = extracts.missing()
     m = m[(m.geographic_level == "national") & (m.distance == "all")]
     t = extracts.national_tables()

@@ -1,13 +1,14 @@
 """The book's words kept out of Python: book/words/<name>.yml holds the sentences (Jinja templates) that code
 fills with numbers and chooses between. A missing key or value stops with the file and key named. A sentence
-writes its numbers with sentaway.analysis.numbers as filters: {{ share | percent(0) }}, {{ n | count }}."""
+writes its numbers with sentaway.analysis.numbers as filters: {{ share | percent(0) }}, {{ n | count }}; what the
+data hold is `data` (sentaway.analysis.coverage): {{ data.ees_years }} names the releases, so no sentence types them."""
 
 from functools import lru_cache
 
 import yaml
 from jinja2 import Environment, StrictUndefined, UndefinedError
 
-from sentaway.analysis import numbers
+from sentaway.analysis import coverage, numbers
 from sentaway.paths import REPO, note_read
 
 FOLDER = REPO / "book" / "words"
@@ -43,9 +44,10 @@ def _template(name: str, key: str):
 
 
 def say(name: str, key: str, **values) -> str:
-    """The sentence at `key`, filled with `values` (plain text: escaped where it reaches HTML)."""
+    """The sentence at `key`, filled with `values` (plain text: escaped where it reaches HTML) and `data`, what the
+    data hold (read only if the sentence names it)."""
     try:
-        return _template(name, key).render(**values)
+        return _template(name, key).render(data=coverage.data(), **values)
     except UndefinedError as error:
         raise WordsError(f"book/words/{name}.yml, {key}: {error.message}") from None
 

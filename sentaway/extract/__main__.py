@@ -13,23 +13,25 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
-from ..paths import DATA, transcribed_dir
+from ..paths import DATA, data_lock, transcribed_dir
 from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
-from . import catalogue, placements
-from .catalogue import EXTRACTORS
-from .write import csv_text, placements_csv
+from . import catalogue, checks, context, distance, missing, national_notes, national_tables, placements, providers
+from . import releases, shapes, spend
 
+# The extractors, in the order they run (the placements first: the largest, and read by the checks of others).
+EXTRACTORS = [placements, missing, distance, providers, spend, context, national_tables, national_notes]
 TRANSCRIBED = "placement_location_2015_2016.csv"
 CLAIM_SOURCES = "claim_sources.csv"
 DATASET_URL = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/{}"
 
 
-TRANSCRIBED_COLUMNS = ["dataset", "dataset_id", "time_period", "geographic_level", "country_code",
-                       "placement_group", "location", "number", "percentage_of_location_total"]
+# The transcribed file's columns: the extract's, but the link to the data set, which the extraction adds.
+TRANSCRIBED_COLUMNS = [c for c in shapes.columns("transcribed_placement_location") if c != "source_url"]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 YEAR = re.compile(r"[0-9]{4}")
 
@@ -50,7 +52,7 @@ def read_transcribed(path: Path) -> list[dict[str, str]]:
     for line, item in transcribed_rows(path, TRANSCRIBED_COLUMNS):
         where = f"{path}, line {line}, column"
         if not YEAR.fullmatch(item["time_period"]):
-            raise RawDataError(f"{where} time_period: {item['time_period']!r} is not a year (four digits, e.g. 2015)")
+            raise RawDataError(f"{where} time_period: {item['time_period']!r} is not a year (four digits)")
         if not UUID.fullmatch(item["dataset_id"]):
             raise RawDataError(f"{where} dataset_id: {item['dataset_id']!r} is not a data-set id")
         number, status = parse_cell(item["number"], f"{where} number")
@@ -69,19 +71,20 @@ def read_transcribed(path: Path) -> list[dict[str, str]]:
 def transcribed_csv(folder: Path) -> tuple[str, dict]:
     path = folder / TRANSCRIBED
     rows = read_transcribed(path)
-    spec = catalogue.resource("transcribed_placement_location")
-    columns = [f["name"] for f in spec["fields"]]
-    records = [[row[c] for c in columns[:-1]] + [DATASET_URL.format(row["dataset_id"])] for row in rows]
+    spec = shapes.spec("transcribed_placement_location")
+    row_type = shapes.row_type("transcribed_placement_location")
+    records = [row_type(**{c: row[c] for c in TRANSCRIBED_COLUMNS}, source_url=DATASET_URL.format(row["dataset_id"]),
+                        where=f"{path}, row {i}") for i, row in enumerate(rows, start=1)]
     source = {f"transcribed/{TRANSCRIBED}": {**spec["source"], "sha256": sha256_of(path)}}
-    return csv_text(columns, records), source
+    return shapes.csv_text("transcribed_placement_location", records), source
 
 
 def claim_sources_csv(folder: Path) -> tuple[str, dict]:
     """The printed sources of the claims' figures, checked like the other transcribed file (and every row holding
     a topic, a value, a publisher and a date that starts with its year, or 'not read'), copied unchanged."""
     path = folder / CLAIM_SOURCES
-    spec = catalogue.resource("claim_sources")
-    columns = [f["name"] for f in spec["fields"]]
+    spec = shapes.spec("claim_sources")
+    columns = shapes.columns("claim_sources")
     records = []
     for line, item in transcribed_rows(path, columns):
         for column in ("claim_topic", "value", "publisher"):
@@ -90,9 +93,9 @@ def claim_sources_csv(folder: Path) -> tuple[str, dict]:
         if not (YEAR.match(item["published_date"]) or item["published_date"] == "not read"):
             raise RawDataError(f"{path}, line {line}, column published_date: {item['published_date']!r} does not start "
                                "with a year (or say 'not read')")
-        records.append([item[c] for c in columns])
+        records.append(shapes.row_type("claim_sources")(**item, where=f"{path}, line {line}"))
     source = {f"transcribed/{CLAIM_SOURCES}": {**spec["source"], "sha256": sha256_of(path)}}
-    return csv_text(columns, records), source
+    return shapes.csv_text("claim_sources", records), source
 
 
 def _sources(raw: RawFiles, rows) -> dict:
@@ -100,31 +103,50 @@ def _sources(raw: RawFiles, rows) -> dict:
     files lists them all in `sources`)."""
     found = {}
     for row in rows:
-        for source in getattr(row, "sources", (row.source,)):
-            entry = raw.entries[source.file]
-            found[source.file] = {"origin": entry.origin_path, "sha256": entry.sha256, "release": source.release}
+        for file, release in ([(s.file, s.release) for s in row.sources] if row.sources
+                              else [(row.source_file, row.release)] if hasattr(row, "source_file") else []):
+            entry = raw.entries[file]
+            found[file] = {"origin": entry.origin_path, "sha256": entry.sha256, "release": release}
     return found
 
 
+def _span(years) -> str:
+    years = sorted(years)
+    return "" if not years else str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+
+
 def build(out: Path, raw: RawFiles) -> list[str]:
+    registry = releases.registry()
+    registry.check_manifest(raw.entries)
+    raw.last_year = registry.last_year
     # The hand-made transcribed files first: a typo there stops in a second, not after every raw file is read.
     transcribed, transcribed_sources = transcribed_csv(transcribed_dir())
     printed, printed_sources = claim_sources_csv(transcribed_dir())
-    rows = placements.extract(raw)
-    files = {"cla_placements.csv": placements_csv(rows)}
-    sources = {"cla_placements": _sources(raw, rows)}
-    print(f"extract: cla_placements, {len(rows)} rows", flush=True)
-    for module in EXTRACTORS():
-        spec = module.RESOURCE
+    files, sources = {}, {}
+    held = defaultdict(set)     # release label -> the years its rows hold
+    years = {}                  # extract -> the span of its years
+    for module in EXTRACTORS:
+        name = module.NAME
         rows = module.extract(raw)
-        files[spec["path"]] = module.to_csv(rows)
-        sources[spec["name"]] = _sources(raw, rows)
-        print(f"extract: {spec['name']}, {len(rows)} rows", flush=True)
+        checks.years_within_releases(rows)
+        if "totals" in module.LABELS:
+            checks.parts_add_up(name, rows, raw)
+        files[f"{name}.csv"] = shapes.csv_text(name, rows)
+        sources[name] = _sources(raw, rows)
+        for row in rows:
+            if isinstance(getattr(row, "year", None), int) and hasattr(row, "release"):
+                held[row.release].add(row.year)
+        years[name] = _span({row.year for row in rows if isinstance(getattr(row, "year", None), int)})
+        print(f"extract: {name}, {len(rows)} rows", flush=True)
+    rows = releases.dates_rows(shapes.row_type("release_dates"), held)
+    files["release_dates.csv"], sources["release_dates"] = shapes.csv_text("release_dates", rows), {}
+    print(f"extract: release_dates, {len(rows)} rows", flush=True)
     files["transcribed_placement_location.csv"], sources["transcribed_placement_location"] = \
         transcribed, transcribed_sources
     files["claim_sources.csv"], sources["claim_sources"] = printed, printed_sources
-    files["datapackage.json"] = catalogue.datapackage(sources)
-    files["README.md"] = catalogue.readme(sources, placements.SKIPPED)
+    facts = {"years": years, "releases": releases.facts(held)}
+    files["datapackage.json"] = catalogue.datapackage(sources, facts)
+    files["README.md"] = catalogue.readme(sources, placements.SKIPPED, facts)
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8", newline="")
     return sorted(files)
@@ -166,35 +188,41 @@ def _stop_on_term(signum, frame):
 PREFIX = ".extract-"
 
 
+def _extract(raw: RawFiles, target: Path) -> int:
+    """Extract into a folder beside `target`, validate, and swap it in whole (unless nothing changed)."""
+    for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
+        staged = Path(tmp) / target.name
+        staged.mkdir()
+        written = build(staged, raw)
+        for name, rows in validate_folder(staged).items():
+            print(f"extract: {name} matches its schema ({rows} rows)", flush=True)
+        kept = []
+        if target.is_dir():
+            for path in sorted(target.iterdir()):
+                if path.name not in written:
+                    (shutil.copytree if path.is_dir() else shutil.copy2)(path, staged / path.name)
+                    kept.append(path.name)
+        if target.is_dir() and _same(staged, target):
+            print(f"extract: {target} is already up to date; nothing changed", flush=True)
+            return 0
+        swap_in(staged, target)
+        print(f"extract: wrote {', '.join(written)} into {target} in one step"
+              + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     target = (Path(argv[0]) if argv else DATA).absolute()
     previous = signal.signal(signal.SIGTERM, _stop_on_term)  # so a kill cleans up like Ctrl-C
     try:
         raw = RawFiles()
         print(f"extract: reading raw files from {raw.root}", flush=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
-            shutil.rmtree(stale, ignore_errors=True)
-        with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
-            staged = Path(tmp) / target.name
-            staged.mkdir()
-            written = build(staged, raw)
-            for name, rows in validate_folder(staged).items():
-                print(f"extract: {name} matches its schema ({rows} rows)", flush=True)
-            kept = []
-            if target.is_dir():
-                for path in sorted(target.iterdir()):
-                    if path.name not in written:
-                        (shutil.copytree if path.is_dir() else shutil.copy2)(path, staged / path.name)
-                        kept.append(path.name)
-            if target.is_dir() and _same(staged, target):
-                print(f"extract: {target} is already up to date; nothing changed", flush=True)
-                return 0
-            swap_in(staged, target)
-            print(f"extract: wrote {', '.join(written)} into {target} in one step"
-                  + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
+        with data_lock(target, "extract"):
+            return _extract(raw, target)
     except (RawDataError, CellError, SchemaError, ValueError) as error:
-        print(f"extract: stopped, nothing written.\n{error}", file=sys.stderr)
+        print(f"extract: stopped, nothing written: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extract: interrupted, nothing written.", file=sys.stderr)
@@ -205,7 +233,6 @@ def main(argv: list[str]) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return 0
 
 
 if __name__ == "__main__":

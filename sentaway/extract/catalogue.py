@@ -1,115 +1,107 @@
 """What each extract holds, kept as data in metadata/: <extract>.yml describes one extract (title, description,
-key, fields), package.yml the package; datapackage.json is built from them, data/README.md through README.md.j2.
+key, fields; read by shapes.py), package.yml the package and the order of its extracts; datapackage.json is built
+from them, data/README.md through README.md.j2. The catalogue loads metadata only: no extractor is imported here.
 
-In an extract's file a field given by a name alone is the shared one of metadata/fields.yml; a field's enum
-given by a name instead of a list is a list the extract's code supplies (load's keyword arguments), so the
-codes an extract writes are listed once, where it writes them. Field descriptions are Jinja templates:
-`legend` is the suppression symbols and their meanings (sentaway/raw/suppression.yml)."""
+Titles and descriptions are Jinja templates, so they say the years the data hold rather than years typed in:
+`years` is the span of the extract's own years ("first-last"); `ees` and `sfr` the releases of each kind, oldest
+first, each with `label`, `year` (the last year it may hold), `span` (the years its rows hold) and `with_span` (both:
+"year (first-last)"); `ees_years` the years the EES releases are to ("a, b and c"), `ees_span` the years they give,
+`last_year` the latest year of any release; the filter `and_list` joins a list as "a, b and c"; `legend` is the
+suppression symbols and their meanings (sentaway/raw/suppression.yml).
+"""
 
 import copy
 import json
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError
 
 from .. import __version__
 from sentaway.raw.suppression import CODES
+from . import shapes
 
-METADATA = Path(__file__).parent / "metadata"
+METADATA = shapes.METADATA
+
+
+def and_list(items) -> str:
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 _ENV = Environment(undefined=StrictUndefined, autoescape=False)
+_ENV.filters["and_list"] = and_list
 _README = Environment(loader=FileSystemLoader(METADATA), undefined=StrictUndefined, autoescape=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-class MetadataError(ValueError):
-    pass
+def names() -> list[str]:
+    """Every extract, in the order of datapackage.json."""
+    return shapes.read("package")["resources"]
 
 
-@lru_cache(maxsize=None)
-def _read(name: str) -> dict:
-    path = METADATA / f"{name}.yml"
-    if not path.is_file():
-        raise MetadataError(f"sentaway/extract/metadata/{name}.yml: missing")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def _releases(kinds: dict) -> dict:
+    """The releases of each kind, and the phrases the descriptions make of the EES ones."""
+    ees = kinds.get("ees", [])
+    held = [r for kind in kinds.values() for r in kind]
+    found = dict(kinds)
+    if ees:
+        first, last = min(r.first for r in ees), max(r.last for r in ees)
+        found.update(ees_years=and_list(r.year for r in ees), ees_span=f"{first}-{last}")
+    if held:
+        found["last_year"] = max(r.last for r in held)
+    return found
 
 
-def load(name: str, **lists) -> dict:
-    """The resource described by metadata/<name>.yml, its shared fields and named enums filled in. Every
-    list supplied must be used, and every list named must be supplied (a misspelling stops, naming both)."""
-    where = f"sentaway/extract/metadata/{name}.yml"
-    spec = _read(name)
-    lists = {"symbols": ["", *CODES], **lists}
-    legend = "; ".join(f"{code} = {meaning}" for code, meaning in CODES.items())
-    shared, used, fields = _read("fields"), {"symbols"}, []
+def _render(text: str, where: str, context: dict) -> str:
+    try:
+        return _ENV.from_string(text).render(**context)
+    except UndefinedError as error:
+        raise shapes.MetadataError(f"{where}: {error.message}") from None
+
+
+def resource(name: str, facts: dict | None = None) -> dict:
+    """The extract's resource: its shape, with title and descriptions rendered from `facts` (years and releases,
+    from the extraction; without them, only what needs none)."""
+    spec = copy.deepcopy(shapes.spec(name))
+    facts = facts or {}
+    context = {"legend": "; ".join(f"{code} = {meaning}" for code, meaning in CODES.items()),
+               "years": facts.get("years", {}).get(name, ""), **_releases(facts.get("releases", {}))}
+    where = shapes.where(name)
+    for key in ("title", "description"):
+        spec[key] = _render(spec[key], f"{where}, {key}", context)
     for field in spec["fields"]:
-        if isinstance(field, str):
-            if field not in shared:
-                raise MetadataError(f"{where}: field {field!r} is not in sentaway/extract/metadata/fields.yml")
-            field = shared[field]
-        field = copy.deepcopy(field)
-        enum = field.get("constraints", {}).get("enum")
-        if isinstance(enum, str):
-            if enum not in lists:
-                raise MetadataError(f"{where}, field {field['name']}: its code supplies no list {enum!r}")
-            field["constraints"]["enum"] = list(lists[enum])
-            used.add(enum)
+        for key in shapes.UNPUBLISHED:
+            field.pop(key, None)
         if "description" in field:
-            try:
-                field["description"] = _ENV.from_string(field["description"]).render(legend=legend)
-            except UndefinedError as error:
-                raise MetadataError(f"{where}, field {field['name']}: {error.message}") from None
-        fields.append(field)
-    if set(lists) - used:
-        raise MetadataError(f"{where}: no field uses the list(s) {', '.join(sorted(set(lists) - used))}")
-    if spec["path"] != f"{spec['name']}.csv" or spec["name"] != name:
-        raise MetadataError(f"{where}: expected name {name} and path {name}.csv")
-    return {**spec, "fields": fields}
+            field["description"] = _render(field["description"], f"{where}, field {field['name']}", context)
+    return spec
 
 
-# Described here rather than by an extract module: placements.py (read first) and the two transcribed files.
-RESOURCES = [load(name) for name in ("cla_placements", "transcribed_placement_location", "claim_sources")]
+def all_resources(facts: dict | None = None) -> list[dict]:
+    return [resource(name, facts) for name in names()]
 
 
-def resource(name: str) -> dict:
-    return next(spec for spec in all_resources() if spec["name"] == name)
-
-
-def EXTRACTORS() -> list:
-    """The extract modules after placements: each has extract(raw), to_csv(rows) and RESOURCE."""
-    # Here, not at the top: every extract module imports this one's load() to read its metadata.
-    from . import context, distance, missing, national_notes, national_tables, providers, releases, spend
-
-    return [missing, distance, providers, spend, context, national_tables, national_notes, releases]
-
-
-def all_resources() -> list[dict]:
-    return RESOURCES + [module.RESOURCE for module in EXTRACTORS()]
-
-
-def datapackage(sources: dict[str, dict]) -> str:
+def datapackage(sources: dict[str, dict], facts: dict) -> str:
     """datapackage.json text; `sources` maps each resource name to {raw file: manifest entry}."""
-    meta = _read("package")
+    meta = shapes.read("package")
     package = {"profile": "tabular-data-package", "name": meta["name"], "title": meta["title"],
                "version": __version__, "licenses": meta["licenses"], "resources": []}
-    for spec in all_resources():
-        resource = {key: spec[key] for key in ("name", "path", "title", "description")}
-        resource.update({
+    for spec in all_resources(facts):
+        entry = {key: spec[key] for key in ("name", "path", "title", "description")}
+        entry.update({
             "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8", "licenses": meta["licenses"],
             "schema": {"fields": spec["fields"], "primaryKey": spec["primaryKey"],
                        "missingValues": [""]},
             "sources": [
-                {"title": path, "path": entry["origin"], "sha256": entry["sha256"], "release": entry["release"]}
-                for path, entry in sorted(sources[spec["name"]].items())
+                {"title": path, "path": found["origin"], "sha256": found["sha256"], "release": found["release"]}
+                for path, found in sorted(sources[spec["name"]].items())
             ],
         })
-        package["resources"].append(resource)
+        package["resources"].append(entry)
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
 
 
-def readme(sources: dict[str, dict], skipped: list[tuple[str, str]]) -> str:
+def readme(sources: dict[str, dict], skipped: list[tuple[str, str]], facts: dict) -> str:
     """data/README.md (metadata/README.md.j2); `skipped`: (column code, year) of columns the metadata leaves undefined."""
     template = _README.get_template("README.md.j2")
-    return template.render(licenses=_read("package")["licenses"], codes=CODES, resources=all_resources(),
+    return template.render(licenses=shapes.read("package")["licenses"], codes=CODES, resources=all_resources(facts),
                            sources=sources, skipped=skipped)

@@ -1,34 +1,23 @@
-"""Context for each children's services authority: region (DfE), deprivation (IMD 2019) and
-rural-urban classification (ONS), one row per upper-tier local authority as DfE identifies it.
+"""Context for each children's services authority: region (DfE), deprivation (IMD) and rural-urban
+classification (ONS), one row per upper-tier local authority as DfE identifies it.
 
 Which authorities: every local-authority row (old_la_code, new_la_code) in the DfE "LA of placement,
-net gain" files of the explore-education-statistics releases to 2022, 2023 and 2024 (years 2018-2024).
-Those files already restate earlier years on later boundaries and also keep the abolished authorities
-(Bournemouth 837, Poole 836, the old Dorset county 835; Northamptonshire 928; Cumbria 909), so the list
-covers the authorities of the SFR years 2011-2017 as well as today's. Region (`region_code`,
-`region_name`) is as the DfE files print it: London is split into Inner London (E13000001) and Outer
-London (E13000002); `region9_code` / `region9_name` give the nine English regions, London as one
-(E12000007). An authority printed in two regions, or under two names in the same release, stops.
+net gain" table of every explore-education-statistics release. Those files restate earlier years on
+later boundaries and keep the abolished authorities, so the list covers the authorities of the SFR
+years as well as today's. Region (`region_code`, `region_name`) is as the DfE files print it, London
+split into Inner and Outer London; `region9_code` / `region9_name` give the nine English regions,
+London as one. An authority printed in two regions, or under two names in the same release, stops.
 
-Deprivation: `ons-context/imd19.csv`, the English Indices of Deprivation 2019 summaries for upper-tier
-local authorities on April 2019 boundaries (151 areas, published by MHCLG). Matched on the ONS code; three
-authorities whose code changed while their area did not are matched to their 2019 code and say so in
-`imd_match` (Buckinghamshire E06000060 = county E10000002 from April 2020; North Yorkshire E06000065 =
-E10000023 and Somerset E06000066 = E10000027 from April 2023). Authorities that did not exist on April
-2019 boundaries (Bournemouth, Poole, the old Dorset county: abolished 1 April 2019; North and West
-Northamptonshire, 2021; Cumberland, Westmorland and Furness, 2023) get empty IMD values with status ':'
-(not available), never 0: the summaries are population-weighted over LSOAs and cannot be rebuilt from
-other areas' summaries.
+Deprivation and rural-urban classification: the summaries for upper-tier authorities of the files in
+metadata/la_context.sources.yml, matched on the ONS code; an authority whose code changed while its
+area did not is matched to its earlier code, and says so; one that was no area on the file's
+boundaries gets empty values with status ':' (not available), never 0 (the summaries are
+population-weighted over small areas and cannot be rebuilt from other areas' summaries). The files,
+the matches and why: that sources file.
 
-Rural-urban: `ons-context/17_10_2023_-_Rural-Urban_Classification_2011_lookup_tables_for_higher_level_
-geographies.csv`, the 2011 Rural-Urban Classification of upper-tier authorities on 2021 boundaries
-(title lines, header on line 4, trailing empty lines). Matched on the ONS code, with the same two 2023
-recodes (North Yorkshire, Somerset); authorities absent from 2021 boundaries get empty values with ':'.
-`RUC11_LAD11_ENv2.csv` (lower-tier 2011 districts) is not used: it would need a district-to-county
-lookup that no raw file carries.
-
-Drift: each file's columns must be exactly those below (a renamed or missing column stops, naming it and
-the file); an IMD or RUC code listed twice, an unknown region, or an IMD value that is not a number stops.
+Drift: each file's columns must be exactly those its sources file gives (a renamed or missing column
+stops, naming it and the file); an IMD or RUC code listed twice, an unknown region, or an IMD value
+that is not a number stops.
 """
 
 from __future__ import annotations
@@ -37,69 +26,28 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-import yaml
 from jinja2 import Environment, StrictUndefined
 
 from sentaway.raw.files import RawDataError, RawFiles
-from .catalogue import load
+from . import shapes, sources
+from .releases import registry
 from .tidy import Source
-from .write import csv_text
 
-NETGAIN = {
-    "CLA 2022 (EES)": "dfe-cla-ees-to-2022/data/la_cla_on_31_march_la_of_placement_net_gain.csv",
-    "CLA 2023 (EES)": "dfe-cla-ees-to-2023/data/la_cla_on_31_march_la_of_placement_netgain.csv",
-    "CLA 2024 (EES)": "dfe-cla-ees-to-2024/data/la_cla_on_31_march_la_of_placement_netgain.csv",
-}
-NETGAIN_COLUMNS = ["time_period", "geographic_level", "region_code", "region_name", "old_la_code", "la_name",
-                   "new_la_code"]
-
-IMD_FILE = "ons-context/imd19.csv"
-IMD_RELEASE = "English Indices of Deprivation 2019, upper-tier local authority summaries"
-IMD_PUBLISHER = "Ministry of Housing, Communities and Local Government"
-IMD_CODE = "Upper Tier Local Authority District code (2019)"
-IMD_NAME = "Upper Tier Local Authority District name (2019)"
-# Column in the file (after stripping) -> field (unit and description: metadata/la_context.yml). Order = CSV order.
-IMD_MEASURES = {
-    "IMD - Average rank": "imd_average_rank",
-    "IMD - Rank of average rank": "imd_rank_of_average_rank",
-    "IMD - Average score": "imd_average_score",
-    "IMD - Rank of average score": "imd_rank_of_average_score",
-    "IMD - Proportion of LSOAs in most deprived 10% nationally": "imd_prop_lsoas_most_deprived_10pct",
-    "IMD - Rank of proportion of LSOAs in most deprived 10% nationally": "imd_rank_of_prop_most_deprived_10pct",
-    "IMD 2019 - Extent": "imd_extent",
-    "IMD 2019 - Rank of extent": "imd_rank_of_extent",
-    "IMD 2019 - Local concentration": "imd_local_concentration",
-    "IMD 2019 - Rank of local concentration": "imd_rank_of_local_concentration",
-}
+NAME = "la_context"
+Row = shapes.row_type(NAME)
+LABELS = sources.load(NAME)
+NETGAIN_COLUMNS = LABELS["netgain_columns"]
+IMD, RUC = LABELS["imd"], LABELS["ruc"]
+IMD_FILE, RUC_FILE = IMD["file"], RUC["file"]
+IMD_CODE, IMD_NAME = IMD["code"], IMD["name"]
+IMD_MEASURES: dict[str, str] = IMD["measures"]   # column in the file (after stripping) -> field, in CSV order
 IMD_COLUMNS = [IMD_CODE, IMD_NAME] + list(IMD_MEASURES)
-
-RUC_FILE = ("ons-context/17_10_2023_-_Rural-Urban_Classification_2011_lookup_tables_for_higher_level_"
-            "geographies.csv")
-RUC_RELEASE = "Rural-Urban Classification 2011 of Counties and Unitary Authorities (2021 boundaries)"
-RUC_PUBLISHER = "Office for National Statistics"
-RUC_TITLE = "Rural-Urban Classification"
-RUC_HEADER_LINE = 4
-RUC_COLUMNS = ["Upper Tier Local Authority Area 2021 Code", "Upper Tier Local Authority Area 2021 Name",
-               "Rural-Urban Classification 2011 (6 fold)", "Rural-Urban Classification 2011 (3 fold)"]
-
-# Which lookup area an authority whose code changed, or that is no area there, is matched to, and the words of
-# the match columns: context.yml beside this module.
-AREAS = yaml.safe_load(Path(__file__).with_name("context.yml").read_text(encoding="utf-8"))
+RUC_COLUMNS: list[str] = RUC["columns"]
+RUC_HEADER_LINE = RUC["header_line"]
+REGION9: dict[str, str] = LABELS["regions9"]
+LONDON_PARTS: dict[str, str] = LABELS["london_parts"]
 _WORDS = Environment(undefined=StrictUndefined, autoescape=False)
-
-REGION9 = {
-    "E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber",
-    "E12000004": "East Midlands", "E12000005": "West Midlands", "E12000006": "East of England",
-    "E12000007": "London", "E12000008": "South East", "E12000009": "South West",
-}
-LONDON_PARTS = {"E13000001": "Inner London", "E13000002": "Outer London"}
-
-COLUMNS = (["new_la_code", "old_la_code", "la_name", "region_code", "region_name", "region9_code", "region9_name",
-            "first_year", "last_year", "imd_area_code", "imd_match"]
-           + list(IMD_MEASURES.values())
-           + ["imd_status", "ruc_area_code", "ruc_match", "ruc11_6fold", "ruc11_3fold", "ruc_status", "source_files"])
 
 
 @dataclass
@@ -125,20 +73,17 @@ class ContextRow:
 
     @property
     def source(self) -> Source:
-        """The file behind the row's main measures: IMD 2019 where matched, else the DfE file naming the authority.
+        """The file behind the row's main measures: the IMD file where matched, else the DfE file naming the authority.
         `sources` lists every file the row draws on."""
         return next((s for s in self.sources if s.file == IMD_FILE), self.dfe_source)
 
     @property
     def region9_code(self) -> str:
-        return "E12000007" if self.region_code in LONDON_PARTS else self.region_code
+        return LABELS["london"] if self.region_code in LONDON_PARTS else self.region_code
 
     @property
     def region9_name(self) -> str:
         return REGION9[self.region9_code]
-
-    def sort_key(self) -> tuple:
-        return (self.new_la_code, self.old_la_code)
 
 
 def _check_columns(rel: str, header: list[str], expected: list[str], line: int = 1, exact: bool = False) -> None:
@@ -157,9 +102,11 @@ def _check_columns(rel: str, header: list[str], expected: list[str], line: int =
 # ---------------------------------------------------------------- authorities and regions (DfE)
 
 def authorities(raw: RawFiles) -> list[ContextRow]:
-    """Every local authority in the net-gain files, with its region; the latest release gives the name."""
+    """Every local authority in the net-gain files, with its region; the latest release gives the names (an earlier
+    spelling differing only in case or spacing is the same name)."""
     found: dict[tuple[str, str], ContextRow] = {}
-    for release, rel in NETGAIN.items():   # oldest release first: later ones overwrite the name
+    tables = registry().files(raw, "ees", "la_net_gain")
+    for release, rel in tables:   # oldest release first: later ones overwrite the name
         header, rows = raw.rows(rel)
         _check_columns(rel, header, NETGAIN_COLUMNS)
         index = {name: header.index(name) for name in NETGAIN_COLUMNS}
@@ -181,23 +128,23 @@ def authorities(raw: RawFiles) -> list[ContextRow]:
                 raise RawDataError(f"{where}: time_period {get('time_period')!r} is not a year") from None
             key = (code, old)
             earlier = names.setdefault(key, (name, number))
-            if earlier[0] != name:
+            if sources.label_key(earlier[0]) != sources.label_key(name):
                 raise RawDataError(f"{where}: {code}/{old} is named {name!r}, but {earlier[0]!r} on line {earlier[1]}")
             row = found.get(key)
             if row is None:
-                found[key] = ContextRow(code, old, name, region, region_name, year, year, Source(rel, release))
+                found[key] = ContextRow(code, old, name, region, region_name, year, year, Source(rel, release.label))
                 continue
-            if (row.region_code, row.region_name) != (region, region_name):
+            if (row.region_code, sources.label_key(row.region_name)) != (region, sources.label_key(region_name)):
                 raise RawDataError(f"{where}: {name} ({code}) in region {region} {region_name!r}, but in "
                                    f"{row.region_code} {row.region_name!r} in {row.dfe_source.file}")
-            row.la_name, row.dfe_source = name, Source(rel, release)
+            row.la_name, row.region_name, row.dfe_source = name, region_name, Source(rel, release.label)
             row.first_year, row.last_year = min(row.first_year, year), max(row.last_year, year)
     if not found:
-        raise RawDataError(f"{', '.join(NETGAIN.values())}: no local authority rows found")
+        raise RawDataError(f"{', '.join(rel for _, rel in tables)}: no local authority rows found")
     return list(found.values())
 
 
-# ---------------------------------------------------------------- IMD 2019
+# ---------------------------------------------------------------- deprivation (IMD)
 
 def _decimal(text: str, where: str) -> Decimal:
     try:
@@ -210,7 +157,7 @@ def _decimal(text: str, where: str) -> Decimal:
 
 
 def imd(raw: RawFiles) -> dict[str, tuple[str, dict[str, Decimal]]]:
-    """{2019 upper-tier code: (name, {field: value})}."""
+    """{upper-tier code on the file's boundaries: (name, {field: value})}."""
     header, rows = raw.rows(IMD_FILE)
     _check_columns(IMD_FILE, header, IMD_COLUMNS, exact=True)
     index = {name: header.index(name) for name in IMD_COLUMNS}
@@ -232,11 +179,11 @@ def imd(raw: RawFiles) -> dict[str, tuple[str, dict[str, Decimal]]]:
 # ---------------------------------------------------------------- rural-urban classification
 
 def ruc(raw: RawFiles) -> dict[str, tuple[str, str, str]]:
-    """{2021 upper-tier code: (name, 6-fold, 3-fold)}."""
+    """{upper-tier code on the file's boundaries: (name, 6-fold, 3-fold)}."""
     lines = list(csv.reader(io.StringIO(raw.text(RUC_FILE), newline="")))
-    if not lines or RUC_TITLE.lower() not in " ".join(lines[0]).lower():
+    if not lines or RUC["title"].lower() not in " ".join(lines[0]).lower():
         first = ",".join(lines[0]).strip(",") if lines else ""
-        raise RawDataError(f"{RUC_FILE}, line 1: expected it to say {RUC_TITLE!r}, found {first!r}")
+        raise RawDataError(f"{RUC_FILE}, line 1: expected it to say {RUC['title']!r}, found {first!r}")
     header = [c.strip() for c in lines[RUC_HEADER_LINE - 1]] if len(lines) >= RUC_HEADER_LINE else []
     _check_columns(RUC_FILE, header, RUC_COLUMNS, line=RUC_HEADER_LINE, exact=True)
     index = {name: header.index(name) for name in RUC_COLUMNS}
@@ -260,32 +207,32 @@ def ruc(raw: RawFiles) -> dict[str, tuple[str, str, str]]:
 
 def _lookup(code: str, table: dict, year: str) -> tuple[str, str]:
     """(code in the lookup or '', how matched / why not)."""
-    words = AREAS["match"]
+    words = LABELS["match"]
     if code in table:
         return code, words["found"]
-    same = AREAS["same_area"].get(code)
+    same = LABELS["same_area"].get(code)
     if same and same["code"] in table:
         return same["code"], _WORDS.from_string(words["same_area"]).render(year=year, **same)
-    reason = AREAS["not_an_area"].get(code, words["unknown"])
+    reason = LABELS["not_an_area"].get(code, words["unknown"])
     return "", _WORDS.from_string(words["none"]).render(year=year, reason=reason)
 
 
-def extract(raw: RawFiles) -> list[ContextRow]:
+def _authorities_with_context(raw: RawFiles) -> list[ContextRow]:
     rows = authorities(raw)
     deprivation = imd(raw)
     rural = ruc(raw)
-    imd_source = Source(IMD_FILE, IMD_RELEASE, IMD_PUBLISHER)
-    ruc_source = Source(RUC_FILE, RUC_RELEASE, RUC_PUBLISHER)
+    imd_source = Source(IMD_FILE, IMD["release"])
+    ruc_source = Source(RUC_FILE, RUC["release"])
     for row in rows:
         sources = [row.dfe_source]
-        row.imd_area_code, row.imd_match = _lookup(row.new_la_code, deprivation, "April 2019")
+        row.imd_area_code, row.imd_match = _lookup(row.new_la_code, deprivation, IMD["boundaries"])
         if row.imd_area_code:
             row.imd = dict(deprivation[row.imd_area_code][1])
             sources.append(imd_source)
         else:
             row.imd = dict.fromkeys(IMD_MEASURES.values())
             row.imd_status = ":"
-        row.ruc_area_code, row.ruc_match = _lookup(row.new_la_code, rural, "2021")
+        row.ruc_area_code, row.ruc_match = _lookup(row.new_la_code, rural, RUC["boundaries"])
         if row.ruc_area_code:
             _, row.ruc6, row.ruc3 = rural[row.ruc_area_code]
             sources.append(ruc_source)
@@ -295,25 +242,16 @@ def extract(raw: RawFiles) -> list[ContextRow]:
     return rows
 
 
-def _number(value: Decimal | None) -> str:
-    return "" if value is None else format(value, "f")
-
-
-def to_csv(rows: list[ContextRow]) -> str:
-    seen: set[tuple[str, str]] = set()
-    records = []
-    for r in sorted(rows, key=ContextRow.sort_key):
-        if (r.new_la_code, r.old_la_code) in seen:
-            raise ValueError(f"{r.dfe_source.file}: {r.new_la_code}/{r.old_la_code} listed twice")
-        seen.add((r.new_la_code, r.old_la_code))
-        records.append(
-            [r.new_la_code, r.old_la_code, r.la_name, r.region_code, r.region_name, r.region9_code, r.region9_name,
-             str(r.first_year), str(r.last_year), r.imd_area_code, r.imd_match]
-            + [_number(r.imd[name]) for name in IMD_MEASURES.values()]
-            + [r.imd_status, r.ruc_area_code, r.ruc_match, r.ruc6, r.ruc3, r.ruc_status,
-               "; ".join(s.file for s in r.sources)])
-    return csv_text(COLUMNS, records)
-
-
-# What data/la_context.csv holds: metadata/la_context.yml (the enums it names are the lists given here).
-RESOURCE = load("la_context", region9_codes=REGION9, region9_names=REGION9.values())
+def extract(raw: RawFiles) -> list:
+    """One row per authority, in la_context.csv's columns."""
+    rows = []
+    for r in _authorities_with_context(raw):
+        measures = {name: r.imd[name] for name in IMD_MEASURES.values()}
+        rows.append(Row(new_la_code=r.new_la_code, old_la_code=r.old_la_code, la_name=r.la_name,
+                        region_code=r.region_code, region_name=r.region_name, region9_code=r.region9_code,
+                        region9_name=r.region9_name, first_year=r.first_year, last_year=r.last_year,
+                        imd_area_code=r.imd_area_code, imd_match=r.imd_match, **measures, imd_status=r.imd_status,
+                        ruc_area_code=r.ruc_area_code, ruc_match=r.ruc_match, ruc11_6fold=r.ruc6, ruc11_3fold=r.ruc3,
+                        ruc_status=r.ruc_status, source_files="; ".join(s.file for s in r.sources),
+                        where=f"{r.dfe_source.file}: {r.new_la_code}/{r.old_la_code}", sources=r.sources))
+    return rows

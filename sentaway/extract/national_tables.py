@@ -1,13 +1,14 @@
-"""SFR50/2017 national tables (the workbook DfE published on 28 September 2017): Tables A2 and G1.
+"""The national tables workbook of the SFR releases (table national_tables in releases.yml): the sheets
+metadata/sfr50_national_tables.sources.yml names, and in each the rows it names.
 
-- Table A2: children looked after at 31 March 2013-2017 by placement. It is the only official table
-  in the raw files that splits children in children's homes subject to Children's Homes Regulations
-  (secure units excluded) by placement locality, inside / outside the council boundary, before 2018.
+- Table A2: children looked after at 31 March by placement. It is the only official table in the raw
+  files that splits children in children's homes subject to Children's Homes Regulations (secure units
+  excluded) by placement locality, inside / outside the council boundary, before the EES releases.
   Only its numbers block is read; the percentages block beside it is left out (it is the numbers
   over the total, rounded).
 - Table G1: children looked after who went missing or were away from placement without
-  authorisation, 2015-2017, and the incidents by the placement they were from. The table says it
-  holds experimental statistics; every G1 row carries that flag.
+  authorisation, and the incidents by the placement they were from. The table says it holds
+  experimental statistics; every G1 row carries that flag.
 
 The workbook is read as the publisher laid it out, never by fixed cell positions:
 - rows are found by their printed labels (columns A-C, at varying indent). A label printed over
@@ -27,91 +28,23 @@ stops with one line naming the sheet, the label expected and the labels found.
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sentaway.raw.files import RawDataError, RawFiles
-from .catalogue import load
-from .tidy import Source, format_count
-from .write import csv_text, observed_rounding, unique
+from . import shapes, sources
+from .releases import registry
+from .write import add_rounding
 
-WORKBOOK = "dfe-cla-sfr/2017/SFR50_2017_National_tables.xlsx"
-RELEASE = "SFR50/2017"
+NAME = "sfr50_national_tables"
+Row = shapes.row_type(NAME)
+LABELS = sources.load(NAME)
 LABEL_COLUMNS = 3  # labels sit in columns A-C
 
-COLUMNS = [
-    "table", "year", "release", "source_file", "row_label", "parent_label", "measure", "placement", "locality",
-    "value", "status", "status_meaning", "unit", "table_footnotes", "row_footnotes", "experimental", "rounding",
-]
 
-A2_MEASURE = ("children_looked_after_at_31_march", "children")
-_SECURE_GROUP = "secure units, children's homes and semi-independent living accommodation"
-_HOMES = "children's homes subject to children's homes regulations"
-# Path of normalised labels (footnote digits removed, spacing and case normalised) -> (placement, locality).
-A2_ROWS = {
-    ("all children looked after at 31 march",): ("all", "all"),
-    ("foster placements",): ("foster", "all"),
-    ("foster placements", "foster placement inside council boundary"): ("foster", "inside"),
-    ("foster placements", "foster placement outside council boundary"): ("foster", "outside"),
-    ("placed for adoption",): ("adoption", "all"),
-    ("placement with parents",): ("parents", "all"),
-    ("other placement in the community",): ("other_community", "all"),
-    ("other placement in the community", "living independently"): ("independent_living", "all"),
-    ("other placement in the community", "residential employment"): ("residential_employment", "all"),
-    (_SECURE_GROUP,): ("secure_childrens_homes_semi_independent", "all"),
-    (_SECURE_GROUP, "secure unit inside council boundary"): ("secure_units", "inside"),
-    (_SECURE_GROUP, "secure unit outside council boundary"): ("secure_units", "outside"),
-    (_SECURE_GROUP, _HOMES): ("childrens_homes", "all"),
-    (_SECURE_GROUP, _HOMES, "inside council boundary"): ("childrens_homes", "inside"),
-    (_SECURE_GROUP, _HOMES, "outside council boundary"): ("childrens_homes", "outside"),
-    (_SECURE_GROUP, "semi-independent living accommodation not subject to children's homes regulations"):
-        ("semi_independent_not_chr", "all"),
-    ("other residential settings",): ("other_residential", "all"),
-    ("residential schools",): ("residential_schools", "all"),
-    ("other placement",): ("other", "all"),
-}
+def _path(text: str) -> tuple[str, ...]:
+    """'missing > children missing at 31 march' -> ('missing', 'children missing at 31 march')."""
+    return tuple(part.strip() for part in text.split(" > "))
 
-_MISSING = "missing"
-_AWAY = "away from placement without authorisation"
-_MISSING_FROM = "placements from which children went missing"
-_AWAY_FROM = "placements from which children were away from without authorisation"
-# G1 placement labels (under the "Placements from which ..." rows) -> harmonised placement.
-G1_PLACEMENTS = {
-    "foster placements": "foster",
-    "placed for adoption": "adoption",
-    "placed with parents": "parents",
-    "living independently": "independent_living",
-    _SECURE_GROUP: "secure_childrens_homes_semi_independent",
-    "other": "other",
-}
-# Path -> (measure, unit, placement)
-G1_ROWS = {
-    (_MISSING, "children who had a missing incident during the year"): ("children_missing", "children", "all"),
-    (_MISSING, "children looked after during the year"): ("children_looked_after_during_year", "children", "all"),
-    (_MISSING, "missing incidents during the year"): ("missing_incidents", "incidents", "all"),
-    (_MISSING, "children who went missing more than once during the year"):
-        ("children_missing_more_than_once", "children", "all"),
-    (_MISSING, "children missing at 31 march"): ("children_missing_at_31_march", "children", "all"),
-    (_AWAY, "children who were away from placement without authorisation during the year"):
-        ("children_away", "children", "all"),
-    (_AWAY, "away from placement without authorisation incidents during the year"):
-        ("away_incidents", "incidents", "all"),
-    (_AWAY, "children who were away from placement without authorisation more than once during the year"):
-        ("children_away_more_than_once", "children", "all"),
-    (_AWAY, "children away from placement without authorisation at 31 march"):
-        ("children_away_at_31_march", "children", "all"),
-}
-for _label, _code in G1_PLACEMENTS.items():
-    G1_ROWS[(_MISSING, _MISSING_FROM, _label)] = ("missing_incidents", "incidents", _code)
-    G1_ROWS[(_AWAY, _AWAY_FROM, _label)] = ("away_incidents", "incidents", _code)
-# The "Placements from which ..." rows are the incidents total again: checked equal, not kept twice.
-G1_CHECKS = {(_MISSING, _MISSING_FROM): "missing_incidents", (_AWAY, _AWAY_FROM): "away_incidents"}
-
-TABLES = {
-    # sheet: (expected rows, block of year columns to read, kind of expected row)
-    "A2": (A2_ROWS, "numbers", "a2"),
-    "G1": (G1_ROWS, None, "g1"),
-}
 
 _FOOTNOTE = re.compile(r"(?<=[a-z])(\d{1,2}(?:,\d{1,2})*)$")
 _INLINE_FOOTNOTE = re.compile(r"(?<=[a-z])(\d{1,2}(?:,\d{1,2})*)(?=\s|$)")
@@ -165,6 +98,7 @@ class Label:
 class Sheet:
     """What a table sheet says about itself: title, year columns, labelled rows, footnotes and legend."""
 
+    file: str
     name: str
     title: str
     table_footnotes: list[int]
@@ -180,9 +114,9 @@ class Sheet:
         return any("experimental statistics" in remark.lower() for remark in self.remarks)
 
 
-def read_sheet(raw: RawFiles, name: str, block: str | None) -> Sheet:
-    cells = raw.sheet(WORKBOOK, name)
-    where = f"{WORKBOOK}, sheet {name}"
+def read_sheet(raw: RawFiles, workbook: str, name: str, block: str | None) -> Sheet:
+    cells = raw.sheet(workbook, name)
+    where = f"{workbook}, sheet {name}"
     title_row = next((i for i, row in enumerate(cells) if _text(row[0]).startswith(f"Table {name}:")), None)
     if title_row is None:
         raise RawDataError(f"{where}: no title 'Table {name}: ...' in column A")
@@ -225,7 +159,7 @@ def read_sheet(raw: RawFiles, name: str, block: str | None) -> Sheet:
     for number in table_footnotes:
         if str(number) not in notes:
             raise RawDataError(f"{where}: the title cites footnote {number}, which the sheet does not give")
-    return Sheet(name, title, table_footnotes, years, labels, notes, symbols, remarks + after, cells)
+    return Sheet(workbook, name, title, table_footnotes, years, labels, notes, symbols, remarks + after, cells)
 
 
 def _is_year_row(row: list[object]) -> bool:
@@ -299,29 +233,6 @@ def _footnotes(cells, first: int) -> tuple[dict[str, str], dict[str, str], list[
 
 # ---------------------------------------------------------------------------------------------
 
-@dataclass
-class NationalRow:
-    table: str
-    year: int
-    source: Source
-    row_label: str
-    parent_label: str
-    measure: str
-    placement: str
-    locality: str
-    value: float | None
-    status: str
-    status_meaning: str
-    unit: str
-    table_footnotes: str
-    row_footnotes: str
-    experimental: bool
-    where: str
-
-    def key(self) -> tuple:
-        return (self.table, self.year, self.measure, self.placement, self.locality)
-
-
 def _find(sheet: Sheet, path: tuple[str, ...]) -> Label:
     """The one label with this path; else stop naming the sheet, the label expected and the labels found."""
     for depth in range(1, len(path) + 1):
@@ -332,7 +243,7 @@ def _find(sheet: Sheet, path: tuple[str, ...]) -> Label:
         siblings = [label.text for label in sheet.labels if label.path()[:-1] == parent]
         under = f" under {sheet_label(sheet, parent)!r}" if parent else ""
         problem = "not found" if not matches else f"found {len(matches)} times (rows {', '.join(str(m.row + 1) for m in matches)})"
-        raise RawDataError(f"{WORKBOOK}, sheet {sheet.name}: expected label {path[depth - 1]!r}{under} {problem}; "
+        raise RawDataError(f"{sheet.file}, sheet {sheet.name}: expected label {path[depth - 1]!r}{under} {problem}; "
                            f"labels found there: {siblings}")
     return matches[0]
 
@@ -344,7 +255,7 @@ def sheet_label(sheet: Sheet, path: tuple[str, ...]) -> str:
 def _cell(sheet: Sheet, label: Label, column: int, unit: str) -> tuple[float | None, str, str, str]:
     """(value, status, status meaning, where) of one cell of a labelled row."""
     row = sheet.cells[label.row]
-    where = f"{WORKBOOK}, sheet {sheet.name}, cell {_column_letter(column)}{label.row + 1} ({label.text!r})"
+    where = f"{sheet.file}, sheet {sheet.name}, cell {_column_letter(column)}{label.row + 1} ({label.text!r})"
     cell = row[column] if column < len(row) else None
     if isinstance(cell, bool):
         raise RawDataError(f"{where}: {cell!r} is not a number")
@@ -367,30 +278,40 @@ def _cell(sheet: Sheet, label: Label, column: int, unit: str) -> tuple[float | N
                        f"({', '.join(repr(s) for s in sheet.symbols)})")
 
 
-def _table_rows(sheet: Sheet, source: Source, expected: dict, kind: str) -> list[NationalRow]:
-    rows: list[NationalRow] = []
-    for path, spec in expected.items():
-        if kind == "a2":
-            (measure, unit), (placement, locality) = A2_MEASURE, spec
-        else:
-            (measure, unit, placement), locality = spec, "all"
-        label = _find(sheet, path)
-        for column, year in sorted(sheet.years.items(), key=lambda item: item[1]):
-            value, status, meaning, where = _cell(sheet, label, column, unit)
-            rows.append(NationalRow(
-                sheet.name, year, source, label.text, label.parent.text if label.parent else "", measure,
-                placement, locality, value, status, meaning, unit,
-                ",".join(str(n) for n in sheet.table_footnotes), ",".join(str(n) for n in label.all_footnotes()),
-                sheet.experimental, where,
-            ))
+def expected_rows(name: str) -> dict[tuple[str, ...], tuple[str, str, str, str]]:
+    """{path of labels: (measure, unit, placement, locality)} of the rows read from sheet `name`."""
+    spec = LABELS["tables"][name]
+    rows = {}
+    for path, row in spec["rows"].items():
+        rows[_path(path)] = (row.get("measure", spec.get("measure")), row.get("unit", spec.get("unit")),
+                             row.get("placement", "all"), row.get("locality", "all"))
+    for under, measure in spec.get("placements_under", {}).items():
+        for label, placement in spec["placements"].items():
+            rows[_path(under) + (label,)] = (measure, "incidents", placement, "all")
     return rows
 
 
-def _check_totals(sheet: Sheet, rows: list[NationalRow]) -> None:
+def _table_rows(sheet: Sheet, release: str) -> list:
+    rows = []
+    for path, (measure, unit, placement, locality) in expected_rows(sheet.name).items():
+        label = _find(sheet, path)
+        for column, year in sorted(sheet.years.items(), key=lambda item: item[1]):
+            value, status, meaning, where = _cell(sheet, label, column, unit)
+            rows.append(Row(
+                table=sheet.name, year=year, release=release, source_file=sheet.file, row_label=label.text,
+                parent_label=label.parent.text if label.parent else "", measure=measure, placement=placement,
+                locality=locality, value=value, status=status, status_meaning=meaning, unit=unit,
+                table_footnotes=",".join(str(n) for n in sheet.table_footnotes),
+                row_footnotes=",".join(str(n) for n in label.all_footnotes()), experimental=sheet.experimental,
+                rounding="", where=where))
+    return rows
+
+
+def _check_totals(sheet: Sheet, rows: list) -> None:
     """The 'Placements from which ...' rows repeat the incidents total: a different figure would mean the
     breakdown below it is of something else."""
-    for path, measure in G1_CHECKS.items():
-        label = _find(sheet, path)
+    for path, measure in LABELS["tables"][sheet.name].get("placements_under", {}).items():
+        label = _find(sheet, _path(path))
         for column, year in sheet.years.items():
             value, status, _, where = _cell(sheet, label, column, "incidents")
             total = next(r for r in rows if r.year == year and r.measure == measure and r.placement == "all")
@@ -399,34 +320,18 @@ def _check_totals(sheet: Sheet, rows: list[NationalRow]) -> None:
                                    f"total {total.value if total.value is not None else total.status} ({total.where})")
 
 
-def extract(raw: RawFiles) -> list[NationalRow]:
-    source = Source(WORKBOOK, RELEASE)
-    rows: list[NationalRow] = []
-    for name, (expected, block, kind) in TABLES.items():
-        sheet = read_sheet(raw, name, block)
-        table_rows = _table_rows(sheet, source, expected, kind)
-        if kind == "g1":
-            _check_totals(sheet, table_rows)
+def sheets(raw: RawFiles):
+    """(release, sheet) for every sheet named of every release's workbook."""
+    for release, workbook in registry().files(raw, "sfr", "national_tables"):
+        for name in LABELS["lists"]["tables"]:
+            yield release, read_sheet(raw, workbook, name, LABELS["tables"][name]["block"])
+
+
+def extract(raw: RawFiles) -> list:
+    rows = []
+    for release, sheet in sheets(raw):
+        table_rows = _table_rows(sheet, release.label)
+        _check_totals(sheet, table_rows)
         rows += table_rows
+    add_rounding(rows, by=("source_file", "table", "year"))
     return rows
-
-
-def to_csv(rows: list[NationalRow]) -> str:
-    groups = defaultdict(list)
-    for row in rows:
-        groups[(row.table, row.year)].append(row.value)
-    rounding = {key: observed_rounding(values) for key, values in groups.items()}
-    ordered = sorted(rows, key=lambda r: (r.table, r.year, r.measure, r.placement, r.locality))
-    records = []
-    for r in unique(ordered, lambda r: r.key()):
-        records.append([
-            r.table, str(r.year), r.source.release, r.source.file, r.row_label, r.parent_label, r.measure,
-            r.placement, r.locality, format_count(r.value, r.where), r.status, r.status_meaning, r.unit,
-            r.table_footnotes, r.row_footnotes, "true" if r.experimental else "false",
-            rounding[(r.table, r.year)],
-        ])
-    return csv_text(COLUMNS, records)
-
-
-# What data/sfr50_national_tables.csv holds: metadata/sfr50_national_tables.yml (the enums it names are the lists given here).
-RESOURCE = load("sfr50_national_tables", tables=TABLES)

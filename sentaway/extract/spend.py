@@ -1,17 +1,9 @@
-"""Section 251 outturn: local authority spending on children looked after, 2008-09 to 2013-14.
+"""Section 251 outturn: local authority spending on children looked after, one file a financial year.
 
-Six files (`dfe-s251-outturn/outturn_0809.csv` .. `outturn_1314.csv`), one row per local authority
-and spending line, one column per kind of spending. Their layout changes from year to year:
-- 2008-09: no line-number column, the number is written at the start of the label ('5 Residential
-  care'); provider columns PRIVATE (x), VOLUNTARY (y), PUBLIC (z); 150 authorities (Bedfordshire and
-  Cheshire before their April 2009 split).
-- 2009-10 and 2010-11: a Line column; provider columns Own Provision (y), Private (z(i)), Other
-  Public (z(ii)), Voluntary (z(iii)); 152 authorities; 2010-11 adds ReturnStatus.
-- 2011-12 to 2013-14: CamelCase headers (LineNumber, CYPServiceDescription, TotalExpenditure...),
-  missing cells printed NULL in 2011-12; 2012-13 and 2013-14 add ReportGroup and number the labels.
-The line numbers move every year (residential care is line 5, 5, 9, 4, 5, 6). Each kept line is
-found by its label, and its line number is checked against the one expected for the year: a label
-or number that does not match stops with the file and the label named.
+Each file has one row per local authority and spending line, one column per kind of spending; their layouts and
+line numbers change from year to year (metadata/s251_spend.sources.yml names each file's layout and lines). Each
+kept line is found by its label, and its line number is checked against the one expected for the year: a label or
+number that does not match stops with the file and the label named.
 
 Units: pounds (£), not £ thousands. No metadata document comes with the files and the headers do
 not state a unit; the values are read as £ because they carry pence (e.g. 3138033.41) and because
@@ -31,83 +23,15 @@ unit local_authorities) the number of authorities whose value was unknown.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sentaway.raw.files import RawDataError, RawFiles
-from sentaway.raw.suppression import CODES, parse_cell, CellError
-from .catalogue import load
-from .tidy import Source
-from .write import csv_text, LEVEL_ORDER, unique
+from sentaway.raw.suppression import parse_cell, CellError
+from . import shapes, sources
 
-COLUMNS = [
-    "financial_year", "year_ending_march", "source_file", "release", "geographic_level", "area_code",
-    "old_la_code", "area_name", "line", "line_label", "measure", "value", "status", "unit",
-]
-
-FILES = {
-    # year ending March: file
-    2009: "dfe-s251-outturn/outturn_0809.csv",
-    2010: "dfe-s251-outturn/outturn_0910.csv",
-    2011: "dfe-s251-outturn/outturn_1011.csv",
-    2012: "dfe-s251-outturn/outturn_1112.csv",
-    2013: "dfe-s251-outturn/outturn_1213.csv",
-    2014: "dfe-s251-outturn/outturn_1314.csv",
-}
-
-_OLD = {"la": "LEA Number:", "name": "LA Name:", "number": None, "label": "S52 Line Reference:"}
-_MID = {"la": "LA", "name": "LA Name", "number": "Line", "label": "S52 Line Reference"}
-_NEW = {"la": "LA", "name": "LA Name", "number": "LineNumber", "label": "CYPServiceDescription"}
-# year -> identifying columns (number None: the line number is the label's prefix)
-IDENTITY = {2009: _OLD, 2010: dict(_MID, la="LEA", name="LEA Name"), 2011: _MID, 2012: _NEW, 2013: _NEW, 2014: _NEW}
-
-_OLD_MEASURES = {
-    "private": "PRIVATE (x)", "voluntary": "VOLUNTARY (y)", "public": "PUBLIC (z)",
-    "total_expenditure": "TOTAL EXPENDITURE (k)", "income": "INCOME (l)",
-    "net_current_expenditure": "NET Current Expenditure (m)",
-}
-_MID_MEASURES = {
-    "own_provision": "Own Provision (y)", "private": "Private (z(i))", "other_public": "Other Public (z(ii))",
-    "voluntary": "Voluntary (z(iii))", "total_expenditure": "Total Expenditure (k)", "income": "Income (l)",
-    "net_current_expenditure": "NET Current Expenditure (m)",
-}
-_NEW_MEASURES = {
-    "own_provision": "OwnProvision", "private": "PrivateProvision", "other_public": "OtherPublic",
-    "voluntary": "Voluntary", "total_expenditure": "TotalExpenditure", "income": "Income",
-    "net_current_expenditure": "NetCurrentExpenditure",
-}
-# year -> {measure: column}
-MEASURES = {2009: _OLD_MEASURES, 2010: _MID_MEASURES, 2011: _MID_MEASURES,
-            2012: _NEW_MEASURES, 2013: _NEW_MEASURES, 2014: _NEW_MEASURES}
-MEASURE_ORDER = ["total_expenditure", "income", "net_current_expenditure",
-                 "own_provision", "public", "other_public", "private", "voluntary"]
-
-# year -> {line slug: (line number, label without its number, whitespace collapsed, lower case)}
-LINES = {
-    2009: {"residential_care": (5, "residential care"), "fostering_services": (6, "fostering services"),
-           "other_cla_services": (7, "other children looked after services"),
-           "total_cla": (14, "total children looked after")},
-    2010: {"residential_care": (5, "residential care"), "fostering_services": (6, "fostering services"),
-           "other_cla_services": (7, "other children looked after services"),
-           "total_cla": (17, "total children looked after")},
-    2011: {"residential_care": (9, "residential care"), "fostering_services": (10, "fostering services"),
-           "other_cla_services": (11, "other children looked after services"),
-           "total_cla": (19, "total children looked after")},
-    2012: {"residential_care": (4, "residential care"), "fostering_services": (5, "fostering services"),
-           "other_cla_services": (6, "other children looked after services"),
-           "total_cla": (12, "total children looked after")},
-    2013: {"residential_care": (5, "residential care"), "fostering_services": (6, "fostering services"),
-           "other_cla_services": (9, "other children looked after"),
-           "total_cla": (15, "total children looked after")},
-    2014: {"residential_care": (6, "residential care"), "fostering_services": (7, "fostering services"),
-           "other_cla_services": (10, "other children looked after services"),
-           "total_cla": (16, "total children looked after")},
-}
-LINE_ORDER = ["residential_care", "fostering_services", "other_cla_services", "total_cla"]
-
-# Statuses beyond the suppression symbols: cells these files leave without a number (their meanings are in
-# metadata/s251_spend.yml, field status).
-BLANK_STATUSES = {"": "blank", "null": "NULL"}
+NAME = "s251_spend"
+Row = shapes.row_type(NAME)
+LABELS = sources.load(NAME)
 NATIONAL = ("E92000001", "England")
 _NUMBER_PREFIX = re.compile(r"^\s*(\d+)\s*")
 
@@ -116,15 +40,12 @@ def financial_year(year_ending_march: int) -> str:
     return f"{year_ending_march - 1}-{year_ending_march % 100:02d}"
 
 
-def _release(year: int) -> str:
-    return f"S251 outturn {financial_year(year)}"
-
-
 def parse_money(text: str, where: str) -> tuple[Decimal | None, str]:
     """(value in £, status): a number exactly as written, else the symbol or 'blank' / 'NULL'; never 0."""
     token = (text or "").strip()
-    if token.lower() in BLANK_STATUSES:
-        return None, BLANK_STATUSES[token.lower()]
+    blank = LABELS["blank_cells"]
+    if token.lower() in blank:
+        return None, blank[token.lower()]
     try:
         number, status = parse_cell(token, where)
     except CellError as error:
@@ -137,29 +58,15 @@ def parse_money(text: str, where: str) -> tuple[Decimal | None, str]:
         raise RawDataError(f"{where}: {text!r} is not a number") from None
 
 
-@dataclass
-class SpendRow:
-    year_ending_march: int
-    source: Source
-    geographic_level: str
-    area_code: str
-    old_la_code: str
-    area_name: str
-    line: str
-    line_label: str
-    measure: str
-    unit: str
-    value: Decimal | None
-    status: str
-    where: str
-    financial_year: str = field(init=False)
-
-    def __post_init__(self):
-        self.financial_year = financial_year(self.year_ending_march)
-
-    def key(self) -> tuple:
-        return (self.financial_year, self.source.file, self.geographic_level, self.area_code, self.old_la_code,
-                self.area_name, self.line, self.measure)
+def _row(year: int, file: str, level: str, area: tuple[str, str, str], line: str, label: str, measure: str,
+         unit: str, value, status: str, where: str):
+    code, old, name = area
+    if isinstance(value, Decimal):
+        value = value.normalize()  # as the file wrote it, without trailing zeros
+    return Row(financial_year=financial_year(year), year_ending_march=year, source_file=file,
+               release=f"S251 outturn {financial_year(year)}", geographic_level=level, area_code=code,
+               old_la_code=old, area_name=name, line=line, line_label=label, measure=measure, value=value,
+               status=status, unit=unit, where=where)
 
 
 def _norm(text: str) -> str:
@@ -176,14 +83,16 @@ def _records(raw: RawFiles, rel: str, required: list[str]) -> list[dict[str, str
     return [dict(zip(header, row)) for row in rows]
 
 
-def la_rows(raw: RawFiles, year: int) -> list[SpendRow]:
-    data_file = FILES[year]
-    source = Source(data_file, _release(year))
-    ident, measures, lines = IDENTITY[year], MEASURES[year], LINES[year]
+def la_rows(raw: RawFiles, data_file: str) -> list:
+    spec = LABELS["files"][data_file]
+    year, layout = spec["year"], LABELS["layouts"][spec["layout"]]
+    ident, measures = layout["identity"], layout["measures"]
+    lines = {slug: (number, label) for slug, (number, label) in spec["lines"].items()}
+    order = LABELS["lists"]["lines"]
     required = [c for c in ident.values() if c] + list(measures.values())
     records = _records(raw, data_file, required)
     by_label = {label: (slug, number) for slug, (number, label) in lines.items()}
-    rows: list[SpendRow] = []
+    rows = []
     found: dict[str, set[str]] = defaultdict(set)  # LA -> lines found
     names: dict[str, str] = {}
     for line, item in enumerate(records, start=2):
@@ -212,73 +121,38 @@ def la_rows(raw: RawFiles, year: int) -> list[SpendRow]:
         for measure, column in measures.items():
             cell_where = f"{where}, column {column}"
             value, status = parse_money(item[column], cell_where)
-            rows.append(SpendRow(year, source, "local_authority", "", la, name, slug, verbatim, measure, "GBP",
-                                 value, status, cell_where))
+            rows.append(_row(year, data_file, "local_authority", ("", la, name), slug, verbatim, measure, "GBP",
+                             value, status, cell_where))
     if not found:
         raise RawDataError(f"{data_file}: none of the lines {', '.join(l for _, l in lines.values())} found")
     for la, slugs in sorted(found.items()):
-        absent = [lines[s][1] for s in LINE_ORDER if s not in slugs]
+        absent = [lines[s][1] for s in order if s not in slugs]
         if absent:
             raise RawDataError(f"{data_file}: LA {la} ({names[la]}) has no line(s) {', '.join(absent)}")
-    for slug in LINE_ORDER:
+    for slug in order:
         if not any(slug in slugs for slugs in found.values()):
             raise RawDataError(f"{data_file}: line {lines[slug][1]!r} not found")
     return rows
 
 
-def national_rows(la: list[SpendRow]) -> list[SpendRow]:
+def national_rows(la: list) -> list:
     """England = sum of the local authorities' known values, with the count of unknown values beside it."""
-    groups: dict[tuple, list[SpendRow]] = defaultdict(list)
+    groups: dict[tuple, list] = defaultdict(list)
     for row in la:
-        groups[(row.year_ending_march, row.source, row.line, row.measure)].append(row)
+        groups[(row.year_ending_march, row.source_file, row.line, row.measure)].append(row)
     rows = []
-    for (year, source, line, measure), members in groups.items():
+    for (year, file, line, measure), members in groups.items():
         known = [r.value for r in members if r.value is not None]
         unknown = len(members) - len(known)
         label = min(r.line_label for r in members)
-        where = f"{source.file}: sum over {len(members)} local authorities of {line} / {measure}"
-        rows.append(SpendRow(year, source, "national", NATIONAL[0], "", NATIONAL[1], line, label, measure, "GBP",
-                             sum(known, Decimal(0)) if known else None, "" if known else "blank", where))
-        rows.append(SpendRow(year, source, "national", NATIONAL[0], "", NATIONAL[1], line, label,
-                             f"{measure}_las_unknown", "local_authorities", Decimal(unknown), "", where))
+        where = f"{file}: sum over {len(members)} local authorities of {line} / {measure}"
+        rows.append(_row(year, file, "national", (NATIONAL[0], "", NATIONAL[1]), line, label, measure, "GBP",
+                         sum(known, Decimal(0)) if known else None, "" if known else "blank", where))
+        rows.append(_row(year, file, "national", (NATIONAL[0], "", NATIONAL[1]), line, label,
+                         f"{measure}_las_unknown", "local_authorities", unknown, "", where))
     return rows
 
 
-def extract(raw: RawFiles) -> list[SpendRow]:
-    la = [row for year in FILES for row in la_rows(raw, year)]
+def extract(raw: RawFiles) -> list:
+    la = [row for data_file in LABELS["files"] for row in la_rows(raw, data_file)]
     return national_rows(la) + la
-
-
-# ---------------------------------------------------------------------------------------------
-
-def format_money(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _measure_rank(measure: str) -> tuple[int, int]:
-    base = measure.removesuffix("_las_unknown")
-    return MEASURE_ORDER.index(base), int(measure != base)
-
-
-def to_csv(rows: list[SpendRow]) -> str:
-    ordered = sorted(rows, key=lambda r: (
-        r.year_ending_march, r.source.file, LEVEL_ORDER[r.geographic_level], r.area_code, r.old_la_code,
-        r.area_name, LINE_ORDER.index(r.line), _measure_rank(r.measure),
-    ))
-    records = []
-    for r in unique(ordered, lambda r: r.key()):
-        records.append([
-            r.financial_year, str(r.year_ending_march), r.source.file, r.source.release, r.geographic_level,
-            r.area_code, r.old_la_code, r.area_name, r.line, r.line_label, r.measure, format_money(r.value),
-            r.status, r.unit,
-        ])
-    return csv_text(COLUMNS, records)
-
-
-# What data/s251_spend.csv holds: metadata/s251_spend.yml (the enums it names are the lists given here).
-RESOURCE = load("s251_spend", lines=LINE_ORDER, statuses=["", *CODES, *BLANK_STATUSES.values()])

@@ -1,6 +1,7 @@
-"""The shape every extract shares: one published number (or its suppression symbol) per row."""
+"""What every extract shares: the geographic level a row is at, the raw file (and release) a row came from, and a
+published cell read as a number or the symbol printed in its place."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sentaway.raw.suppression import parse_cell
 
@@ -9,7 +10,7 @@ LEVELS = {
     "regional": "regional", "region": "regional", "gor": "regional",
     "local authority": "local_authority", "la": "local_authority",
 }
-# ONS code prefixes, for rows whose level label is blank (one row in SFR50/2017).
+# ONS code prefixes, for rows whose level label is blank (one row of the SFR files).
 CODE_LEVELS = {"E92": "national", "E12": "regional", "E13": "regional"}
 
 
@@ -30,41 +31,19 @@ class Source:
 
     file: str
     release: str
-    publisher: str = "Department for Education"
 
 
-class ParsedCell:
-    """For row dataclasses with `raw_value` and `where`: the cell is read once into `value` and `status`
-    (a suppression symbol gives no value and its status, never 0)."""
-
-    def __post_init__(self):
-        self.value, self.status = parse_cell(self.raw_value, self.where)
+def published(text: str, where: str) -> tuple[float | None, str]:
+    """(number, status) of a published cell: a suppression symbol gives no number and its status, never 0."""
+    return parse_cell(text, where)
 
 
-@dataclass
-class Row(ParsedCell):
-    year: int
-    source: Source
-    geographic_level: str
-    area_code: str
-    old_la_code: str
-    area_name: str
-    placement: str
-    placement_label: str
-    locality: str
-    provider: str
-    raw_value: str
-    where: str
-    value: float | None = field(init=False)
-    status: str = field(init=False)
-
-
-def format_count(value: float | None, where: str) -> str:
-    """Counts are written as integers; a fractional count would be a reading error."""
+def count(value: float | None, where: str) -> int | None:
+    """A published count as a whole number; a fraction or a negative would be a reading error."""
     if value is None:
-        return ""
+        return None
     if value != int(value):
         raise ValueError(f"{where}: expected a whole count, found {value}")
     if value < 0:
         raise ValueError(f"{where}: negative count {value}")
-    return str(int(value))
+    return int(value)

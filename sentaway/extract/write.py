@@ -1,27 +1,6 @@
-"""Writing extracts: sorted, fixed formatting, so regenerating from raw gives identical bytes."""
+"""What the writers of several extracts compute alike: the rounding the published numbers show."""
 
-import csv
-import io
 from collections import defaultdict
-
-from .tidy import Row, format_count
-
-PLACEMENT_COLUMNS = [
-    "year", "release", "source_file", "geographic_level", "area_code", "old_la_code", "area_name",
-    "placement", "placement_label", "locality", "provider", "value", "status", "rounding",
-]
-LEVEL_ORDER = {"national": 0, "regional": 1, "local_authority": 2}
-
-
-def unique(rows, key):
-    """Yield rows in order, stopping at a second row with the same key (naming where both came from)."""
-    seen: dict[tuple, str] = {}
-    for row in rows:
-        k = key(row)
-        if k in seen:
-            raise ValueError(f"{row.where}: a second value for the same key {k} (first at {seen[k]})")
-        seen[k] = row.where
-        yield row
 
 
 def observed_rounding(values: list[float]) -> str:
@@ -37,30 +16,14 @@ def observed_rounding(values: list[float]) -> str:
     return "unrounded (whole numbers)"
 
 
-def csv_text(columns: list[str], records: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(records)
-    return out.getvalue()
-
-
-def placements_csv(rows: list[Row]) -> str:
+def add_rounding(rows: list, by: tuple[str, ...] = ("source_file", "year", "geographic_level"),
+                 counted=lambda row: True) -> None:
+    """Set each counted row's `rounding` to what its group's published counts show ('not applicable' for the
+    others: percentages, averages)."""
     groups = defaultdict(list)
     for row in rows:
-        groups[(row.source.file, row.year, row.geographic_level)].append(row.value)
-    rounding = {key: observed_rounding(values) for key, values in groups.items()}
-    rows = sorted(rows, key=lambda r: (
-        r.year, r.source.release, r.source.file, LEVEL_ORDER[r.geographic_level], r.area_code,
-        r.old_la_code, r.area_name, r.placement, r.locality, r.provider,
-    ))
-    records = []
-    key = lambda r: (r.year, r.source.file, r.geographic_level, r.area_code, r.old_la_code,  # noqa: E731
-                     r.area_name, r.placement, r.locality, r.provider)
-    for r in unique(rows, key):
-        records.append([
-            str(r.year), r.source.release, r.source.file, r.geographic_level, r.area_code, r.old_la_code,
-            r.area_name, r.placement, r.placement_label, r.locality, r.provider,
-            format_count(r.value, r.where), r.status, rounding[(r.source.file, r.year, r.geographic_level)],
-        ])
-    return csv_text(PLACEMENT_COLUMNS, records)
+        if counted(row):
+            groups[tuple(getattr(row, c) for c in by)].append(row.value)
+    found = {key: observed_rounding(values) for key, values in groups.items()}
+    for row in rows:
+        row.rounding = found[tuple(getattr(row, c) for c in by)] if counted(row) else "not applicable"

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from sentaway import __version__, sidefiles
-from sentaway.analysis import words
+from sentaway.analysis import coverage, words
 from sentaway.present import links, render
 from sentaway.read.extracts import release_links
 from sentaway.present.tables import header, html_table
@@ -55,14 +55,9 @@ def chart_title(text: str, subtitle: str = "") -> alt.Title:
 
 
 def release_family(release) -> str:
-    """The series a release belongs to: 'SFR20/2012' and 'SFR36/2013' are one series of first releases,
-    'CLA 2023 (EES)' and 'CLA 2024 (EES)' another; moving from one to the other is a break."""
-    text = str(release or "")
-    if text.startswith("SFR"):
-        return "SFR"
-    if "(EES)" in text:
-        return "EES"
-    return text
+    """The series a release belongs to: the statistical first releases are one series, the
+    explore-education-statistics releases another; moving from one to the other is a break."""
+    return coverage.kind(release)
 
 
 def segments(table: pd.DataFrame, *, x: str, series: str, breaks: str | None) -> tuple[pd.Series, list[float]]:
@@ -153,7 +148,7 @@ def chart_csv(chart) -> pd.DataFrame:
 
 def chart_releases(frames) -> list[str]:
     """The releases a chart's data name (any column whose name says release or source), in order, each once: those
-    data/release_links.csv knows, also where a cell names a table after one ('SFR50/2017, Table A2'; a cited
+    data/release_links.csv knows, also where a cell names a table after one ('SFRnn/YYYY, Table A2'; a cited
     point's "the claim" is none)."""
     known = sorted(release_links(), key=len, reverse=True)
     found = []

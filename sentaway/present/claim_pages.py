@@ -257,8 +257,8 @@ def page_families(page: str) -> list[str]:
 
 def page_words(page: str) -> dict:
     """A claims page's title and opening paragraphs (book/words/claims_chapter.yml), to glue; the {glue} roles
-    in them are the page's own figures."""
-    return dict(words.entry("claims_chapter", page))
+    in them are the page's own figures, and what the data hold is filled in (`data`: the releases)."""
+    return {key: words.say("claims_chapter", f"{page}.{key}") for key in words.entry("claims_chapter", page)}
 
 
 def family_page(page: str, first_year: int, last_year: int) -> None:

@@ -82,7 +82,7 @@ def tally(register: pd.DataFrame) -> str:
 
 def spell_out(html_text: str, seen: set[str]) -> str:
     """The abbreviations of book/words/home.yml spelled out where the page first shows them, in its text, never in a
-    tag or an address: 'SFR50/2017 (statistical first release)', '(EES, explore education statistics)'; one that
+    tag or an address: 'SFRnn/YYYY (statistical first release)', '(EES, explore education statistics)'; one that
     first shows in a link's words (a release's name) is spelled out just after the link, so the link's words stay
     the name of what it opens. `seen`: those the page already spelled out, updated."""
     expansions = words.entry("home", "abbreviations")
@@ -101,7 +101,7 @@ def spell_out(html_text: str, seen: set[str]) -> str:
         for abbreviation, meaning in expansions.items():
             if abbreviation in seen:
                 continue
-            # The word it stands in ('SFR50/2017'), with a possessive ("DfE's", escaped or not) kept whole.
+            # The word it stands in ('SFRnn/YYYY'), with a possessive ("DfE's", escaped or not) kept whole.
             found = re.search(r"(?<![A-Za-z])" + re.escape(abbreviation) + r"(?![A-Za-z])[\w/.-]*"
                               r"(?:(?:'|’|&#39;|&#x27;)s\b)?", part)
             if not found:

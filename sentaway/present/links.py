@@ -15,7 +15,7 @@ RELEASE_PAGE = "release page"
 
 
 def release_parts(release: str) -> list[str]:
-    """The releases a cell names ('CLA 2022 (EES); SFR50/2017')."""
+    """The releases a cell names ('CLA YYYY (EES); SFRnn/YYYY')."""
     return [part.strip() for part in str(release or "").split(";") if part.strip()]
 
 

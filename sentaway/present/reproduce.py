@@ -1,10 +1,11 @@
-"""Figures for the Reproduce page, read at build time from the repository's own records: the pinned
-environment (requirements.txt), the raw files' checksums (data/datapackage.json) and how long the build
-takes (BENCHMARKS.md, written by `make bench`)."""
+"""Figures for the Reproduce page, read at build time: the environment the book ran in (the packages
+requirements.txt pins, each with the version installed where this build ran), the raw files' checksums
+(data/datapackage.json) and how long the build takes (BENCHMARKS.md, written by `make bench`)."""
 
 import json
 import platform
 import re
+from importlib import metadata
 
 import pandas as pd
 
@@ -13,13 +14,19 @@ from sentaway.paths import REPO, data_file
 
 
 def environment() -> pd.DataFrame:
-    """The pinned packages, as requirements.txt lists them."""
+    """The packages requirements.txt pins, each with the version installed in the environment that runs this (read
+    from the installed package, not from the file), and the pin where it differs."""
     rows = []
     for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if "==" in line:
-            name, version = line.split("==", 1)
-            rows.append({"package": name, "version": version})
+            name, pinned = line.split("==", 1)
+            try:
+                installed = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                installed = words.say("reproduce", "not_installed")
+            rows.append({"package": name, "version installed": installed,
+                         "pinned": "" if installed == pinned else pinned})
     return pd.DataFrame(rows)
 
 

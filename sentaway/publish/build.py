@@ -66,7 +66,7 @@ from sentaway import __version__
 from sentaway.read import params as chapter_params
 from sentaway import sidefiles
 from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
-from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO
+from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO, data_lock
 from sentaway.publish import pages
 
 NOTEBOOKS = REPO / "notebooks"
@@ -713,7 +713,7 @@ def main(argv: list[str]) -> int:
         if unknown:
             raise BuildError(f"unknown option {unknown[0]!r}; the only option is --force (re-run every notebook)")
         BUILD.mkdir(exist_ok=True)
-        with _Lock():
+        with _Lock(), data_lock(DATA, "build"):
             shutil.rmtree(TMP, ignore_errors=True)  # left by a build that was killed outright
             try:
                 check_inputs()

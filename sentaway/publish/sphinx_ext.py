@@ -11,7 +11,7 @@ import pydata_sphinx_theme
 from packaging.version import Version
 
 from sentaway import __version__
-from sentaway.analysis import numbers, words
+from sentaway.analysis import coverage, numbers, words
 from sentaway.paths import REPO
 from sentaway.publish import anchors, citation, releases, search
 from sentaway.publish.csp import add_to_site
@@ -59,6 +59,8 @@ def _stamp(app, config):
     substitutions.update({"version": __version__, "build_date": numbers.date(today), "baseurl": config.html_baseurl or "",
                           "source": _source_markdown(repository.rstrip("/")), "version_note": _version_note(),
                           "authors": cited["authors"], "publisher": cited["publisher"], "cite_address": cited["address"]})
+    # What the data hold, for prose that names the releases and their years ({{ ees_years }}: sentaway.analysis.coverage).
+    substitutions.update(coverage.facts())
     config.myst_substitutions = substitutions
 
 

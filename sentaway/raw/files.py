@@ -8,6 +8,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -97,6 +98,9 @@ class RawFiles:
             )
         self.entries = read_manifest(manifest)
         self._checked: set[str] = set()
+        # What may say, for a file, the last year it can hold and why (the extraction's releases): a later year in
+        # its year column stops, naming the file, line and year.
+        self.last_year: Callable[[str], tuple[int, str] | None] = lambda rel: None
 
     def verified(self, rel: str) -> Path:
         """The path of `rel` after checking it is listed, present and unaltered."""
@@ -138,6 +142,7 @@ class RawFiles:
             raise RawDataError(f"{rel}, line 1, column {again + 1}: column name {repeated[0]!r} repeated "
                                f"(also column {first + 1}); which one holds the figures is ambiguous")
         years = [(i, name) for i, name in enumerate(header) if name in YEAR_COLUMNS]
+        limit = self.last_year(rel) if years else None
         rows = []
         for number, row in enumerate(reader, start=2):
             if not row:
@@ -150,7 +155,9 @@ class RawFiles:
             for i, name in years:
                 if not YEAR.fullmatch(row[i].strip()):
                     raise RawDataError(f"{rel}, line {number}, column {name}: {row[i]!r} is not a year "
-                                       "(four digits, the year of 31 March, e.g. 2024)")
+                                       "(four digits, the year of 31 March)")
+                if limit and int(row[i]) > limit[0]:
+                    raise RawDataError(f"{rel}, line {number}, column {name}: year {row[i].strip()} in {limit[1]}")
             rows.append(row)
         if not rows:
             raise RawDataError(f"{rel}: a header but no data rows")

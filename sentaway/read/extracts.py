@@ -59,7 +59,7 @@ def one(frame: pd.DataFrame, **filters) -> pd.Series:
 
 
 def national_tables() -> pd.DataFrame:
-    """SFR50/2017 national tables A2 and G1 (sfr50_national_tables.csv); experimental as a bool."""
+    """The SFR national tables A2 and G1 (sfr50_national_tables.csv); experimental as a bool."""
     frame = _read("sfr50_national_tables.csv").copy()
     frame["value"] = frame["value"].astype("Int64")
     frame["experimental"] = frame["experimental"] == "true"

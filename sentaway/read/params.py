@@ -2,7 +2,7 @@
 
 The years a chapter may show are the years its data files hold (read from data/ each build), so a new
 year in the data is usable without editing code; a window holding too few of them is refused with the
-years that would work.
+years that would work. A window's end left out (None) is the first or last year its data hold.
 """
 
 import csv
@@ -38,7 +38,7 @@ YEARS_FROM = {
 ALSO_READS = {"claims_regional": ["cla_placements.csv"]}
 # The column holding the year (at 31 March, or the March a financial year ends) where it is not "year".
 YEAR_COLUMN = {"s251_spend.csv": "year_ending_march", "transcribed_placement_location.csv": "time_period"}
-WINDOW = {"first_year": int, "last_year": int}
+WINDOW = {"first_year": (int, type(None)), "last_year": (int, type(None))}  # None: the data's first or last year
 SCHEMA = {
     "out_of_area": WINDOW,
     "claims_out_of_area": WINDOW,
@@ -125,6 +125,12 @@ def check_window(chapter: str, first_year: int, last_year: int) -> None:
             f"Years with data ({', '.join(files)}): {', '.join(map(str, years))}; {_suggest(years, need)}")
 
 
+def window(chapter: str, first_year: int | None, last_year: int | None) -> tuple[int, int]:
+    """The years a chapter shows: an end left None is the first or last year its data hold."""
+    low, high = year_range(chapter)
+    return (low if first_year is None else first_year, high if last_year is None else last_year)
+
+
 def check(chapter: str, params: dict) -> dict:
     """Return `params` if every name, type and value is allowed; else say what is allowed. A notebook of
     several pages (PAGES) is checked as the page its `page` names."""
@@ -146,7 +152,9 @@ def check(chapter: str, params: dict) -> dict:
             if value not in allowed:
                 raise ParameterError(f"{chapter}: {name}={value!r} is not allowed; allowed: {', '.join(map(str, allowed))}")
         elif not isinstance(value, allowed) or isinstance(value, bool):
-            raise ParameterError(f"{chapter}: {name} must be {allowed.__name__}, got {value!r}")
+            kinds = " or ".join("None" if kind is type(None) else kind.__name__ for kind in
+                                (allowed if isinstance(allowed, tuple) else (allowed,)))
+            raise ParameterError(f"{chapter}: {name} must be {kinds}, got {value!r}")
     if chapter in YEARS_FROM:
         first, last = params.get("first_year"), params.get("last_year")
         if first is not None or last is not None:

@@ -126,8 +126,11 @@ def test_bad_parameters_are_refused_with_what_is_allowed(bad, message):
         params.check("out_of_area", bad)
 
 
-def test_params_file_is_valid():
-    assert params.load()["out_of_area"]["first_year"] <= params.load()["out_of_area"]["last_year"]
+def test_params_file_is_valid_and_its_last_year_follows_the_data():
+    declared = params.load()["out_of_area"]
+    first, last = params.window("out_of_area", declared["first_year"], declared.get("last_year"))
+    assert first <= last == max(params.data_years("out_of_area"))
+    assert "last_year" not in declared  # left out: the latest year the data hold, so a new release needs no edit
 
 
 def test_a_chart_title_says_whether_the_series_rose_or_fell_and_names_it_when_one_year_is_drawn():
@@ -169,7 +172,7 @@ def test_the_2010_wider_group_is_a_measure_of_its_own():
         k = sum(int(r["value"]) for r in csv.DictReader(handle) if r["release"] == "SFR27/2010"
                 and r["geographic_level"] == "national" and r["placement"] in ("secure_units", "childrens_homes_hostels"))
     others = out_of_area.other_measures(2010, 2024)
-    own = others[others.measure == out_of_area.MEASURES["2010_k1_k2"]]
+    own = others[others.measure == out_of_area.MEASURES["ssda903_k1_k2"]]
     later = others[others.measure == out_of_area.MEASURES["secure_childrens_homes_hostels"]]
     assert list(own.year) == [2010] and int(own["all"].iloc[0]) == k
     assert 2010 not in set(later.year) and set(later.year) == set(range(2011, 2018))

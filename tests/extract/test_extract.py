@@ -1,6 +1,7 @@
 """data/ is what the extraction makes from the raw files, byte for byte, and reads them right."""
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -86,56 +87,73 @@ def test_overlapping_releases_are_both_kept():
 
 
 def _extractors():
-    from sentaway.extract.catalogue import EXTRACTORS
+    from sentaway.extract.__main__ import EXTRACTORS
 
-    return EXTRACTORS()
+    return EXTRACTORS
 
 
 @pytest.mark.parametrize("module", _extractors(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
-def test_each_extract_is_described_by_its_resource(module):
-    assert [f["name"] for f in module.RESOURCE["fields"]] == module.COLUMNS
-    assert set(module.RESOURCE["primaryKey"]) <= set(module.COLUMNS)
-    assert module.RESOURCE["path"] == module.RESOURCE["name"] + ".csv"
+def test_each_extract_s_columns_are_declared_once_in_its_metadata(module):
+    """The row type, the CSV header and the published schema all come from metadata/<extract>.yml; the extractor
+    lists no columns of its own."""
+    from dataclasses import fields
+
+    from sentaway.extract import shapes
+
+    declared = shapes.columns(module.NAME)
+    assert [f.name for f in fields(module.Row)][:len(declared)] == declared
+    published = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert [f["name"] for f in next(r for r in published if r["name"] == module.NAME)["schema"]["fields"]] == declared
+    assert not hasattr(module, "COLUMNS")
+    spec = shapes.spec(module.NAME)
+    assert set(spec["primaryKey"]) <= set(declared) and spec["path"] == spec["name"] + ".csv"
 
 
 @pytest.mark.parametrize("module", _extractors(), ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_each_extraction_is_deterministic(module, raw_root):
-    first = module.to_csv(module.extract(RawFiles(raw_root)))
-    assert module.to_csv(module.extract(RawFiles(raw_root))) == first
-    assert first.splitlines()[0] == ",".join(module.COLUMNS)
+    from sentaway.extract import shapes
+
+    first = shapes.csv_text(module.NAME, module.extract(RawFiles(raw_root)))
+    assert shapes.csv_text(module.NAME, module.extract(RawFiles(raw_root))) == first
+    assert first.splitlines()[0] == ",".join(shapes.columns(module.NAME))
 
 
 def test_every_metadata_file_describes_one_extract():
     from sentaway.extract import catalogue
 
-    files = {p.stem for p in catalogue.METADATA.glob("*.yml")} - {"fields", "package"}
-    assert files == {spec["name"] for spec in catalogue.all_resources()}
+    described = {p.name.removesuffix(".yml") for p in catalogue.METADATA.glob("*.yml")
+                 if not p.name.endswith(".sources.yml")} - {"fields", "package"}
+    assert described == set(catalogue.names())
+    read_by = {p.name.removesuffix(".sources.yml") for p in catalogue.METADATA.glob("*.sources.yml")}
+    assert read_by <= described
 
 
-@pytest.mark.parametrize("field, lists, message", [
-    ("- area", {}, "field 'area' is not in sentaway/extract/metadata/fields.yml"),
-    ("- {name: kind, type: string, constraints: {enum: kinds}}", {}, "field kind: its code supplies no list 'kinds'"),
-    ("- year", {"kinds": ["a"]}, "no field uses the list.s. kinds"),
-    ("- {name: kind, type: string, description: '{{ legnd }}'}", {}, "field kind: 'legnd' is undefined"),
+@pytest.mark.parametrize("field, message", [
+    ("- area", "field 'area' is not in sentaway/extract/metadata/fields.yml"),
+    ("- {name: kind, type: string, constraints: {enum: kinds}}", "enum 'kinds' is no list of"),
+    ("- {name: kind, type: string, description: '{{ legnd }}'}", "field kind: 'legnd' is undefined"),
 ])
-def test_a_metadata_mistake_stops_naming_the_file(tmp_path, monkeypatch, field, lists, message):
-    from sentaway.extract import catalogue
+def test_a_metadata_mistake_stops_naming_the_file(tmp_path, monkeypatch, field, message):
+    from sentaway.extract import catalogue, shapes, sources
 
-    (tmp_path / "fields.yml").write_bytes((catalogue.METADATA / "fields.yml").read_bytes())
-    (tmp_path / "demo.yml").write_text(f"name: demo\npath: demo.csv\nfields:\n{field}\n", encoding="utf-8")
-    monkeypatch.setattr(catalogue, "METADATA", tmp_path)
-    catalogue._read.cache_clear()
+    (tmp_path / "fields.yml").write_bytes((shapes.METADATA / "fields.yml").read_bytes())
+    (tmp_path / "demo.yml").write_text(f"name: demo\npath: demo.csv\ntitle: Demo\ndescription: A demo.\n"
+                                       f"primaryKey: []\nfields:\n{field}\n", encoding="utf-8")
+    monkeypatch.setattr(sources, "METADATA", tmp_path)
+    sources.metadata.cache_clear()
+    shapes.spec.cache_clear()
     try:
-        with pytest.raises(catalogue.MetadataError, match=f"metadata/demo.yml.*{message}"):
-            catalogue.load("demo", **lists)
+        with pytest.raises(shapes.MetadataError, match=f"metadata/demo.yml.*{message}"):
+            catalogue.resource("demo")
     finally:
-        catalogue._read.cache_clear()
+        sources.metadata.cache_clear()
+        shapes.spec.cache_clear()
 
 
 def test_the_shared_status_field_lists_the_suppression_symbols():
-    from sentaway.extract.catalogue import load
     from sentaway.raw.suppression import CODES
 
-    status = next(f for f in load("cla_placements")["fields"] if f["name"] == "status")
+    published = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    status = next(f for f in published[0]["schema"]["fields"] if f["name"] == "status")
     assert status["constraints"]["enum"] == ["", *CODES]
     assert all(f"{code} = {meaning}" in status["description"] for code, meaning in CODES.items())

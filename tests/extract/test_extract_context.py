@@ -1,23 +1,24 @@
-"""The local-authority context extract (region, IMD 2019, rural-urban): deterministic, true to the raw files read
+"""The local-authority context extract (region, IMD, rural-urban): deterministic, true to the raw files read
 independently with the csv module, honest about authorities the IMD 2019 areas do not cover, strict on drift."""
 
 import csv
-import hashlib
 import io
+import json
 
 import pytest
 
-from sentaway.extract import context
+from sentaway.extract import context, shapes
+from sentaway.extract.releases import registry
 from sentaway.paths import DATA
 from sentaway.raw.files import RawDataError, RawFiles
 from sentaway.extract.validate import validate_resource
-from tables import one, raw_dicts
+from tables import make_raw, one, raw_dicts
 
 
 @pytest.fixture(scope="module")
 def extracted(raw_root):
     rows = context.extract(RawFiles(raw_root))
-    return rows, context.to_csv(rows)
+    return rows, shapes.csv_text(context.NAME, rows)
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +39,15 @@ def test_the_committed_extract_matches_a_fresh_extraction(extracted):
 
 
 def test_the_csv_matches_its_schema(extracted):
-    spec = context.RESOURCE
+    spec = next(r for r in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+                if r["name"] == context.NAME)
+    spec = {**spec, "fields": spec["schema"]["fields"], "primaryKey": spec["schema"]["primaryKey"]}
     resource = {"path": spec["path"], "schema": {"fields": spec["fields"], "primaryKey": spec["primaryKey"]}}
     assert validate_resource(resource, extracted[1]) == len(extracted[0])
-    assert [f["name"] for f in spec["fields"]] == context.COLUMNS
 
 
 def test_one_row_per_authority_with_its_region(raw_root, table):
-    netgain = raw_dicts(raw_root, context.NETGAIN["CLA 2024 (EES)"])
+    netgain = raw_dicts(raw_root, registry().files(RawFiles(raw_root), "ees", "la_net_gain")[-1][1])
     camden = one([r for r in netgain if r["time_period"] == "2024" and r["geographic_level"] == "Local authority"
                   and r["characteristic"].startswith("1.")], la_name="Camden")
     row = one(table, old_la_code=camden["old_la_code"])
@@ -111,31 +113,24 @@ RUC_TEXT = ("Counties and Unitary Authorities (Upper Tier Local Authorities) Rur
             "E06000001,Hartlepool,Urban with City and Town,Predominantly Urban\n,,,\n")
 
 
-def make_raw(tmp_path, files: dict[str, str]) -> RawFiles:
-    lines = ["path,bytes,sha256,origin_path"]
-    for name, text in files.items():
-        content = text.encode("utf-8")
-        (tmp_path / name).write_bytes(content)
-        lines.append(f"{name},{len(content)},{hashlib.sha256(content).hexdigest()},origin/{name}")
-    (tmp_path / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
-    return RawFiles(tmp_path)
+NETGAIN = "dfe-cla-ees-to-2024/data/la_cla_on_31_march_la_of_placement_netgain.csv"
 
 
 @pytest.fixture
-def synthetic(tmp_path, monkeypatch):
+def synthetic(tmp_path, monkeypatch, synthetic_releases):
     def build(netgain=NETGAIN_HEADER + NETGAIN_ROW, imd=IMD_HEADER + IMD_ROW, ruc=RUC_TEXT):
-        monkeypatch.setattr(context, "NETGAIN", {"CLA 2024 (EES)": "n.csv"})
+        synthetic_releases({"dfe-cla-ees-to-2024": {"published": "2024-11-14"}})
         monkeypatch.setattr(context, "IMD_FILE", "i.csv")
         monkeypatch.setattr(context, "RUC_FILE", "r.csv")
-        return make_raw(tmp_path, {"n.csv": netgain, "i.csv": imd, "r.csv": ruc})
+        return make_raw(tmp_path, {NETGAIN: netgain, "i.csv": imd, "r.csv": ruc})
     return build
 
 
 def test_synthetic_files_read(synthetic):
     (row,) = context.extract(synthetic())
-    assert (row.old_la_code, row.region9_name, row.imd["imd_average_score"], row.ruc3) == (
+    assert (row.old_la_code, row.region9_name, row.imd_average_score, row.ruc11_3fold) == (
         "805", "North East", context.Decimal("35.037"), "Predominantly Urban")
-    assert [s.file for s in row.sources] == ["n.csv", "i.csv", "r.csv"] and row.source.file == "i.csv"
+    assert [s.file for s in row.sources] == [NETGAIN, "i.csv", "r.csv"]
 
 
 def test_a_renamed_imd_column_stops_naming_it(synthetic):
@@ -146,7 +141,7 @@ def test_a_renamed_imd_column_stops_naming_it(synthetic):
 
 def test_a_renamed_region_column_stops_naming_it(synthetic):
     raw = synthetic(netgain=NETGAIN_HEADER.replace(",region_code,", ",gor_code,") + NETGAIN_ROW)
-    with pytest.raises(RawDataError, match=r"n\.csv, line 1: expected column\(s\) 'region_code' not found"):
+    with pytest.raises(RawDataError, match=r"netgain\.csv, line 1: expected column\(s\) 'region_code' not found"):
         context.extract(raw)
 
 
@@ -164,5 +159,12 @@ def test_an_imd_value_that_is_not_a_number_stops(synthetic):
 
 def test_an_authority_in_two_regions_stops(synthetic):
     moved = NETGAIN_ROW.replace("2024,", "2023,", 1).replace("E12000001,North East", "E12000002,North West")
-    with pytest.raises(RawDataError, match=r"n\.csv, line 3: Hartlepool \(E06000001\) in region E12000002"):
+    with pytest.raises(RawDataError, match=r"netgain\.csv, line 3: Hartlepool \(E06000001\) in region E12000002"):
         context.extract(synthetic(netgain=NETGAIN_HEADER + NETGAIN_ROW + moved))
+
+
+def test_a_region_spelt_again_with_other_case_or_spacing_is_the_same_region(synthetic):
+    """'Yorkshire and the Humber' after 'Yorkshire and The Humber' is one label (issue 23, point 1)."""
+    north_east = NETGAIN_ROW.replace("2024,", "2023,", 1).replace("North East", "north  east")
+    (row,) = context.extract(synthetic(netgain=NETGAIN_HEADER + north_east + NETGAIN_ROW))
+    assert (row.region_name, row.first_year, row.last_year) == ("North East", 2023, 2024)

@@ -1,21 +1,20 @@
 """The missing / away-without-authorisation extract: deterministic, true to the raw files, strict on drift."""
 
 import csv
-import hashlib
 import io
 
 import pytest
 
-from sentaway.extract import missing
+from sentaway.extract import missing, shapes
 from sentaway.raw.files import RawDataError, RawFiles
-from tables import one, raw_dicts
+from tables import make_raw, one, raw_dicts
 
 
 @pytest.fixture(scope="module")
 def extracted(raw_root):
     raw = RawFiles(raw_root)
     rows = missing.extract(raw)
-    return rows, missing.to_csv(rows)
+    return rows, shapes.csv_text(missing.NAME, rows)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +93,7 @@ def test_suppressed_cells_have_a_symbol_and_no_value(raw_root, table):
 def test_duplicate_keys_are_refused(extracted):
     rows = extracted[0]
     with pytest.raises(ValueError, match="a second value for the same key"):
-        missing.to_csv([rows[0], rows[0]])
+        shapes.csv_text(missing.NAME, [rows[0], rows[0]])
 
 
 # --- schema drift, on small synthetic raw folders -----------------------------------------------
@@ -105,51 +104,43 @@ LA_ROW = ("2024,Reporting year,Local authority,E92000001,England,E12000001,North
           "{label},{number}\n")
 
 
-def make_raw(tmp_path, files: dict[str, str]) -> RawFiles:
-    lines = ["path,bytes,sha256,origin_path"]
-    for name, text in files.items():
-        content = text.encode("utf-8")
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        lines.append(f"{name},{len(content)},{hashlib.sha256(content).hexdigest()},origin/{name}")
-    (tmp_path / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
-    return RawFiles(tmp_path)
+LA = "dfe-cla-ees-to-2024/data/la_children_who_were_missing_or_away_from_placement_without_authorisation.csv"
+NATIONAL = "dfe-cla-ees-to-2024/data/official_statistics_cla_who_were_missing.csv"
+
+
+@pytest.fixture
+def ees(tmp_path, synthetic_releases):
+    """A raw folder of one release holding the files given (path -> text)."""
+    synthetic_releases({"dfe-cla-ees-to-2024": {"published": "2024-11-14"}})
+    return lambda files: make_raw(tmp_path, files)
 
 
 def la_file(group="CLA_group", label="Number of missing incidents during the year", number="12"):
     return LA_HEADER.format(group=group) + LA_ROW.format(label=label, number=number)
 
 
-def test_synthetic_la_file_reads(tmp_path, monkeypatch):
-    raw = make_raw(tmp_path, {"la.csv": la_file(number="c")})
-    monkeypatch.setattr(missing, "EES_LA_FILES", {"CLA 2024 (EES)": "la.csv"})
-    [row] = missing.ees_la_rows(raw)
+def test_synthetic_la_file_reads(ees):
+    [row] = missing.ees_la_rows(ees({LA: la_file(number="c")}))
     assert (row.measure, row.area_name, row.value, row.status) == ("missing_incidents", "Gateshead", None, "c")
 
 
-def test_a_renamed_filter_column_stops_naming_it(tmp_path, monkeypatch):
-    raw = make_raw(tmp_path, {"la.csv": la_file(group="cla_grouping")})
-    monkeypatch.setattr(missing, "EES_LA_FILES", {"CLA 2024 (EES)": "la.csv"})
-    with pytest.raises(RawDataError, match=r"la\.csv: expected column\(s\) cla_group or CLA_group not found"):
-        missing.ees_la_rows(raw)
+def test_a_renamed_filter_column_stops_naming_it(ees):
+    with pytest.raises(RawDataError, match=r"authorisation\.csv: expected column\(s\) cla_group or CLA_group not found"):
+        missing.ees_la_rows(ees({LA: la_file(group="cla_grouping")}))
 
 
-def test_a_renamed_value_column_stops_naming_it(tmp_path, monkeypatch):
-    raw = make_raw(tmp_path, {"la.csv": la_file().replace(",number\n", ",value\n", 1)})
-    monkeypatch.setattr(missing, "EES_LA_FILES", {"CLA 2024 (EES)": "la.csv"})
-    with pytest.raises(RawDataError, match=r"la\.csv: expected column\(s\) number not found"):
-        missing.ees_la_rows(raw)
+def test_a_renamed_value_column_stops_naming_it(ees):
+    with pytest.raises(RawDataError, match=r"authorisation\.csv: expected column\(s\) number not found"):
+        missing.ees_la_rows(ees({LA: la_file().replace(",number\n", ",value\n", 1)}))
 
 
-def test_an_unknown_label_stops_naming_it(tmp_path, monkeypatch):
-    raw = make_raw(tmp_path, {"la.csv": la_file(label="Missing incidents per 1000 children")})
-    monkeypatch.setattr(missing, "EES_LA_FILES", {"CLA 2024 (EES)": "la.csv"})
-    with pytest.raises(RawDataError, match="la.csv, line 2: unknown CLA_group 'Missing incidents per 1000 children'"):
-        missing.ees_la_rows(raw)
+def test_an_unknown_label_stops_naming_it(ees):
+    with pytest.raises(RawDataError, match="authorisation.csv, line 2: CLA_group 'Missing incidents per 1000 children' "
+                                           "is not among the labels CLA 2024"):
+        missing.ees_la_rows(ees({LA: la_file(label="Missing incidents per 1000 children")}))
 
 
-def test_national_totals_that_disagree_stop(tmp_path, monkeypatch):
+def test_national_totals_that_disagree_stop(ees):
     header = "time_period,time_identifier,geographic_level,country_code,country_name,missing_status,characteristic,number\n"
     start = "2024,Reporting year,National,E92000001,England,"
     text = (header
@@ -157,19 +148,20 @@ def test_national_totals_that_disagree_stop(tmp_path, monkeypatch):
             + start + "Placement locations from which children were missing,Missing from placement inside council boundary,60\n"
             + start + "Placement locations from which children were missing,Missing from placement outside council boundary,30\n"
             + start + "Placement locations from which children were missing,Total incidents,90\n")
-    raw = make_raw(tmp_path, {"nat.csv": text})
-    monkeypatch.setattr(missing, "EES_NATIONAL", {("CLA 2024 (EES)", "missing"): "nat.csv"})
-    with pytest.raises(RawDataError, match="nat.csv: 2024 totals of incidents disagree"):
-        missing.ees_national_rows(raw)
+    with pytest.raises(RawDataError, match="missing.csv: 2024 totals of incidents disagree"):
+        missing.ees_national_rows(ees({NATIONAL: text}))
 
 
-def test_a_renamed_sfr_code_stops_naming_it(tmp_path, monkeypatch):
+def test_a_renamed_sfr_code_stops_naming_it(tmp_path, monkeypatch, synthetic_releases):
+    synthetic_releases({"dfe-cla-sfr/2017": {"release": "SFR50/2017", "published": "2017-09-28"}})
+    monkeypatch.setitem(missing.LABELS, "sfr_measures",
+                        {"missing_incidents": missing.LABELS["sfr_measures"]["missing_incidents"]})
     meta = "Miss_Miss_Incs: Number of missing incidents during the year\n"
     data = "LA_order,New_geog_code,geog_l,geog_c,geog_n,Miss_Miss_Incidents\n1,E92000001,NATIONAL,999,ENGLAND,60720\n"
-    raw = make_raw(tmp_path, {"m.csv": data, "meta.txt": meta})
-    monkeypatch.setattr(missing, "SFR", {2017: ("m.csv", "meta.txt", "SFR50/2017")})
-    monkeypatch.setattr(missing, "SFR_MEASURES", [m for m in missing.SFR_MEASURES if m[0] == "missing_incidents"])
-    with pytest.raises(RawDataError, match=r"m\.csv: expected column\(s\) Miss_Miss_Incs not found"):
+    raw = make_raw(tmp_path, {"dfe-cla-sfr/2017/SFR50_Missing_2017.csv": data,
+                              "dfe-cla-sfr/2017/SFR50_2017_MetaData.txt": meta})
+    with pytest.raises(RawDataError, match=r"SFR50_Missing_2017\.csv: expected one column of CLA_MissIncs or "
+                                           r"Miss_Miss_Incs \(missing_incidents\); found 0"):
         missing.sfr_rows(raw)
 
 

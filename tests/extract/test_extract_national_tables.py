@@ -7,9 +7,10 @@ import io
 import openpyxl
 import pytest
 
-from sentaway.extract import national_notes, national_tables
-from sentaway.extract.national_tables import WORKBOOK
+from sentaway.extract import national_notes, national_tables, shapes
 from sentaway.raw.files import RawDataError, RawFiles
+
+WORKBOOK = "dfe-cla-sfr/2017/SFR50_2017_National_tables.xlsx"
 
 
 def one(rows, **where):
@@ -20,7 +21,7 @@ def one(rows, **where):
 
 @pytest.fixture(scope="module")
 def table(raw_root):
-    return list(csv.DictReader(io.StringIO(national_tables.to_csv(national_tables.extract(RawFiles(raw_root))))))
+    return list(csv.DictReader(io.StringIO(shapes.csv_text(national_tables.NAME, national_tables.extract(RawFiles(raw_root))))))
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_g1_missing_by_placement_is_experimental(table, sheets):
 
 
 def test_notes_carry_footnote_4_and_the_experimental_warning(raw_root):
-    notes = list(csv.DictReader(io.StringIO(national_notes.to_csv(national_notes.extract(RawFiles(raw_root))))))
+    notes = list(csv.DictReader(io.StringIO(shapes.csv_text(national_notes.NAME, national_notes.extract(RawFiles(raw_root))))))
     four = one(notes, table="A2", kind="footnote", note="4")
     assert four["text"].startswith("Additional validation was added to the data collection in 2016")
     assert any("experimental statistics" in n["text"] for n in notes if n["table"] == "G1" and n["kind"] == "remark")
@@ -104,6 +105,13 @@ def test_notes_carry_footnote_4_and_the_experimental_warning(raw_root):
 
 
 # --- drift, on modified copies of the workbook ---------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def one_release(request, synthetic_releases):
+    """The drift tests read a raw folder holding the workbook alone, as the one SFR release in it."""
+    if "tmp_path" in request.fixturenames:
+        synthetic_releases({"dfe-cla-sfr/2017": {"release": "SFR50/2017", "published": "2017-09-28"}})
+
 
 def modified(raw_root, tmp_path, change) -> RawFiles:
     book = openpyxl.load_workbook(raw_root / WORKBOOK)

@@ -1,14 +1,13 @@
 """EES placement files in cla_placements: labels read by their words (not numbering or order), each release kept."""
 
 import csv
-import hashlib
 
 import pytest
 
 from sentaway.extract import placements
 from sentaway.paths import DATA
 from sentaway.raw.files import RawDataError, RawFiles
-from tables import raw_dicts
+from tables import make_raw, raw_dicts
 
 CHAR = {
     "CLA 2022 (EES)": "dfe-cla-ees-to-2022/data/national_cla_on_31_march_by_characteristics.csv",
@@ -76,53 +75,56 @@ def test_providers_keep_one_code_across_releases(committed):
 PROVIDER_HEADER = "time_period,time_identifier,geographic_level,country_code,country_name,placement_type,placement_provider,number,percentage\n"
 
 
-def make_raw(tmp_path, files):
-    lines = ["path,bytes,sha256,origin_path"]
-    for name, text in files.items():
-        content = text.encode("utf-8")
-        (tmp_path / name).write_bytes(content)
-        lines.append(f"{name},{len(content)},{hashlib.sha256(content).hexdigest()},origin/{name}")
-    (tmp_path / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
-    return RawFiles(tmp_path)
+PROVIDER = "data/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv"
+CHARACTERISTICS = "data/national_cla_on_31_march_by_characteristics.csv"
+
+
+@pytest.fixture
+def ees(tmp_path, synthetic_releases):
+    """One file of one release (folder dfe-cla-ees-to-<year>), of the text given."""
+    def make(path: str, text: str, year: int = 2024):
+        synthetic_releases({f"dfe-cla-ees-to-{year}": {"published": f"{year}-11-14"}})
+        return make_raw(tmp_path, {f"dfe-cla-ees-to-{year}/{path}": text})
+    return make
 
 
 def provider_file(rows):
     return PROVIDER_HEADER + "".join(f'2024,Reporting year,National,E92000001,England,"{t}",All children,{n},\n' for t, n in rows)
 
 
-def test_renumbered_sections_cannot_swap_inside_and_outside(tmp_path, monkeypatch):
+def test_renumbered_sections_cannot_swap_inside_and_outside(ees):
     text = provider_file([("1. All children placed outside council boundary", 100),
                           ("1b. Secure homes and children's homes", 60),
                           ("2. All children placed inside council boundary", 50),
                           ("2b. Secure homes and children's homes", 20)])
-    monkeypatch.setattr(placements, "EES_PLACEMENT_FILES", {"CLA 2024 (EES)": "p.csv"})
-    rows = placements.ees_placement_rows(make_raw(tmp_path, {"p.csv": text}))
+    rows = placements.ees_placement_rows(ees(PROVIDER, text))
     found = {(r.placement, r.locality): r.value for r in rows}
     assert found == {("all", "outside"): 100, ("secure_childrens_homes", "outside"): 60,
                      ("all", "inside"): 50, ("secure_childrens_homes", "inside"): 20}
 
 
-def test_an_unknown_placement_label_stops_with_file_and_line(tmp_path, monkeypatch):
+def test_an_unknown_placement_label_stops_with_file_line_and_the_entry_that_would_take_it(ees):
     text = provider_file([("2. All children placed inside council boundary", 50), ("2b. Childrens homes only", 20)])
-    monkeypatch.setattr(placements, "EES_PLACEMENT_FILES", {"CLA 2024 (EES)": "p.csv"})
-    with pytest.raises(RawDataError, match=r"^p\.csv, line 3: unknown placement_type '2b\. Childrens homes only'$"):
-        placements.ees_placement_rows(make_raw(tmp_path, {"p.csv": text}))
+    with pytest.raises(RawDataError, match=r"^dfe-cla-ees-to-2024/data/\S+locality\.csv, line 3: placement_type '2b\. "
+                                           r"Childrens homes only' is not among the labels CLA 2024 \(EES\) is known to "
+                                           r"print .* add to its entry in sentaway/extract/releases\.yml: "
+                                           r"`dfe-cla-ees-to-2024: \{relabel: \{\"childrens homes only\": \"<one of: "):
+        placements.ees_placement_rows(ees(PROVIDER, text))
 
 
-def test_a_label_of_another_release_stops(tmp_path, monkeypatch):
-    # The 2024 release's group, in a file said to be of the release to 2023.
+def test_a_label_of_another_release_stops(ees):
+    # The 2024 release's group, in a file of the release to 2023.
     text = provider_file([("2. All children placed inside council boundary", 50), ("2b. Secure homes and children's homes", 20)])
-    monkeypatch.setattr(placements, "EES_PLACEMENT_FILES", {"CLA 2023 (EES)": "p.csv"})
-    with pytest.raises(RawDataError, match=r"p\.csv, line 3: unknown placement_type"):
-        placements.ees_placement_rows(make_raw(tmp_path, {"p.csv": text}))
+    with pytest.raises(RawDataError, match=r"locality\.csv, line 3: placement_type .* \(a label of other releases\) is "
+                                           r"not among the labels CLA 2023 \(EES\)"):
+        placements.ees_placement_rows(ees(PROVIDER, text, year=2023))
 
 
-def test_an_ambiguous_section_stops(tmp_path, monkeypatch):
+def test_an_ambiguous_section_stops(ees):
     text = provider_file([("2. All children placed inside council boundary", 50),
                           ("2. All children placed outside council boundary", 40)])
-    monkeypatch.setattr(placements, "EES_PLACEMENT_FILES", {"CLA 2024 (EES)": "p.csv"})
-    with pytest.raises(RawDataError, match=r"p\.csv, line 3: ambiguous placement_type"):
-        placements.ees_placement_rows(make_raw(tmp_path, {"p.csv": text}))
+    with pytest.raises(RawDataError, match=r"locality\.csv, line 3: ambiguous placement_type"):
+        placements.ees_placement_rows(ees(PROVIDER, text))
 
 
 CHAR_HEADER = "time_period,time_identifier,geographic_level,country_code,country_name,cla_group,characteristic,number,percentage\n"
@@ -140,30 +142,26 @@ HOMES_2024 = [("4. Total secure homes and children's homes", 8640), ("4a Secure 
               ("5a. Semi-independent living accommodation not subject to children's homes regulations", "z")]
 
 
-def test_characteristics_read_by_words_whatever_the_numbering(tmp_path, monkeypatch):
+def test_characteristics_read_by_words_whatever_the_numbering(ees):
     renumbered = [(label.replace("4c.1", "9z.2").replace("4c.2", "9z.1"), n) for label, n in HOMES_2024]
-    monkeypatch.setattr(placements, "EES_CHARACTERISTICS_FILES", {"CLA 2024 (EES)": "c.csv"})
-    rows = placements.ees_characteristics_rows(make_raw(tmp_path, {"c.csv": char_file(renumbered)}))
+    rows = placements.ees_characteristics_rows(ees(CHARACTERISTICS, char_file(renumbered)))
     found = {(r.placement, r.locality): r.value for r in rows}
     assert found[("childrens_homes", "inside")] == 2780 and found[("childrens_homes", "outside")] == 5760
 
 
-def test_an_unknown_characteristic_stops_with_file_line_and_label(tmp_path, monkeypatch):
+def test_an_unknown_characteristic_stops_with_file_line_and_label(ees):
     labels = HOMES_2024 + [("4c.3 Children's home placement on the boundary", 5)]
-    monkeypatch.setattr(placements, "EES_CHARACTERISTICS_FILES", {"CLA 2024 (EES)": "c.csv"})
-    with pytest.raises(RawDataError, match=r"^c\.csv, line 9: unknown characteristic \"4c\.3 Children's home placement on the boundary\""):
-        placements.ees_characteristics_rows(make_raw(tmp_path, {"c.csv": char_file(labels)}))
+    with pytest.raises(RawDataError, match=r"characteristics\.csv, line 9: characteristic \(cla_group 'Placement'\) \"4c\.3 Children's home placement on the boundary\" is not among"):
+        placements.ees_characteristics_rows(ees(CHARACTERISTICS, char_file(labels)))
 
 
-def test_an_ambiguous_characteristic_stops(tmp_path, monkeypatch):
+def test_an_ambiguous_characteristic_stops(ees):
     labels = HOMES_2024 + [("4d.1 Children's home placement inside the council boundary", 5)]
-    monkeypatch.setattr(placements, "EES_CHARACTERISTICS_FILES", {"CLA 2024 (EES)": "c.csv"})
-    with pytest.raises(RawDataError, match=r"c\.csv, line 9: ambiguous characteristic"):
-        placements.ees_characteristics_rows(make_raw(tmp_path, {"c.csv": char_file(labels)}))
+    with pytest.raises(RawDataError, match=r"characteristics\.csv, line 9: ambiguous characteristic"):
+        placements.ees_characteristics_rows(ees(CHARACTERISTICS, char_file(labels)))
 
 
-def test_a_missing_childrens_homes_row_stops(tmp_path, monkeypatch):
+def test_a_missing_childrens_homes_row_stops(ees):
     labels = [item for item in HOMES_2024 if "4c.2" not in item[0]]
-    monkeypatch.setattr(placements, "EES_CHARACTERISTICS_FILES", {"CLA 2024 (EES)": "c.csv"})
-    with pytest.raises(RawDataError, match=r"c\.csv: expected cla_group 'Placement' rows for \[\('childrens_homes', 'outside'\)\]"):
-        placements.ees_characteristics_rows(make_raw(tmp_path, {"c.csv": char_file(labels)}))
+    with pytest.raises(RawDataError, match=r"characteristics\.csv: expected cla_group 'Placement' rows for \[\('childrens_homes', 'outside'\)\]"):
+        placements.ees_characteristics_rows(ees(CHARACTERISTICS, char_file(labels)))

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sentaway.extract import providers
+from sentaway.extract import providers, shapes
 from sentaway.raw.files import RawDataError, RawFiles
 from tables import one
 
@@ -15,7 +15,7 @@ from tables import one
 @pytest.fixture(scope="module")
 def extracted(raw_root):
     rows = providers.extract(RawFiles(raw_root))
-    return rows, providers.to_csv(rows)
+    return rows, shapes.csv_text(providers.NAME, rows)
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,9 @@ def raw_table(root, rel, header_line):
 
 def test_resource_name_and_sources(raw_root, extracted):
     rows, text = extracted
-    assert providers.to_csv(list(reversed(rows))) == text
-    assert providers.RESOURCE["name"] == "ofsted_providers"
-    assert providers.RESOURCE["path"] == "ofsted_providers.csv"
-    assert {row.source.file for row in rows} == {s.file for s in providers.SNAPSHOTS}
+    assert shapes.csv_text(providers.NAME, list(reversed(rows))) == text
+    assert shapes.spec(providers.NAME)["path"] == "ofsted_providers.csv"
+    assert {row.source_file for row in rows} == {s.file for s in providers.SNAPSHOTS}
 
 
 def test_snapshots(table):
@@ -113,7 +112,7 @@ def test_regions_add_up_to_england(table):
 def test_duplicate_keys_stop(extracted):
     rows = extracted[0]
     with pytest.raises(ValueError, match="a second value for the same key"):
-        providers.to_csv(rows + [rows[0]])
+        shapes.csv_text(providers.NAME, rows + [rows[0]])
 
 
 # ---------------------------------------------------------------------------------------------

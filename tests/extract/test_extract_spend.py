@@ -1,13 +1,13 @@
 """The section 251 spend extract: deterministic, true to the raw files, strict on drift."""
 
 import csv
-import hashlib
 import io
 from decimal import Decimal
 
 import pytest
 
-from sentaway.extract import spend
+import tables
+from sentaway.extract import shapes, spend
 from sentaway.raw.files import RawDataError, RawFiles
 from tables import one
 
@@ -15,7 +15,7 @@ from tables import one
 @pytest.fixture(scope="module")
 def extracted(raw_root):
     rows = spend.extract(RawFiles(raw_root))
-    return rows, spend.to_csv(rows)
+    return rows, shapes.csv_text(spend.NAME, rows)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,8 @@ def raw_lists(root, rel):
 
 
 def test_resource_name_and_sources(raw_root, extracted):
-    assert spend.RESOURCE["name"] == "s251_spend" and spend.RESOURCE["path"] == "s251_spend.csv"
-    assert {row.source.file for row in extracted[0]} == set(spend.FILES.values())
+    assert shapes.spec(spend.NAME)["path"] == "s251_spend.csv"
+    assert {row.source_file for row in extracted[0]} == set(spend.LABELS["files"])
 
 
 def test_birmingham_residential_care_2008_09(raw_root, table):
@@ -79,16 +79,16 @@ def test_blank_cells_are_unknown_not_zero(raw_root, table):
 def test_every_year_every_line(table):
     national = [r for r in table if r["geographic_level"] == "national" and r["measure"] == "total_expenditure"]
     assert sorted({(r["financial_year"], r["line"]) for r in national}) == sorted(
-        (spend.financial_year(y), line) for y in spend.FILES for line in spend.LINE_ORDER)
+        (spend.financial_year(f["year"]), line) for f in spend.LABELS["files"].values() for line in spend.LABELS["lists"]["lines"])
     counts = {y: len({r["old_la_code"] for r in table if r["year_ending_march"] == str(y)
-                      and r["geographic_level"] == "local_authority"}) for y in spend.FILES}
+                      and r["geographic_level"] == "local_authority"}) for y in [f["year"] for f in spend.LABELS["files"].values()]}
     assert counts == {2009: 150, 2010: 152, 2011: 152, 2012: 152, 2013: 152, 2014: 152}
 
 
 def test_duplicate_keys_are_refused(extracted):
     rows = extracted[0]
     with pytest.raises(ValueError, match="a second value for the same key"):
-        spend.to_csv([rows[0], rows[0]])
+        shapes.csv_text(spend.NAME, [rows[0], rows[0]])
 
 
 # --- schema drift, on small synthetic raw folders -----------------------------------------------
@@ -100,16 +100,12 @@ LINES = [(6, "6 Residential care"), (7, "7 Fostering services"), (10, "10 Other 
          (16, "16 Total Children Looked After")]
 
 
+OUTTURN = "dfe-s251-outturn/outturn_1314.csv"
+
+
 def make_raw(tmp_path, files: dict[str, str]) -> RawFiles:
-    lines = ["path,bytes,sha256,origin_path"]
-    for name, text in files.items():
-        content = text.encode("utf-8")
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        lines.append(f"{name},{len(content)},{hashlib.sha256(content).hexdigest()},origin/{name}")
-    (tmp_path / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
-    return RawFiles(tmp_path)
+    """A raw folder holding one outturn file, read as the one of 2013-14 (its layout and lines)."""
+    return tables.make_raw(tmp_path, {OUTTURN: files["o.csv"]})
 
 
 def outturn(header=HEADER, lines=LINES, cell="100"):
@@ -118,10 +114,9 @@ def outturn(header=HEADER, lines=LINES, cell="100"):
     return header + body
 
 
-def test_synthetic_file_reads(tmp_path, monkeypatch):
+def test_synthetic_file_reads(tmp_path):
     raw = make_raw(tmp_path, {"o.csv": outturn(cell="NULL")})
-    monkeypatch.setattr(spend, "FILES", {2014: "o.csv"})
-    rows = spend.la_rows(raw, 2014)
+    rows = spend.la_rows(raw, OUTTURN)
     own = [r for r in rows if r.measure == "own_provision" and r.line == "residential_care"]
     assert [(r.value, r.status) for r in own] == [(None, "NULL")]
     national = spend.national_rows(rows)
@@ -129,31 +124,27 @@ def test_synthetic_file_reads(tmp_path, monkeypatch):
     assert unknown.value == 1
 
 
-def test_a_renamed_column_stops_naming_it(tmp_path, monkeypatch):
+def test_a_renamed_column_stops_naming_it(tmp_path):
     raw = make_raw(tmp_path, {"o.csv": outturn(header=HEADER.replace(",TotalExpenditure,", ",GrossExpenditure,"))})
-    monkeypatch.setattr(spend, "FILES", {2014: "o.csv"})
-    with pytest.raises(RawDataError, match=r"o\.csv: expected column\(s\) TotalExpenditure not found"):
-        spend.la_rows(raw, 2014)
+    with pytest.raises(RawDataError, match=r"outturn_1314\.csv: expected column\(s\) TotalExpenditure not found"):
+        spend.la_rows(raw, OUTTURN)
 
 
-def test_a_renamed_line_stops_naming_it(tmp_path, monkeypatch):
+def test_a_renamed_line_stops_naming_it(tmp_path):
     lines = [(6, "6 Residential placements")] + LINES[1:]
     raw = make_raw(tmp_path, {"o.csv": outturn(lines=lines)})
-    monkeypatch.setattr(spend, "FILES", {2014: "o.csv"})
-    with pytest.raises(RawDataError, match="o.csv: LA 330 \\(Birmingham\\) has no line\\(s\\) residential care"):
-        spend.la_rows(raw, 2014)
+    with pytest.raises(RawDataError, match="outturn_1314.csv: LA 330 \\(Birmingham\\) has no line\\(s\\) residential care"):
+        spend.la_rows(raw, OUTTURN)
 
 
-def test_a_moved_line_stops_naming_it(tmp_path, monkeypatch):
+def test_a_moved_line_stops_naming_it(tmp_path):
     lines = [(5, "5 Residential care")] + LINES[1:]
     raw = make_raw(tmp_path, {"o.csv": outturn(lines=lines)})
-    monkeypatch.setattr(spend, "FILES", {2014: "o.csv"})
-    with pytest.raises(RawDataError, match="o.csv, line 2: line '5 Residential care' is numbered '5', expected 6"):
-        spend.la_rows(raw, 2014)
+    with pytest.raises(RawDataError, match="outturn_1314.csv, line 2: line '5 Residential care' is numbered '5', expected 6"):
+        spend.la_rows(raw, OUTTURN)
 
 
-def test_an_unreadable_cell_stops_naming_it(tmp_path, monkeypatch):
+def test_an_unreadable_cell_stops_naming_it(tmp_path):
     raw = make_raw(tmp_path, {"o.csv": outturn(cell="n/a")})
-    monkeypatch.setattr(spend, "FILES", {2014: "o.csv"})
-    with pytest.raises(RawDataError, match="o.csv, line 2, column OwnProvision"):
-        spend.la_rows(raw, 2014)
+    with pytest.raises(RawDataError, match="outturn_1314.csv, line 2, column OwnProvision"):
+        spend.la_rows(raw, OUTTURN)

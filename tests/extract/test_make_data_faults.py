@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from faults import digest, replace_cell, run_env, the_message
+from faults import digest, replace_cell, run_env, the_message, waits_while_locked
 from sentaway.paths import DATA, REPO, transcribed_dir
 
 
@@ -58,6 +58,17 @@ def _first_value_line(text: str, column: str) -> tuple[int, str]:
     return number, rows[number - 1][index]
 
 
+STOPPED = "extract: stopped, nothing written: "
+
+
+def stopped(result) -> str:
+    """What a stopped `make data` says, in the one line it prints (after its prefix)."""
+    assert result.returncode == 1, result.stdout[-2000:]
+    line = the_message(result.stderr)
+    assert line.startswith(STOPPED), line
+    return line[len(STOPPED):]
+
+
 def _make_data(target: Path, raw: Path, transcribed: Path | None = None):
     env = run_env(SENTAWAY_RAW=str(raw))
     if transcribed:
@@ -90,10 +101,8 @@ def test_make_data_stops_on_a_bad_raw_cell_and_changes_nothing(raw_copy, data_co
         result = _make_data(data_copy, raw_copy)
     finally:
         _restore(raw_copy, EES, saved)
-    assert result.returncode == 1
-    message = result.stderr.strip().splitlines()
-    assert message[0] == "extract: stopped, nothing written." and len(message) == 2 and "Traceback" not in result.stderr
-    assert message[1].startswith(f"{EES}, line {line}, column {column}: ") and expected in message[1], message[1]
+    message = stopped(result)
+    assert message.startswith(f"{EES}, line {line}, column {column}: ") and expected in message, message
     assert digest(data_copy) == before
     assert not list(data_copy.parent.glob(".extract-*"))
 
@@ -105,8 +114,8 @@ def test_make_data_stops_on_a_repeated_column_and_a_bom_in_the_manifest(raw_copy
         result = _make_data(data_copy, raw_copy)
     finally:
         _restore(raw_copy, EES, saved)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[1].startswith(f"{EES}, line 1, column ") and "'country_code' repeated" in result.stderr
+    message = stopped(result)
+    assert message.startswith(f"{EES}, line 1, column ") and "'country_code' repeated" in message
     manifest = raw_copy / "MANIFEST.csv"
     original = manifest.read_bytes()
     manifest.write_bytes(b"\xef\xbb\xbf" + original)
@@ -114,9 +123,8 @@ def test_make_data_stops_on_a_repeated_column_and_a_bom_in_the_manifest(raw_copy
         result = _make_data(data_copy, raw_copy)
     finally:
         manifest.write_bytes(original)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[1] == (f"{manifest}, line 1, column path: a byte-order mark (U+FEFF) before the "
-                                            "header; save the file as UTF-8 without BOM")
+    assert stopped(result) == (f"{manifest}, line 1, column path: a byte-order mark (U+FEFF) before the "
+                               "header; save the file as UTF-8 without BOM")
     assert digest(data_copy) == before
 
 
@@ -134,8 +142,7 @@ def test_transcribed_figures_are_checked_like_raw_files(raw_copy, data_copy, tmp
     path.write_text(replace_cell(path.read_text(encoding="utf-8-sig"), 3, column, value), encoding="utf-8")
     before = digest(data_copy)
     result = _make_data(data_copy, raw_copy, folder)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[1].startswith(f"{path}, line 3, {expected}"), result.stderr
+    assert stopped(result).startswith(f"{path}, line 3, {expected}"), result.stderr
     assert digest(data_copy) == before
 
 
@@ -182,3 +189,98 @@ def test_a_bad_claim_source_row_is_named_with_file_line_and_column(tmp_path, cha
         claim_sources_csv(tmp_path)
     (tmp_path / CLAIM_SOURCES).write_text(text, encoding="utf-8")
     assert claim_sources_csv(tmp_path)[0] == text  # a good file is copied byte for byte
+
+
+# --- a release as its folder says (issue 23, points 1, 2 and 4) -----------------------------------
+
+CHARACTERISTICS = "dfe-cla-ees-to-2024/data/national_cla_on_31_march_by_characteristics.csv"
+
+
+def _add(raw: Path, files: dict[str, str]) -> tuple[bytes, list[Path]]:
+    """Add files to the raw folder and their rows to MANIFEST.csv, as a publisher's new files would come; returns the
+    manifest as it was and the folders made."""
+    manifest = raw / "MANIFEST.csv"
+    saved = manifest.read_bytes()
+    rows, made = saved.decode(), []
+    for rel, text in files.items():
+        folder = raw / rel
+        while not folder.parent.exists():
+            folder = folder.parent
+        if folder != raw / rel:
+            made.append(folder)
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text(text, encoding="utf-8")
+        data = (raw / rel).read_bytes()
+        rows += f"{rel},{len(data)},{hashlib.sha256(data).hexdigest()},new/{rel}\n"
+    manifest.write_text(rows, encoding="utf-8")
+    return saved, made
+
+
+def _remove(raw: Path, files, added) -> None:
+    saved, made = added
+    (raw / "MANIFEST.csv").write_bytes(saved)
+    for rel in files:
+        (raw / rel).unlink()
+    for folder in made:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("dfe-cla-ees-to-2025/data/national_cla_on_31_march_by_characteristics.csv",
+     "dfe-cla-ees-to-2025: a new ees release in MANIFEST.csv (to 2025) that sentaway/extract/releases.yml does not "
+     "list; add its date of first publication under releases: `dfe-cla-ees-to-2025: {published: \"<YYYY-MM-DD>\"}`"),
+    ("dfe-cla-sfr/2018/SFR99_CLA2018.csv",
+     "dfe-cla-sfr/2018: a new sfr release in MANIFEST.csv (to 2018) that sentaway/extract/releases.yml does not list; "
+     "add its date of first publication under releases: `dfe-cla-sfr/2018: {release: \"<its label, e.g. SFRnn/YYYY>\", "
+     "published: \"<YYYY-MM-DD>\"}`"),
+    ("ofsted-inspections/2025.csv", "ofsted-inspections: a folder in MANIFEST.csv (ofsted-inspections/2025.csv) that is no "
+                                    "release sentaway/extract/releases.yml lists and no source it names; add"),
+])
+def test_a_new_folder_in_the_manifest_is_refused_by_name_with_the_entry_to_add(raw_copy, data_copy, path, expected):
+    before = digest(data_copy)
+    saved = _add(raw_copy, {path: (raw_copy / CHARACTERISTICS).read_text(encoding="utf-8-sig")})
+    try:
+        message = stopped(_make_data(data_copy, raw_copy))
+    finally:
+        _remove(raw_copy, [path], saved)
+    assert message.startswith(expected), message
+    assert digest(data_copy) == before
+
+
+def test_a_year_its_release_cannot_hold_stops_with_file_year_and_release(raw_copy, data_copy):
+    """New files written over an older release's folder: a 2025 row in the release to 2024 is not taken in."""
+    before = digest(data_copy)
+    last = (raw_copy / CHARACTERISTICS).read_text(encoding="utf-8-sig").rstrip("\n").rsplit("\n", 1)[1]
+    saved = _alter(raw_copy, CHARACTERISTICS, lambda text: text.rstrip("\n") + "\n2025" + last[4:] + "\n")
+    try:
+        message = stopped(_make_data(data_copy, raw_copy))
+    finally:
+        _restore(raw_copy, CHARACTERISTICS, saved)
+    assert re.match(rf"{re.escape(CHARACTERISTICS)}, line \d+, column time_period: year 2025 in a file of CLA 2024 "
+                    r"\(EES\) \(folder dfe-cla-ees-to-2024\), which holds years to 2024 only", message), message
+    assert digest(data_copy) == before
+
+
+def test_parts_that_do_not_add_up_to_their_printed_total_stop_make_data_in_one_line(raw_copy, data_copy):
+    before = digest(data_copy)
+    inside = "4c.1 Children's home placement inside the council boundary"
+    rows = list(csv.reader(io.StringIO((raw_copy / CHARACTERISTICS).read_text(encoding="utf-8-sig"))))
+    header = rows[0]
+    line = next(i for i, row in enumerate(rows, start=1) if row[0] == "2024" and row[header.index("characteristic")] == inside)
+    value = int(rows[line - 1][header.index("number")])
+    saved = _alter(raw_copy, CHARACTERISTICS, lambda t: replace_cell(t, line, "number", str(value + 500)))
+    try:
+        message = stopped(_make_data(data_copy, raw_copy))
+    finally:
+        _restore(raw_copy, CHARACTERISTICS, saved)
+    assert message.startswith(f"{CHARACTERISTICS}, line ") and ": 2024, England: " in message, message
+    assert f"locality inside {value + 500} + locality outside " in message and "but the printed total" in message
+    assert "differ by 500, more than the publisher's rounding allows (15)" in message
+    assert digest(data_copy) == before
+
+
+def test_make_data_waits_while_make_book_reads_the_data(raw_copy, data_copy):
+    """The same lock the other way (tests/publish/test_build.py has make book waiting for make data)."""
+    out = waits_while_locked([sys.executable, "-m", "sentaway.extract", str(data_copy)], data_copy, "extract",
+                             run_env(SENTAWAY_RAW=str(raw_copy)))
+    assert "in one step" in out

@@ -121,6 +121,31 @@ def test_make_refuses_another_python_and_never_reuses_a_venv_made_by_one(other_p
     assert "rm -rf .venv" in plan and "-m venv .venv" in plan
 
 
+def test_a_changed_requirements_file_reinstalls_whatever_the_file_times_say(tmp_path):
+    """The venv's stamp holds the sha256 of the requirements it installed (issue 23, point 7): an edited file older
+    than the stamp re-installs; a file touched but unchanged does not."""
+    import hashlib
+    import os
+
+    for name in ("Makefile", "requirements.txt", "requirements-test.txt"):
+        shutil.copy(REPO / name, tmp_path / name)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    stamp = tmp_path / ".venv" / ".installed"
+
+    def plan() -> str:
+        return subprocess.run(["make", "-n", ".venv/.installed", f"PYTHON={sys.executable}"], cwd=tmp_path, text=True,
+                              capture_output=True, timeout=60).stdout
+
+    stamp.write_text(hashlib.sha256((tmp_path / "requirements.txt").read_bytes()).hexdigest() + "\n")
+    os.utime(tmp_path / "requirements.txt")  # newer than the stamp, the same bytes
+    assert "pip install" not in plan()
+    with open(tmp_path / "requirements.txt", "a", encoding="utf-8") as handle:
+        handle.write("six==1.17.0\n")
+    os.utime(tmp_path / "requirements.txt", (1, 1))  # edited, yet older than the stamp
+    assert "pip install --quiet -r requirements.txt" in plan()
+
+
 def test_make_test_ends_by_saying_how_many_tests_were_skipped_and_why(tmp_path):
     shutil.copy(REPO / "tests" / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_x.py").write_text("import pytest\n\ndef test_a(browser):\n    pass\n\n"
@@ -180,8 +205,8 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
         "a release date not in ISO form": ("data/release_calendar.csv", lambda t: t.replace(",2017-08-31,", ",31/08/2017,", 1),
                                            "the claims register could not be computed: data/release_calendar.csv, line 21, "
                                            "column published: '31/08/2017' does not have the form"),
-        "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n  last_year: 2024",
-                                                                          "claims_regional:\n  first_year: 2017\n  last_year: 2022"),
+        "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n",
+                                                                          "claims_regional:\n  first_year: 2017\n  last_year: 2022\n"),
                                         "params.yml: claims_regional: the window 2017-2022 holds 0 year(s) of data (none)"),
     }
     name, change, expected = edits[fault]

@@ -37,7 +37,7 @@ def test_a_year_in_another_form_stops_with_file_line_column_and_value(tmp_path, 
     with pytest.raises(RawDataError) as error:
         RawFiles(tmp_path).rows("a.csv")
     assert str(error.value) == (f"a.csv, line 3, column time_period: {year!r} is not a year "
-                                "(four digits, the year of 31 March, e.g. 2024)")
+                                "(four digits, the year of 31 March)")
 
 
 def test_a_repeated_column_name_stops_naming_both_columns(tmp_path):

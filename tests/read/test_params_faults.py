@@ -26,7 +26,7 @@ def _params_file(tmp_path, text: str) -> Path:
     ("growth:\n  frist_year: 2012\n", "growth: unknown parameter 'frist_year'; allowed: first_year, last_year, series"),
     ("chapter_one:\n  first_year: 2012\n", "unknown chapter 'chapter_one'"),
     ("methods:\n  first_year: 2012\n", "methods: unknown parameter 'first_year'; allowed: none"),
-    ("growth:\n  first_year: '2012'\n", "growth: first_year must be int, got '2012'"),
+    ("growth:\n  first_year: '2012'\n", "growth: first_year must be int or None, got '2012'"),
     ("growth:\n  first_year: 1990\n", "growth: first_year=1990 is outside the data"),
 ])
 def test_a_malformed_or_misspelt_params_yml_is_named_with_file_and_line(tmp_path, text, expected):

@@ -94,8 +94,9 @@ def out_of_sample(table: pd.DataFrame, fit_first: int, fit_last: int, column: st
     years = np.arange(fit_first, int(rows.year.max()) + 1)  # drawn to the last year, counted before `stop`
     frame = prediction(years, quasi, fit_first, quasi.df_resid)
     frame["part"] = np.where(frame.year <= fit_last, "fitted", "forecast")
-    keep = ["year", column, "source"] + [c for c in ("release", "first_outside") if c in rows]
-    frame = frame.merge(rows[keep].rename(columns={column: "official"}), on="year", how="left")
+    # Every year of the series, a suppressed one too: its official value stays empty, its status says why.
+    keep = ["year", column, "source"] + [c for c in ("release", "first_outside", "status") if c in table]
+    frame = frame.merge(table[keep].rename(columns={column: "official"}), on="year", how="left")
     fc = frame[(frame.part == "forecast") & frame.official.notna() & frame.year.isin(test.year)]
     trend_last = float(frame.fitted[frame.year == fit_last].iloc[0])
     thresholds = 100 * ((fc.lo / trend_last) ** (1 / (fc.year - fit_last)) - 1)

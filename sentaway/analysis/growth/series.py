@@ -117,10 +117,12 @@ def childrens_homes() -> pd.DataFrame:
     releases = homes_series.by_release()
     head = releases[releases.is_headline]
     first = releases[releases.first_in_files].set_index("year")
-    rows = [{"year": int(r.year), "inside": float(r.inside), "outside": float(r.outside), "total": float(r.all),
+    # A cell the release suppressed stays empty (status says which symbol): its year is shown, never fitted.
+    number = lambda value: np.nan if pd.isna(value) else float(value)  # noqa: E731
+    rows = [{"year": int(r.year), "inside": number(r.inside), "outside": number(r.outside), "total": number(r.all),
              "source": r.table if r.release in r.table else f"{r.release}, {r.table}", "release": r.release,
-             "published": r.published, "first_outside": float(first.outside[r.year]),
-             "first_release": first.release[r.year]} for r in head.itertuples()]
+             "published": r.published, "first_outside": number(first.outside[r.year]),
+             "first_release": first.release[r.year], "status": r.status} for r in head.itertuples()]
     return frame("childrens_homes", rows)
 
 
@@ -139,7 +141,7 @@ def validation_change() -> dict:
 
 def homes_total() -> pd.DataFrame:
     """Secure units, children's homes and semi-independent living, total (no locality split in Table A2): DfE's
-    revised series, one definition throughout. 2013-2017 from SFR50/2017's Table A2, which back-revised the years
+    revised series, one definition throughout. 2013-2017 from the SFR national tables' Table A2, which back-revised the years
     each SFR had first published (the 2017 reclassification, sentaway.analysis.reclassification); each later year from
     the latest release's national characteristics file. The years before Table A2 exist only as first published,
     on the definition before the reclassification: they are a different series and are left out, never joined."""

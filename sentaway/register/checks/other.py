@@ -20,7 +20,7 @@ def not_published(claim, what: str = "") -> Evidence:
 
 
 @measure("la_highest_share_all_children")
-def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
+def la_highest_share(claim, years: str) -> Evidence:
     """The highest council share of ALL looked-after children placed outside the boundary, in the last of `years`
     (the others shown beside it): the literal reading of "every single child in its care". Councils' counts are
     published unrounded, so the share is exact."""
@@ -45,7 +45,7 @@ def la_highest_share(claim, years: str = "2011;2012") -> Evidence:
 
 
 def _table_note(table: str, pattern: str):
-    """The first note of an SFR50/2017 national table (data/sfr50_national_notes.csv) matching `pattern`, and its match."""
+    """The first note of an SFR national table (data/sfr50_national_notes.csv) matching `pattern`, and its match."""
     notes = pd.read_csv(data_file("sfr50_national_notes.csv"), dtype=str, keep_default_na=False)
     for note in notes[notes.table == table].itertuples():
         found = re.search(pattern, note.text)

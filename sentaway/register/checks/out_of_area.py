@@ -16,7 +16,7 @@ UNITS = {"share_outside": "percent", "outside": "children", "all": "children", "
 
 
 def release_year(release: str) -> int | None:
-    """The reporting year a release is for: 'SFR50/2017' -> 2017, 'CLA 2022 (EES)' -> 2022."""
+    """The reporting year a release is for: the year its label names ('SFRnn/YYYY' or 'CLA YYYY (EES)')."""
     found = re.search(r"(\d{4})", release)
     return int(found.group(1)) if found else None
 
