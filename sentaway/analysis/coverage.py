@@ -3,10 +3,11 @@ data/release_dates.csv, so that no sentence names a release or a span of years b
 them as `data` ({{ data.ees_years }}: the years the EES releases are to, "a, b and c"); a notebook's prose has them as
 MyST substitutions ({{ ees_years }}, sentaway/publish/sphinx_ext.py)."""
 
+import csv
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from sentaway.read import extracts
+from sentaway.paths import data_file
 
 
 def kind(release: str) -> str:
@@ -39,15 +40,26 @@ class Release:
     last: int    # the last year: the year it is a release to
 
 
+@lru_cache(maxsize=None)
+def _release_years() -> tuple[tuple[str, str], ...]:
+    """(release, years) of each row of data/release_dates.csv. Read with the csv module, not pandas: the HTML step
+    reads these facts too (the MyST substitutions), and need not load pandas for a dozen rows."""
+    path = data_file("release_dates.csv")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: extract missing; run `make data` with the raw files beside the repo")
+    with open(path, newline="", encoding="utf-8") as handle:
+        return tuple((row["release"], row["years"]) for row in csv.DictReader(handle))
+
+
 class Coverage:
     """The releases in data/release_dates.csv, read when first asked (so the read is noted for the asking page)."""
 
     @cached_property
     def releases(self) -> list[Release]:
         found = []
-        for row in extracts.release_dates().itertuples():
-            years = str(row.years).split("-")
-            found.append(Release(row.release, int(years[0]), int(years[-1])))
+        for release, years in _release_years():
+            years = years.split("-")
+            found.append(Release(release, int(years[0]), int(years[-1])))
         return sorted(found, key=lambda r: (r.last, r.label))
 
     def of(self, name: str) -> list[Release]:

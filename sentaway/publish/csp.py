@@ -104,30 +104,27 @@ def policy(page: str, known: set[str], name: str = "page") -> str:
             "form-action 'self'")
 
 
-def add_policy(path: Path, known: set[str], name: str = "") -> None:
-    page = path.read_text(encoding="utf-8")
-    name = name or str(path)
+def with_policy(page: str, known: set[str], name: str) -> str:
+    """The page with its policy in its head (a page without a head is left as it is). A page this step stamped
+    before (an earlier run over a built site) keeps its one policy, made again; PolicyError if the page brought a
+    policy of its own or holds a script the site does not ship."""
     if "<head>" not in page:
-        return
-    earlier = None
+        return page
     stamped = page.find(HEAD + META_START)
     if stamped >= 0:
-        # A page an earlier run of this step stamped, which an incremental Sphinx build left as it was: its stamp
-        # is set aside and made again; the page is left untouched when the two are the same.
         end = page.index(">", stamped + len(HEAD)) + 1
-        earlier, page = page[stamped + len(HEAD):end], page[:stamped] + "<head>" + page[end:]
+        page = page[:stamped] + "<head>" + page[end:]
     if re.search(r"http-equiv\s*=\s*[\"']?Content-Security-Policy", page, re.I):
         raise PolicyError(f"{name}: already holds a Content-Security-Policy, which only this step writes")
-    meta = f'{META_START}{policy(page, known, name)}">'
-    if meta != earlier:
-        path.write_text(page.replace("<head>", HEAD + meta, 1), encoding="utf-8")
+    return page.replace("<head>", HEAD + f'{META_START}{policy(page, known, name)}">', 1)
+
+
+def add_policy(path: Path, known: set[str], name: str = "") -> None:
+    """with_policy for a file, rewritten only if that changes it."""
+    page = path.read_text(encoding="utf-8")
+    stamped = with_policy(page, known, name or str(path))
+    if stamped != page:
+        path.write_text(stamped, encoding="utf-8")
 
 
 HEAD, META_START = "<head>\n    ", '<meta http-equiv="Content-Security-Policy" content="'  # where this step stamps
-
-
-def add_to_site(outdir: Path, pagenames) -> None:
-    known = known_scripts(pagenames)
-    for path in sorted(outdir.rglob("*.html")):
-        if "_static" not in path.parts:
-            add_policy(path, known, path.relative_to(outdir).as_posix())

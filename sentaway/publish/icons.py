@@ -1,15 +1,20 @@
-"""Replace the theme's 1.5 MB Font Awesome script with a stylesheet holding only the icons the pages use.
+"""The theme's ~15 interface icons (search, menu, contents, previous/next...) from a small committed stylesheet,
+book/assets/sentaway-icons.css, instead of the 1.5 MB Font Awesome script the pydata theme loads on every page.
 
-The pydata theme draws its ~15 interface icons (search, menu, contents, previous/next...) by loading all of
-Font Awesome as JavaScript on every page. Here the SVG paths of the icons actually used are read from that
-same file (the installed theme's copy) and written as CSS masks; the script tag is removed from the pages.
+Each page, as Sphinx writes it, gets the stylesheet in place of the script (`page`), and a page using an icon the
+stylesheet lacks stops the build, naming the icon. The stylesheet is written by a maintainer, from the SVG paths in the
+installed theme's own copy of Font Awesome, for the icons the built site uses:
+`python -m sentaway.publish.icons` (after a theme upgrade, or when the build names a missing icon).
 Font Awesome Free icons: CC BY 4.0 (https://fontawesome.com/license/free).
 """
 
 import re
 import shutil
+import sys
 from pathlib import Path
 from urllib.parse import quote
+
+from sentaway.paths import BUILD, REPO
 
 # The theme's Font Awesome: a script (pydata-sphinx-theme 0.17: scripts/fontawesome.js; 0.15: vendor/fontawesome/
 # <version>/js/all.min.js), and in 0.15 also its stylesheet and three preloaded web fonts.
@@ -20,6 +25,12 @@ CLASSES = re.compile(r'class="([^"]*\bfa-[^"]*)"')
 MODIFIERS = {"solid", "regular", "brands", "lg", "xl", "sm", "xs", "fw", "2x", "3x", "spin"}
 ICON = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9_]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]*","([^"]+)"\]')
 CSS_NAME = "sentaway-icons.css"
+STYLESHEET = REPO / "book" / "assets" / CSS_NAME
+DEFINED = re.compile(r"^\.fa-([a-z0-9-]+)::before", re.M)
+
+
+class IconError(ValueError):
+    """A page uses an icon the committed stylesheet does not draw."""
 
 
 def solid_icons(fontawesome_js: str) -> dict[str, tuple[int, int, str]]:
@@ -46,7 +57,7 @@ def stylesheet(names: set[str], icons: dict, font: bool = False) -> str:
     if missing:
         raise KeyError(f"icons used by the theme but not in Font Awesome's solid pack: {', '.join(missing)}")
     rules = [
-        "/* Font Awesome Free icons (CC BY 4.0), only those the pages use; written by sentaway/publish/icons.py. */",
+        "/* Font Awesome Free icons (CC BY 4.0), only those the pages use; written by `python -m sentaway.publish.icons`. */",
         *([FONT_RULES] if font else []),
         ".fa-lg { font-size: 1.25em; }",
         "i[class*='fa-']::before, span[class*='fa-']::before { content: ''; display: inline-block; height: 1em; vertical-align: -0.125em;"
@@ -60,27 +71,38 @@ def stylesheet(names: set[str], icons: dict, font: bool = False) -> str:
     return "\n".join(rules) + "\n"
 
 
-def replace_in_site(outdir: Path, fontawesome_js: Path) -> None:
-    pages = [p for p in outdir.rglob("*.html") if "_static" not in p.parts]
-    names = set()
-    for page in pages:
-        for classes in CLASSES.findall(page.read_text(encoding="utf-8")):
-            names |= {token[3:] for token in classes.split() if token.startswith("fa-") and token[3:] not in MODIFIERS}
-    font = fontawesome_js.parent.parent / "webfonts" / "fa-solid-900.woff2"
-    if font.is_file():
-        shutil.copyfile(font, outdir / "_static" / FONT_NAME)
-    (outdir / "_static" / CSS_NAME).write_text(
-        stylesheet(names, solid_icons(fontawesome_js.read_text(encoding="utf-8")), font=font.is_file()), encoding="utf-8")
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        match = SCRIPT.search(text)
-        if not match:
-            continue
-        static = match.group(0).split('src="', 1)[1].split("_static/")[0]
-        link = f'\n    <link rel="stylesheet" type="text/css" href="{static}_static/{CSS_NAME}" />'
-        text = text[:match.start()] + link + text[match.end():]
-        text = EXTRAS.sub("", text)
-        page.write_text(text, encoding="utf-8")
+def used(text: str) -> set[str]:
+    """The icons a page's HTML names (fa-<name> classes, modifiers aside)."""
+    return {token[3:] for classes in CLASSES.findall(text) for token in classes.split()
+            if token.startswith("fa-") and token[3:] not in MODIFIERS}
+
+
+def defined(css: str) -> set[str]:
+    """The icons a stylesheet written by `stylesheet` draws."""
+    return set(DEFINED.findall(css))
+
+
+def page(text: str, drawn: set[str], name: str) -> str:
+    """A page with the icon stylesheet linked where the theme loads Font Awesome's script (and its preloads gone);
+    IconError if it uses an icon the stylesheet does not draw."""
+    missing = sorted(used(text) - drawn)
+    if missing:
+        raise IconError(f"{name} uses the icon(s) {', '.join('fa-' + m for m in missing)}, which "
+                        f"{STYLESHEET.relative_to(REPO)} does not draw: run `python -m sentaway.publish.icons`")
+    match = SCRIPT.search(text)
+    if not match:
+        return text
+    static = match.group(0).split('src="', 1)[1].split("_static/")[0]
+    link = f'\n    <link rel="stylesheet" type="text/css" href="{static}_static/{CSS_NAME}" />'
+    return EXTRAS.sub("", text[:match.start()] + link + text[match.end():])
+
+
+def finish_static(outdir: Path, theme_static: Path) -> None:
+    """The theme's Font Awesome files out of the site; the solid web font its stylesheets use kept, beside ours."""
+    font = theme_script(theme_static).parent.parent / "webfonts" / "fa-solid-900.woff2"
+    target = outdir / "_static" / FONT_NAME
+    if font.is_file() and (not target.is_file() or target.read_bytes() != font.read_bytes()):
+        shutil.copyfile(font, target)
     (outdir / "_static" / "scripts" / "fontawesome.js").unlink(missing_ok=True)
     (outdir / "_static" / "scripts" / "fontawesome.js.map").unlink(missing_ok=True)
     shutil.rmtree(outdir / "_static" / "vendor" / "fontawesome", ignore_errors=True)
@@ -93,3 +115,28 @@ def theme_script(static: Path) -> Path:
         if path.is_file():
             return path
     raise FileNotFoundError(f"no Font Awesome script in the theme's static folder {static}")
+
+
+def theme_static() -> Path:
+    import pydata_sphinx_theme  # the installed theme (a maintainer's command, and the Sphinx build, have it)
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+
+
+def main(argv: list[str]) -> int:
+    """Write the stylesheet for the icons a built site uses (argv[0], default _build/html) and those it already
+    draws, from the installed theme's Font Awesome."""
+    site = Path(argv[0]) if argv else BUILD / "html"
+    names = defined(STYLESHEET.read_text(encoding="utf-8")) if STYLESHEET.is_file() else set()
+    for path in site.rglob("*.html"):
+        if "_static" not in path.parts:
+            names |= used(path.read_text(encoding="utf-8"))
+    script = theme_script(theme_static())
+    font = (script.parent.parent / "webfonts" / "fa-solid-900.woff2").is_file()
+    STYLESHEET.write_text(stylesheet(names, solid_icons(script.read_text(encoding="utf-8")), font=font), encoding="utf-8")
+    print(f"icons: wrote {STYLESHEET.relative_to(REPO)} ({len(names)} icons)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

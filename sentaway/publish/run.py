@@ -1,6 +1,6 @@
 """`python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]...`: a reviewer's run of one chapter.
 
-Runs the notebook with papermill, with params.yml's values for the chapter and any `-p` given, after
+Runs the notebook in this process as `make book` runs a page (sentaway.publish.execute), with params.yml's values for the chapter and any `-p` given, after
 checking every name and value against the data (a misspelt name is refused before anything runs). A
 notebook of several pages (notebooks/claims.ipynb) makes the one `-p page NAME` names, its first page by
 default. It writes only under OUT_DIR, a folder of the reviewer's choosing: OUT_DIR/<page>.ipynb (the
@@ -18,7 +18,9 @@ import yaml
 from sentaway.read import params
 from sentaway import sidefiles
 from sentaway.paths import BUILD, READS_ENV, REGISTER_ENV, REPO
-from sentaway.publish.build import BuildError, _kernel_env, run_notebook
+from sentaway.publish import execute
+from sentaway.publish.cache import shown
+from sentaway.publish.runner import run_env
 
 USAGE = "usage: python -m sentaway.publish.run NOTEBOOK OUT_DIR [-p NAME VALUE]..."
 
@@ -62,13 +64,13 @@ def main(argv: list[str]) -> int:
         os.environ[sidefiles.ENV] = str(out)
         os.environ.pop(READS_ENV, None)
         os.environ.pop(REGISTER_ENV, None)  # the chapter computes the register itself
-        os.environ.update(_kernel_env())
-        run_notebook(notebook, values, written)
+        os.environ.update(run_env())
+        execute.run_notebook(notebook, values, written, REPO)
     except (RunError, params.ParameterError) as error:
         print(f"run: stopped before running anything. {error}", file=sys.stderr)
         return 1
-    except BuildError as error:
-        print(f"run: stopped. {error}", file=sys.stderr)
+    except execute.CellError as error:
+        print(f"run: stopped. {shown(notebook.absolute())} failed in {error}", file=sys.stderr)
         return 1
     print(f"run: wrote {written} and its side files under {out}", flush=True)
     return 0

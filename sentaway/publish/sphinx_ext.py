@@ -1,37 +1,22 @@
-"""Sphinx extension: stamps every page with the book's version and build date (one source of truth:
-sentaway.__version__), since _config.yml cannot read files; the stamp's words are in book/words/stamp.yml."""
+"""Sphinx extension of the book: every page stamped with the book's version, build date and source (one source of
+truth: sentaway.__version__, sentaway.publish.stamp), since _config.yml cannot read files (the stamp's words are in
+book/words/stamp.yml); each page finished as Sphinx writes it (sentaway.publish.finish), so that an incremental build
+writes and finishes only the pages whose sources changed, kept equal to a full build (sentaway.publish.incremental);
+the search data put together at the end from every page's entry."""
 
-import datetime as dt
 import html
-import re
-import subprocess
 from pathlib import Path
 
-import pydata_sphinx_theme
 from packaging.version import Version
+from sphinx.errors import ExtensionError
 
 from sentaway import __version__
 from sentaway.analysis import coverage, numbers, words
-from sentaway.paths import REPO
-from sentaway.publish import anchors, citation, releases, search
-from sentaway.publish.csp import add_to_site
-from sentaway.publish.icons import replace_in_site, theme_script
-
-
-def source_commit() -> tuple[str, bool]:
-    """(the commit the build came from, whether the working tree had uncommitted changes); ('', False)
-    where git or the history is absent (an unpacked archive)."""
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True, check=True).stdout.strip() != ""
-        return sha, dirty
-    except (OSError, subprocess.CalledProcessError):
-        return "", False
+from sentaway.publish import citation, csp, finish, icons, incremental, releases, search, stamp
 
 
 def _source_markdown(repository: str) -> str:
-    sha, dirty = source_commit()
+    sha, dirty = stamp.source_commit()
     if not sha:
         return words.say("stamp", "source.unknown", repository=repository)
     return words.say("stamp", "source.commit", sha=sha, repository=repository, dirty=dirty)
@@ -46,7 +31,7 @@ def _version_note() -> str:
 
 
 def _stamp(app, config):
-    today = dt.date.today().isoformat()
+    today = stamp.today()
     config.version = config.release = __version__
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = words.say("stamp", "footer", version=__version__, today=numbers.date(today))
@@ -64,16 +49,43 @@ def _stamp(app, config):
     config.myst_substitutions = substitutions
 
 
-def _finish(app, exception):
-    """Lighten and secure the built pages: lean icons instead of Font Awesome's script, then the CSP."""
-    if exception is None and app.builder.format == "html":
-        static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
-        replace_in_site(Path(app.outdir), theme_script(static))
-        _focusable_table_wrappers(Path(app.outdir))
-        _static_header_buttons(Path(app.outdir))
-        search.add_to_site(Path(app.outdir))
-        anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
-        add_to_site(Path(app.outdir), app.env.found_docs)
+SEARCH_ENTRIES = "sentaway-search"  # beside Sphinx's environment: each written page's search entry
+
+
+def _finish_pages(app):
+    """builder-inited: every page Sphinx writes is finished as it is written (Sphinx offers no hook on a page's final
+    HTML, so its template renderer is wrapped: a full HTML document rendered for a page is that page)."""
+    if app.builder.format != "html":
+        return
+    render = app.builder.templates.render
+    state = {}
+
+    def rendered(template, context):
+        text = render(template, context)
+        pagename = context.get("pagename")
+        if not pagename or not text.lstrip().lower().startswith("<!doctype html"):
+            return text
+        if "pages" not in state:
+            drawn = icons.defined(icons.STYLESHEET.read_text(encoding="utf-8"))
+            state["pages"] = finish.Pages(drawn, releases.renames(), app.env.found_docs,
+                                          Path(app.doctreedir) / SEARCH_ENTRIES)
+        try:
+            return state["pages"].page(pagename, text)
+        except (csp.PolicyError, icons.IconError) as error:
+            raise ExtensionError(str(error)) from None
+
+    app.builder.templates.render = rendered
+
+
+def _finish_site(app, exception):
+    """build-finished: the search data from every page's entry, the theme's Font Awesome files out, and whatever a
+    full build would not have made removed."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    search.write_data(outdir, Path(app.doctreedir) / SEARCH_ENTRIES, app.env.found_docs)
+    icons.finish_static(outdir, icons.theme_static())
+    incremental.sweep(app)
 
 
 # The chart libraries (_config.yml html_js_files): loaded only by the pages that draw a chart.
@@ -88,44 +100,13 @@ def _chart_scripts_where_charts_are(app, pagename, templatename, context, doctre
         scripts[:] = [s for s in scripts if str(getattr(s, "filename", s)).removeprefix("_static/") not in CHART_SCRIPTS]
 
 
-# The theme writes its header buttons with inline document.write() scripts; the same buttons are written into the page
-# as plain HTML instead (no inline script needed), and the search field's button is named by what it shows ("Search
-# Ctrl+K"), not aria-label="Search" alone, which axe reports (label-content-name-mismatch, serious).
-WRITTEN_BUTTON = re.compile(r"<script>\s*document\.write\(`(\s*<button\b.*?</button>\s*)`\);\s*</script>", re.S)
-
-
-def _static_header_buttons(outdir) -> None:
-    for page in outdir.rglob("*.html"):
-        if "_static" in page.parts:
-            continue
-        text = page.read_text(encoding="utf-8")
-        fixed = WRITTEN_BUTTON.sub(lambda m: m.group(1).replace(
-            'search-button-field search-button__button" title="Search" aria-label="Search"',
-            'search-button-field search-button__button" title="Search"'), text)
-        if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
-
-
-def _focusable_table_wrappers(outdir) -> None:
-    """The theme wraps Markdown tables in a div that scrolls sideways on a phone; keyboard users must be able
-    to focus it to scroll it (the book's own tables carry tabindex themselves)."""
-    wrapper = '<div class="pst-scrollable-table-container">'
-    for page in outdir.rglob("*.html"):
-        if "_static" in page.parts:
-            continue
-        text = page.read_text(encoding="utf-8")
-        if wrapper in text:
-            page.write_text(text.replace(wrapper, '<div class="pst-scrollable-table-container" tabindex="0">'),
-                            encoding="utf-8")
-
-
 def _page_meta(app, pagename, templatename, context, doctree):
     """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
     book (CITATION.cff), its version and build date, and the absolute address to cite (sentaway.publish.citation:
     a release's permanent address; for a development build, the last release's)."""
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
     cited = {**citation.credits(), **citation.page_citation(pagename)}
-    values = {"version": __version__, "built": dt.date.today().isoformat(), "canonical": f"{base}{pagename}.html",
+    values = {"version": __version__, "built": stamp.today(), "canonical": f"{base}{pagename}.html",
               "authors": cited["authors"], "publisher": cited["publisher"], "address": cited["address"],
               "development": cited["development"], "release-claims": cited["claims"]}
     tags = "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
@@ -136,5 +117,11 @@ def setup(app):
     app.connect("config-inited", _stamp)
     app.connect("html-page-context", _page_meta)
     app.connect("html-page-context", _chart_scripts_where_charts_are)
-    app.connect("build-finished", _finish)
+    app.connect("builder-inited", _finish_pages)
+    app.connect("env-get-outdated", incremental.outdated)
+    app.connect("env-before-read-docs", incremental.before_read)
+    app.connect("env-get-updated", incremental.updated)
+    app.connect("write-started", incremental.before_write)
+    app.connect("html-collect-pages", incremental.drop_empty_terms)
+    app.connect("build-finished", _finish_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

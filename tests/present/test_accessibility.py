@@ -21,7 +21,7 @@ SLACK = 3  # px: rounding of sub-pixel layout
 
 # Rules excused for narrow elements, each with why: (page glob relative to the site, rule id, CSS
 # selector of the excused element; its descendants are excused too). Keep this list short: it is empty since
-# the theme's search button is named by what it shows (sentaway/publish/sphinx_ext.py, _static_header_buttons).
+# the theme's search button is named by what it shows (sentaway/publish/finish.py, static_header_buttons).
 EXCLUDE: list[tuple[str, str, str]] = []
 
 

@@ -11,7 +11,8 @@ import sys
 import nbformat
 
 from sentaway.paths import REPO
-from sentaway.publish import build
+from sentaway.publish import build, cache
+from sentaway.read import params as chapter_params
 from test_cache import readers_of
 
 
@@ -29,9 +30,9 @@ def test_a_failing_notebook_stops_and_the_site_is_untouched(site, tmp_path, monk
     broken.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('bad data')")]
     broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(broken, notebooks / "broken.ipynb")
-    monkeypatch.setattr(build, "NOTEBOOKS", notebooks)
-    monkeypatch.setattr(build, "EXECUTED", tmp_path / "executed")
-    monkeypatch.setattr(build, "KEYS", tmp_path / "keys")
+    monkeypatch.setattr(cache, "NOTEBOOKS", notebooks)
+    monkeypatch.setattr(cache, "EXECUTED", tmp_path / "executed")
+    monkeypatch.setattr(cache, "KEYS", tmp_path / "keys")
     before = _digest(site)
     assert build.main([]) == 1
     message = capsys.readouterr().err
@@ -50,8 +51,8 @@ def _stale_after_changing(name, tmp_path, monkeypatch):
     shutil.copytree(DATA, copy)
     path = copy / name
     path.write_bytes(path.read_bytes() + b"\n")  # one byte more
-    monkeypatch.setattr(build, "DATA", copy)
-    stale, _ = build.plan()
+    monkeypatch.setattr(cache, "DATA", copy)
+    stale, _ = cache.plan()
     return {run.page for run in stale}
 
 
@@ -59,13 +60,13 @@ def test_a_second_build_with_nothing_changed_reexecutes_nothing():
     result = subprocess.run([sys.executable, "-m", "sentaway.publish.build"], cwd=REPO, text=True, capture_output=True)
     assert result.returncode == 0, result.stderr
     unchanged = [line for line in result.stdout.splitlines() if line.endswith(": unchanged, using the cached run")]
-    assert len(unchanged) == len(build.runs(build.chapter_params.load())), result.stdout  # every run, each once
+    assert len(unchanged) == len(cache.runs(chapter_params.load())), result.stdout  # every run, each once
     assert "notebooks: running" not in result.stdout and "queued" not in result.stdout
     assert "nothing changed since the last build" in result.stdout
 
 
 def test_nothing_is_stale_after_a_build(site):
-    stale, fresh = build.plan()
+    stale, fresh = cache.plan()
     assert not stale and fresh
 
 

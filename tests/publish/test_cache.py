@@ -2,7 +2,7 @@
 a data or words file it read, a package module it imported, the pinned requirements, the Python version)
 and only then; an edit to its prose alone re-renders the page with the cached outputs, executing nothing.
 
-Most tests ask `build.plan()` in a temporary copy of the repository (the key reads the copy's own files);
+Most tests ask `cache.plan()` in a temporary copy of the repository (the key reads the copy's own files);
 one builds the copy, for the prose edit."""
 
 import json
@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sentaway.publish import build
+from sentaway.publish import cache, prose, runner
+from sentaway.publish.errors import BuildError
 from sentaway import sidefiles
 from sentaway.paths import READS_ENV, REPO
 
@@ -38,8 +39,8 @@ def root(tmp_path_factory, site):
 
 def _plan(root: Path) -> tuple[list[str], list[str]]:
     """(notebooks to run, fresh notebooks whose prose changed), as the copy's own build plans them."""
-    code = ("import json; from sentaway.publish import build; stale, fresh = build.plan(); "
-            "print(json.dumps([[r.page for r in stale], [r.page for r in fresh if build.prose_changed(r)]]))")
+    code = ("import json; from sentaway.publish import cache; stale, fresh = cache.plan(); "
+            "print(json.dumps([[r.page for r in stale], [r.page for r in fresh if cache.prose_changed(r)]]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=root, text=True, capture_output=True, timeout=120,
                             env=_env(root))
     assert result.returncode == 0, result.stderr
@@ -101,6 +102,14 @@ def test_a_change_to_a_module_no_notebook_imports_reruns_nothing(root):
         assert _edited(root, rel, _comment) == ([], [])
 
 
+def test_a_change_to_a_page_template_or_to_how_a_run_is_recorded_reruns_every_page(root):
+    """Every page's key holds the page templates (sentaway/present/templates) and the code that records a run's outputs
+    (sentaway/publish/execute.py): a change to either leaves no page stale."""
+    everyone = sorted(_records(root))
+    assert _edited(root, "sentaway/present/templates/chart_figure.html.j2", lambda t: t + b"\n") == (everyone, [])
+    assert _edited(root, "sentaway/publish/execute.py", _comment) == (everyone, [])
+
+
 def test_a_change_to_a_data_file_reruns_exactly_its_readers(root):
     readers = readers_of(root, "reads", "s251_spend.csv")
     direct = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
@@ -131,10 +140,10 @@ def test_a_changed_pin_in_requirements_reruns_every_notebook_and_a_comment_does_
 
 
 def test_the_python_version_is_part_of_the_key(monkeypatch):
-    notebook = build.NOTEBOOKS / "methods.ipynb"
-    before = build.notebook_key(notebook, {}, ["claims.csv"])
-    monkeypatch.setattr(build.platform, "python_version", lambda: "3.11.0")
-    assert build.notebook_key(notebook, {}, ["claims.csv"]) != before
+    notebook = cache.NOTEBOOKS / "methods.ipynb"
+    before = cache.notebook_key(notebook, {}, ["claims.csv"])
+    monkeypatch.setattr(cache.platform, "python_version", lambda: "3.11.0")
+    assert cache.notebook_key(notebook, {}, ["claims.csv"]) != before
 
 
 def _notebook(tmp_path: Path, cells, name="n.ipynb") -> Path:
@@ -149,22 +158,22 @@ def test_only_code_and_the_tags_that_change_how_it_runs_are_in_the_code_hash(tmp
     new = nbformat.v4
     base = [new.new_markdown_cell("Prose."), new.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
             new.new_code_cell("print(x)")]
-    digest = build.code_hash(_notebook(tmp_path, base))
+    digest = cache.code_hash(_notebook(tmp_path, base))
     same = [new.new_markdown_cell("Other prose."), new.new_markdown_cell("More."),
             new.new_code_cell("x = 1", metadata={"tags": ["parameters", "remove-cell"]}),
             new.new_code_cell("print(x)", metadata={"tags": ["remove-input"]})]
-    assert build.code_hash(_notebook(tmp_path, same, "same.ipynb")) == digest
+    assert cache.code_hash(_notebook(tmp_path, same, "same.ipynb")) == digest
     for cells in ([base[0], new.new_code_cell("x = 1"), base[2]],  # no parameters cell: papermill injects first
                   [base[0], base[1], new.new_code_cell("print(x)  # a comment")],
                   [base[0], base[2], base[1]]):
-        assert build.code_hash(_notebook(tmp_path, cells, "other.ipynb")) != digest
+        assert cache.code_hash(_notebook(tmp_path, cells, "other.ipynb")) != digest
 
 
 def test_merging_prose_keeps_every_output_and_puts_papermill_s_cell_where_a_run_puts_it(tmp_path):
-    notebook, cached = build.NOTEBOOKS / "out_of_area.ipynb", build.EXECUTED / "out_of_area.ipynb"
+    notebook, cached = cache.NOTEBOOKS / "out_of_area.ipynb", cache.EXECUTED / "out_of_area.ipynb"
     old = nbformat.read(cached, as_version=4)
     unchanged = tmp_path / "unchanged.ipynb"
-    build.merge_prose(notebook, cached, unchanged)
+    prose.merge_prose(notebook, cached, unchanged)
     merged = nbformat.read(unchanged, as_version=4)
     assert [(c.id, c.cell_type, c.source, c.get("outputs")) for c in merged.cells] == \
            [(c.id, c.cell_type, c.source, c.get("outputs")) for c in old.cells]
@@ -176,7 +185,7 @@ def test_merging_prose_keeps_every_output_and_puts_papermill_s_cell_where_a_run_
     parameters = next(i for i, c in enumerate(source.cells) if "parameters" in c.metadata.get("tags", []))
     source.cells.insert(parameters + 1, nbformat.v4.new_markdown_cell("After the parameters."))
     edited = _notebook(tmp_path, source.cells, "edited.ipynb")
-    build.merge_prose(edited, cached, tmp_path / "merged.ipynb")
+    prose.merge_prose(edited, cached, tmp_path / "merged.ipynb")
     merged = nbformat.read(tmp_path / "merged.ipynb", as_version=4)
     assert [c.source for c in merged.cells if c.cell_type == "markdown"] == \
            [c.source for c in source.cells if c.cell_type == "markdown"]
@@ -186,8 +195,8 @@ def test_merging_prose_keeps_every_output_and_puts_papermill_s_cell_where_a_run_
     assert "parameters" in tags[injected - 1] and merged.cells[injected + 1].source == "After the parameters."
     # Code that is not the code that ran is refused, never merged.
     source.cells[-1 if source.cells[-1].cell_type == "code" else parameters].source += "\n# changed"
-    with pytest.raises(build.BuildError, match="does not hold the code of"):
-        build.merge_prose(_notebook(tmp_path, source.cells, "code.ipynb"), cached, tmp_path / "no.ipynb")
+    with pytest.raises(BuildError, match="does not hold the code of"):
+        prose.merge_prose(_notebook(tmp_path, source.cells, "code.ipynb"), cached, tmp_path / "no.ipynb")
 
 
 def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
@@ -267,11 +276,11 @@ def test_a_register_that_cannot_be_computed_stops_the_build_in_one_line_and_keep
     kept = tmp_path / "register"
     kept.mkdir()
     (kept / "register.pickle").write_bytes(b"the register before")
-    monkeypatch.setattr(build, "REGISTER", kept)
-    monkeypatch.setattr(build, "TMP", tmp_path / "tmp")
+    monkeypatch.setattr(cache, "REGISTER", kept)
+    monkeypatch.setattr(cache, "TMP", tmp_path / "tmp")
     failed = subprocess.CompletedProcess([], 1, "", "Traceback (most recent call last):\n  ...\nKeyError: 'no_such_measure'\n")
-    monkeypatch.setattr(build.subprocess, "run", lambda *args, **kwargs: failed)
-    with pytest.raises(build.BuildError) as error:
-        build.compute_register(force=True)
+    monkeypatch.setattr(runner.subprocess, "run", lambda *args, **kwargs: failed)
+    with pytest.raises(BuildError) as error:
+        runner.compute_register(force=True)
     assert str(error.value) == "the claims register could not be computed: KeyError: 'no_such_measure'"
     assert (kept / "register.pickle").read_bytes() == b"the register before"

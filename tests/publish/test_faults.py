@@ -21,7 +21,7 @@ import pytest
 
 from faults import SHARE, claims_line, digest, replace_cell, run_env, the_message
 from sentaway import sidefiles
-from sentaway.publish import build
+from sentaway.publish import cache, runner
 from sentaway.paths import REPO
 from sentaway.present.claim_pages import FAMILY_PAGES
 
@@ -44,23 +44,23 @@ def test_the_reviewer_route_refuses_a_misspelt_name_before_running_anything(tmp_
 
 def test_a_deleted_or_altered_side_file_or_output_reruns_its_notebook(site, tmp_path, monkeypatch):
     executed = tmp_path / "executed"
-    shutil.copytree(build.EXECUTED, executed)
-    monkeypatch.setattr(build, "EXECUTED", executed)
-    assert not build.plan()[0]
+    shutil.copytree(cache.EXECUTED, executed)
+    monkeypatch.setattr(cache, "EXECUTED", executed)
+    assert not cache.plan()[0]
     (executed / "extra/chart-data/revisions.csv").write_text("year,value\n2020,1\n")
     (executed / "downloads/claims_register.json").unlink()
     output = executed / "methods.ipynb"
     output.write_bytes(output.read_bytes().replace(b"Methods", b"Method", 1))
-    assert {run.page for run in build.plan()[0]} == {"revisions", "register", "methods"}
+    assert {run.page for run in cache.plan()[0]} == {"revisions", "register", "methods"}
 
 
 def test_a_stray_file_in_the_published_side_folders_is_removed(site, tmp_path, monkeypatch):
     executed = tmp_path / "executed"
-    shutil.copytree(build.EXECUTED, executed)
-    monkeypatch.setattr(build, "EXECUTED", executed)
+    shutil.copytree(cache.EXECUTED, executed)
+    monkeypatch.setattr(cache, "EXECUTED", executed)
     (executed / "extra/chart-data/left-by-a-reviewer.csv").write_text("x\n1\n")
-    assert build.prune_side_files() == ["extra/chart-data/left-by-a-reviewer.csv"]
-    assert not build.prune_side_files()
+    assert runner.prune_side_files() == ["extra/chart-data/left-by-a-reviewer.csv"]
+    assert not runner.prune_side_files()
 
 
 @pytest.mark.parametrize("rel", ["../x.csv", "/tmp/x.csv", "book/x.csv", "extra/../../x.csv", "extra/.hidden"])
@@ -299,7 +299,7 @@ def _start_build(root: Path) -> subprocess.Popen:
 def _kill_all(process: subprocess.Popen) -> None:
     """Kill a build that is still running, and what it started (its notebooks' processes hold its output open)."""
     if process.poll() is None:
-        for pid in [process.pid, *build._descendants(process.pid)]:
+        for pid in [process.pid, *runner.descendants(process.pid)]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
@@ -352,16 +352,17 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
     assert result.returncode == 0, result.stderr
     assert "notebooks: running" not in result.stdout and "html: nothing changed" in result.stdout
     assert _state(repo_copy) == before
-    # A page and a download deleted from the site are noticed and rebuilt; a SIGTERM while Jupyter Book
-    # builds the HTML stops it, removes its temporary folder and leaves the site as it was.
+    # A page and a download deleted from the site are noticed and rebuilt; a SIGTERM while Sphinx builds the HTML
+    # (every page: its record of the last run is gone too) stops it, removes its temporary folder and leaves the site
+    # as it was.
     (repo_copy / "_build/html/out_of_area.html").unlink()
     (repo_copy / "_build/html/chart-data/share-outside.csv").unlink()
+    (repo_copy / "_build/sphinx/record.json").unlink()
     before = _state(repo_copy)
     process = _start_build(repo_copy)
     try:
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None and not any(
-                p.is_dir() for p in (repo_copy / "_build/tmp").glob("html-*/_build")):
+        while time.monotonic() < deadline and process.poll() is None and not any((repo_copy / "_build/tmp").glob("sphinx-*")):
             time.sleep(0.1)
         stderr = _stop(process, signal.SIGTERM)
     finally:

@@ -1,0 +1,366 @@
+"""Running the pages whose key changed, and the claims register before them.
+
+- Each page runs in a process of its own, forked from a warm one that has imported pandas, Altair, IPython and the
+  rest once for the whole build (multiprocessing's fork server): no page pays a kernel start or those imports, and
+  none sees what another page set (its globals, its imports of the package, its module state live and die with its
+  process). The package itself is imported afresh by each page, so what it imports is what the page imported: its
+  modules, with the files it read, are the page's key (sentaway.publish.cache).
+- As many pages run at once as there are cores, the longest (as last measured) first.
+- Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with its run and
+  moved into book/executed/ together with its output, only when it succeeded; their checksums join its cache record.
+- The claims register is computed once per build, before the pages, in a process of its own
+  (python -m sentaway.register), unless nothing it depends on changed.
+- Ctrl-C or SIGTERM stops every run and what it started; nothing of an unfinished run is kept.
+"""
+
+import datetime as dt
+import json
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.forkserver
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+from sentaway import sidefiles
+from sentaway.paths import READS_ENV, REGISTER_ENV, REPO
+from sentaway.publish import cache, prose, status
+from sentaway.publish.errors import BuildError
+from sentaway.read import params as chapter_params
+
+# Imported once by the warm process every page is forked from: what nearly every page imports, and nothing of the
+# package (each page imports that itself, so its key lists what it used). statsmodels (1.5 s, one chapter) is left
+# to the page that needs it.
+PRELOAD = ["numpy", "pandas", "altair", "jinja2", "yaml", "markupsafe", "nbformat", "IPython.display",
+           "IPython.core.interactiveshell", "myst_nb", "papermill.translators", "vl_convert"]
+# One thread per numerical library in each page: the pages already share the cores between them.
+THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def run_env() -> dict:
+    """The environment a page or the register runs in: this environment's Python first, the package importable."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+# ---------------------------------------------------------------- the register
+
+def compute_register(force: bool = False) -> None:
+    """The claims register, computed once for every page that shows it (python -m sentaway.register, in a
+    process of its own, so what it reads and imports is noted as a run's is), unless nothing it depends on
+    changed. Pages read it ($SENTAWAY_REGISTER) and its bytes join their keys."""
+    if not force and not cache.register_stale():
+        print("register: unchanged, using the one computed before", flush=True)
+        return
+    start = time.monotonic()
+    cache.TMP.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix="register-", dir=cache.TMP))
+    reads = stage / "reads.txt"
+    reads.touch()
+    env = {k: v for k, v in run_env().items() if k not in (REGISTER_ENV, sidefiles.ENV)}
+    result = subprocess.run([sys.executable, "-m", "sentaway.register", str(stage)], cwd=REPO, text=True,
+                            capture_output=True, env={**env, READS_ENV: str(reads)})
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines()
+        raise BuildError(f"the claims register could not be computed: {lines[-1] if lines else 'no message'}")
+    inputs = {**read_log(reads), "modules": imported(stage / "modules.txt", REPO / "sentaway" / "register" / "__main__.py")}
+    cache.REGISTER.mkdir(parents=True, exist_ok=True)
+    # The old record goes first: an interruption mid-way leaves the register stale, never half-new.
+    (cache.REGISTER / "record.json").unlink(missing_ok=True)
+    os.replace(stage / "register.pickle", cache.register_file())
+    kept = {"key": cache.register_key(inputs), **inputs, "output": cache.sha(cache.register_file()),
+            "seconds": round(time.monotonic() - start, 1)}
+    (stage / "record.json").write_text(json.dumps(kept))
+    os.replace(stage / "record.json", cache.REGISTER / "record.json")
+    print(f"register: computed once for every page that shows it, in {kept['seconds']:.1f} s", flush=True)
+
+
+# ---------------------------------------------------------------- what a run read and imported
+
+def read_log(log: Path) -> dict:
+    """The repository files a run noted reading (sentaway.paths): data/ files by name, others by path."""
+    read = sorted(set(log.read_text(encoding="utf-8").split()))
+    return {"reads": [r.removeprefix("data/") for r in read if r.startswith("data/")],
+            "files": [r for r in read if not r.startswith("data/")]}
+
+
+def imported(log: Path, notebook: Path) -> list[str]:
+    """The package modules a run imported, as paths relative to the repository."""
+    package = REPO / "sentaway"
+    found = set()
+    for line in log.read_text(encoding="utf-8").splitlines():
+        path = Path(line).resolve()
+        if not path.is_relative_to(package):
+            raise BuildError(f"{cache.shown(notebook)} imported the package from {path.parent}, not from {package}")
+        found.add(path.relative_to(REPO).as_posix())
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- one page, in its own process
+
+class Job(NamedTuple):
+    """What a page's process is given: the run, its staging folder, the register it reads, its environment."""
+    run: cache.Run
+    stage: Path
+    register: Path
+    env: dict
+
+
+def _forget_package() -> None:
+    """Drop the package from this process's modules (the runner's own imports of it): the page imports afresh what it
+    uses, and only that is listed as what it imported."""
+    for name in [n for n in sys.modules if n == "sentaway" or n.startswith("sentaway.")]:
+        del sys.modules[name]
+
+
+def _page(job: Job, conn) -> None:
+    """The body of a page's process: run the notebook into the staging folder, send (seconds, inputs) or the failure,
+    and exit at once (nothing the notebook started may hold the process open)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; it stops this process
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
+    start = time.monotonic()
+    try:
+        # Anything written straight to the process's stdout or stderr (a library's C code) goes to a log, not
+        # among the build's progress lines.
+        console = os.open(job.stage / "console.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.dup2(console, 1)
+        os.dup2(console, 2)
+        os.environ.clear()
+        os.environ.update({**job.env, READS_ENV: str(job.stage / "reads.txt"), sidefiles.ENV: str(job.stage / "side"),
+                           REGISTER_ENV: str(job.register)})
+        (job.stage / "reads.txt").touch()
+        sys.path.insert(0, str(REPO))
+        from sentaway.publish import execute  # this module's own imports (sentaway.*) are forgotten just below
+
+        _forget_package()
+        try:
+            execute.run_notebook(job.run.notebook, job.run.parameters, job.stage / job.run.output.name, REPO)
+        except execute.CellError as error:
+            conn.send(("failed", f"{job.run.shown} failed in {error}"))
+            return
+        from sentaway.paths import write_imported_modules  # after the run: what the page itself imported
+
+        write_imported_modules(job.stage / "modules.txt")
+        conn.send(("done", time.monotonic() - start))
+    except BaseException as error:  # noqa: BLE001 (anything else still reaches the build as one line)
+        conn.send(("failed", f"{job.run.shown} could not be run: {type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def warm_context():
+    """multiprocessing's fork server, started (once per build process) with PRELOAD imported."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    saved = dict(os.environ)
+    os.environ.update(THREADS)  # the server's environment; each page is given the build's own (Job.env), plus these
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return context
+
+
+class _Running(NamedTuple):
+    run: cache.Run
+    process: multiprocessing.Process
+    stage: Path
+
+
+def _start(context, run: cache.Run) -> tuple:
+    cache.TMP.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f"{run.page}-", dir=cache.TMP))
+    reader, writer = context.Pipe(duplex=False)
+    job = Job(run, stage, cache.register_file(), {**run_env(), **THREADS})
+    process = context.Process(target=_page, args=(job, writer), name=f"sentaway page {run.page}")
+    process.start()
+    writer.close()
+    return reader, _Running(run, process, stage)
+
+
+def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
+    """Run every stale page, `workers` at a time, installing each as it succeeds; the pages that ran."""
+    context = warm_context()
+    # The longest first (as last measured), so no core is left running one alone at the end.
+    pending = sorted(stale, key=lambda run: -float(cache.record(run.record_file).get("seconds", 0) or 0))
+    running: dict = {}
+    ran, failures, done = [], [], 0
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                reader, started = _start(context, pending.pop(0))
+                running[reader] = started
+            for reader in multiprocessing.connection.wait(list(running)):
+                run, process, stage = running.pop(reader)
+                try:
+                    outcome = reader.recv()
+                except EOFError:
+                    outcome = ("failed", f"{run.shown} stopped before it finished (exit code {process.exitcode})")
+                reader.close()
+                process.join()
+                done += 1
+                if outcome[0] != "done":
+                    failures.append(outcome[1])
+                    print(f"[{done}/{len(stale)}] {run.shown}: FAILED", flush=True)
+                    continue
+                seconds = outcome[1]
+                inputs = {**read_log(stage / "reads.txt"), "modules": imported(stage / "modules.txt", run.notebook)}
+                install(run, stage, {
+                    "key": cache.notebook_key(run.notebook, run.parameters, **inputs), **inputs,
+                    "source": cache.sha(run.notebook), "seconds": round(seconds, 1), "parameters": run.parameters,
+                    "finished": dt.datetime.now().isoformat(timespec="seconds")})
+                ran.append(run.page)
+                print(f"[{done}/{len(stale)}] {run.shown}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+    except BaseException:
+        stop([r.process for r in running.values()])
+        raise
+    if failures:
+        raise BuildError("\n".join(failures))
+    return ran
+
+
+def execute_notebooks(force: bool = False, workers: int | None = None, before_runs=lambda: None) -> list[str]:
+    """Run every notebook whose key changed (after the register, if it changed), merge new prose into the cached
+    runs whose code did not, and write the build status page; the pages that ran. `before_runs` is called once the
+    plan holds work for the HTML (a run or new prose), before any of it is done."""
+    cache.EXECUTED.mkdir(parents=True, exist_ok=True)
+    cache.KEYS.mkdir(parents=True, exist_ok=True)
+    if force or cache.register_stale():
+        warm_context()  # the warm process imports while the register is computed
+    compute_register(force)
+    stale, fresh = cache.plan(force)
+    total = len(stale) + len(fresh)
+    if stale or any(cache.prose_changed(run) for run in fresh):
+        before_runs()
+    merged = []
+    for run in fresh:
+        if cache.prose_changed(run):
+            prose.rerender(run)
+            merged.append(run.page)
+            print(f"{run.shown}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
+        else:
+            print(f"{run.shown}: unchanged, using the cached run", flush=True)
+    if not stale:
+        status.rewrite(merged)
+        return []
+    workers = workers or min(len(stale), os.cpu_count() or 1)
+    print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
+    for run in stale:
+        print(f"  queued {run.shown} with {run.parameters or 'no parameters'}", flush=True)
+    ran = execute_runs(stale, workers)
+    status.write(ran, merged)
+    return ran
+
+
+# ---------------------------------------------------------------- stopping
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, read from /proc; [] where there is none."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop(processes) -> None:
+    """Stop running pages and whatever they started (an interrupt, or an error in the build itself)."""
+    for pid in [pid for process in processes if process.pid for pid in descendants(process.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=10)
+
+
+# ---------------------------------------------------------------- installing a run's files
+
+def _staged_side(stage: Path) -> dict[str, str]:
+    side = stage / "side"
+    found = {}
+    for path in sorted(p for p in side.rglob("*") if p.is_file()) if side.is_dir() else []:
+        rel = path.relative_to(side).as_posix()
+        sidefiles.checked(rel)
+        found[rel] = cache.sha(path)
+    return found
+
+
+def install(run: cache.Run, stage: Path, kept: dict) -> None:
+    """Move a successful run's output and side files into book/executed/, then write its cache record.
+    The old record goes first: an interruption mid-way leaves the page stale, never half-new. An output or side
+    file whose bytes did not change is left as it was (the HTML step then has nothing to rebuild for it)."""
+    output, record_file = run.output, run.record_file
+    side = _staged_side(stage)
+    for other in cache.KEYS.glob("*.json"):
+        if other != record_file:
+            clash = sorted(set(side) & set(cache.record(other).get("side", {})))
+            if clash:
+                raise BuildError(f"{run.shown} writes {clash[0]}, which {other.stem} also writes; "
+                                 "give the chart another name")
+    old = cache.record(record_file).get("side", {})
+    record_file.unlink(missing_ok=True)
+    for rel in old:
+        if rel not in side:
+            (cache.EXECUTED / rel).unlink(missing_ok=True)
+    for rel, digest in side.items():
+        target = cache.EXECUTED / rel
+        if cache.sha(target) != digest:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / "side" / rel, target)
+    staged = stage / output.name
+    if cache.sha(output) != cache.sha(staged):
+        os.replace(staged, output)
+    record_file.write_text(json.dumps({**kept, "side": side, "output": cache.sha(output)}))
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def prune_runs() -> list[str]:
+    """Remove the outputs and records of runs that no longer exist (a notebook or a page deleted), so nothing of
+    them is built or published."""
+    current = {run.page for run in cache.runs(chapter_params.read())}
+    removed = []
+    for output in sorted(cache.EXECUTED.glob("*.ipynb")):
+        if output.stem not in current:
+            output.unlink()
+            (cache.KEYS / f"{output.stem}.json").unlink(missing_ok=True)
+            removed.append(cache.shown(output))
+    return removed
+
+
+def prune_side_files() -> list[str]:
+    """Remove files in the side-file folders that no notebook's current run wrote (a removed chart, a
+    stray copy): the site publishes those folders whole."""
+    claimed = set()
+    for run in cache.runs({}):  # a removed notebook's or page's charts are not published
+        claimed.update(cache.record(run.record_file).get("side", {}))
+    removed = []
+    for area in sidefiles.AREAS:
+        folder = cache.EXECUTED / area
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            rel = path.relative_to(cache.EXECUTED).as_posix()
+            if path.is_file() and rel not in claimed:
+                path.unlink()
+                removed.append(rel)
+    return removed
