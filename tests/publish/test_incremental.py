@@ -129,7 +129,7 @@ def test_an_incremental_build_publishes_what_a_full_build_of_the_same_tree_does(
 # that reused runs and one that ran them all, and is all that may (the page is not searched, so the search index holds
 # none of it).
 STATUS = ("build_status.html", "_sources/build_status.md")
-PER_BUILD = re.compile(r"passed, (run in this build|cached[^<|]*)|\b\d+(\.\d)? s\b|\? s\b|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+PER_BUILD = re.compile(r"passed, (run in this build|cached \([^)]*\))|\b\d+(\.\d)? s\b|\? s\b|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
 def test_after_every_edit_the_site_is_the_site_a_build_from_nothing_makes(root, tmp_path):
