@@ -10,12 +10,12 @@ import ctypes
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from ..interrupt import Interruptible
 from ..paths import DATA, data_lock, transcribed_dir
 from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
@@ -181,14 +181,10 @@ def _same(a: Path, b: Path) -> bool:
     return names(a) == names(b) and all((a / n).read_bytes() == (b / n).read_bytes() for n in names(a))
 
 
-def _stop_on_term(signum, frame):
-    raise KeyboardInterrupt
-
-
 PREFIX = ".extract-"
 
 
-def _extract(raw: RawFiles, target: Path) -> int:
+def _extract(raw: RawFiles, target: Path, work: Interruptible) -> int:
     """Extract into a folder beside `target`, validate, and swap it in whole (unless nothing changed)."""
     for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
@@ -207,7 +203,8 @@ def _extract(raw: RawFiles, target: Path) -> int:
         if target.is_dir() and _same(staged, target):
             print(f"extract: {target} is already up to date; nothing changed", flush=True)
             return 0
-        swap_in(staged, target)
+        with work.last_step():
+            swap_in(staged, target)
         print(f"extract: wrote {', '.join(written)} into {target} in one step"
               + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
     return 0
@@ -215,12 +212,12 @@ def _extract(raw: RawFiles, target: Path) -> int:
 
 def main(argv: list[str]) -> int:
     target = (Path(argv[0]) if argv else DATA).absolute()
-    previous = signal.signal(signal.SIGTERM, _stop_on_term)  # so a kill cleans up like Ctrl-C
     try:
-        raw = RawFiles()
-        print(f"extract: reading raw files from {raw.root}", flush=True)
-        with data_lock(target, "extract"):
-            return _extract(raw, target)
+        with Interruptible() as work:  # so a kill cleans up like Ctrl-C
+            raw = RawFiles()
+            print(f"extract: reading raw files from {raw.root}", flush=True)
+            with data_lock(target, "extract"):
+                return _extract(raw, target, work)
     except (RawDataError, CellError, SchemaError, ValueError) as error:
         print(f"extract: stopped, nothing written: {error}", file=sys.stderr)
         return 1
@@ -231,8 +228,6 @@ def main(argv: list[str]) -> int:
         print(f"extract: stopped, nothing written (internal error {type(error).__name__}: {error}; "
               "please report it)", file=sys.stderr)
         return 1
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sentaway import __version__
 from sentaway.read import params as chapter_params
 from sentaway import sidefiles
+from sentaway.interrupt import Interrupted
 from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
 from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO, data_lock
 from sentaway.publish import pages
@@ -592,7 +593,7 @@ def _exit_quietly(signum, frame):
 
 
 def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+    raise Interrupted  # caught as KeyboardInterrupt (see sentaway.interrupt)
 
 
 def _descendants(pid: int) -> list[int]:
