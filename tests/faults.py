@@ -125,15 +125,27 @@ def text_columns(data: Path) -> dict[str, list[str]]:
     return {**found, **HAND_WRITTEN_TEXT}
 
 
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, CSV injection); one per column, in turn.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula(column: str, index: int) -> str:
+    return f'{FORMULA_STARTS[index % len(FORMULA_STARTS)]}HYPERLINK("https://example.org/{column}") '
+
+
 def inject_markup(data: Path, outside: Path) -> dict[str, list[str]]:
-    """Append markup() to every non-empty cell of every text column of `data` (a copy's data/); the columns."""
+    """Put a formula before and markup() after every non-empty cell of every text column of `data` (a copy's data/);
+    the columns."""
     columns = text_columns(data)
     for name, names in columns.items():
         path = data / name
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
         for row in rows:
-            for column in names:
-                row[column] += markup(f"{name}:{column}", outside) if row[column] else ""
+            for index, column in enumerate(names):
+                if row[column]:
+                    # An address must stay one (the links' own check refuses any other): the markup only after it.
+                    start = "" if column == "url" or column.endswith("_url") else formula(f"{name}:{column}", index)
+                    row[column] = start + row[column] + markup(f"{name}:{column}", outside)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -178,3 +190,36 @@ def foreign_content(site: Path, outside: Path) -> tuple[list[str], dict[str, set
         for column in re.findall(rf"<{MARKER} data-col=([^ >]+)>", soup.get_text(" ")):
             shown.setdefault(column, set()).add(rel)
     return live, shown
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def offered_csv_problems(root: Path) -> list[str]:
+    """Every CSV a built copy's site offers against what it was made from (data/, the register's and the charts' side
+    files in book/executed/): the same cells, except that a cell a spreadsheet would run as a formula has a quote
+    before it; a number (a negative one too) is unchanged. The problems found, one a line."""
+    from sentaway.publish.formulas import NUMBER, TRIGGERS
+
+    site, problems = root / "_build/html", []
+    for offered in sorted(site.rglob("*.csv")):
+        rel = offered.relative_to(site).as_posix()
+        source = {"chart-data": root / "book/executed/extra/chart-data" / offered.name,
+                  "_downloads": root / "data" / offered.name}.get(rel.split("/")[0])
+        if rel.startswith("_downloads") and offered.name.startswith("claims_register."):
+            source = root / "book/executed/downloads" / offered.name
+        if source is None or not source.is_file():
+            problems.append(f"{rel}: offered, but made from nothing known")
+            continue
+        made, shown = _csv_rows(source), _csv_rows(offered)
+        if [len(r) for r in made] != [len(r) for r in shown]:
+            problems.append(f"{rel}: rows or columns differ from {source.relative_to(root)}")
+            continue
+        for line, (was, now) in enumerate(zip(made, shown), start=1):
+            for cell, safe in zip(was, now):
+                runs = cell.startswith(TRIGGERS) and not NUMBER.fullmatch(cell)
+                if safe != ("'" + cell if runs else cell):
+                    problems.append(f"{rel}, line {line}: {cell[:40]!r} offered as {safe[:40]!r}")
+    return problems

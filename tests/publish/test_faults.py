@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from faults import SHARE, claims_line, digest, foreign_content, inject_markup, replace_cell, run_env, the_message
+from faults import (SHARE, claims_line, digest, foreign_content, inject_markup, offered_csv_problems, replace_cell, run_env,
+                    the_message)
 from sentaway import sidefiles
 from sentaway.publish import build
 from sentaway.paths import REPO
@@ -402,7 +403,7 @@ def test_the_reviewer_route_writes_only_under_the_chosen_folder(repo_copy, tmp_p
 MUST_SHOW = {"sfr50_national_notes.csv:text": ["growth.html", "revisions.html", "register.html"],
              "cla_placements.csv:placement_label": ["growth.html"], "s251_spend.csv:line_label": ["claims_cost.html"],
              "release_links.csv:title": ["out_of_area.html", "methods.html"], "readings.csv:reason": ["verdicts.html"],
-             "claims.csv:quote": ["register.html", "index.html", "claims_out_of_area.html"],
+             "claims.csv:quote": ["index.html", "claims_out_of_area.html"],
              "claims.csv:speaker": ["register.html", "index.html"], "claims.csv:outlet": ["register.html"],
              "claims.csv:measure": ["claims_missing.html"], "provenance.csv:note": ["claims_out_of_area.html"],
              "claim_sources.csv:publication": ["claims_out_of_area.html"], "quote_links.csv:title": ["claims_regional.html"],
@@ -411,9 +412,10 @@ MUST_SHOW = {"sfr50_national_notes.csv:text": ["growth.html", "revisions.html", 
 
 def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(repo_copy, browser, tmp_path):
     """Every text column of every extract and of the claims' files (tests/faults.py, text_columns) holds, in every
-    row, HTML, a script, a refresh, a style, Markdown, an image and a download of a file outside the repository (one
-    build for all of them): the build succeeds, no published file holds any of it live or a copy of the outside
-    file, the pages that show it show it as text, and in Chromium nothing runs, no page moves and every badge shows."""
+    row, HTML, a script, a refresh, a style, Markdown, an image and a download of a file outside the repository, and
+    starts with a spreadsheet formula (one build for all of them): the build succeeds, no published file holds any of
+    it live or a copy of the outside file, the pages that show it show it as text, every CSV offered gives the
+    formulas as text, and in Chromium nothing runs, no page moves and every badge shows."""
     outside = tmp_path / "outside.png"
     outside.write_bytes(b"bytes of a file outside the repository")
     data = repo_copy / "data"
@@ -426,6 +428,9 @@ def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(re
         site = repo_copy / "_build/html"
         live, shown = foreign_content(site, outside)
         assert live == []
+        assert offered_csv_problems(repo_copy) == []  # each formula offered with a quote before it, numbers as they are
+        register = list(csv.DictReader(io.StringIO(next(site.glob("_downloads/*/claims_register.csv")).read_text())))
+        assert all(row["quote"].startswith("'") for row in register)
         missing = {column: sorted(set(pages) - shown.get(column, set())) for column, pages in MUST_SHOW.items()}
         assert {c: p for c, p in missing.items() if p} == {}
         everything = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
