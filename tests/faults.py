@@ -223,3 +223,60 @@ def offered_csv_problems(root: Path) -> list[str]:
                 if safe != ("'" + cell if runs else cell):
                     problems.append(f"{rel}, line {line}: {cell[:40]!r} offered as {safe[:40]!r}")
     return problems
+
+
+# ---------------------------------------------------------------- faults of the machine, injected into a process
+
+SITECUSTOMIZE = '''
+"""Faults of the machine for a test's subprocess (tests/faults.py, machine_faults): imported at start-up."""
+import builtins, errno, io, os
+
+_FULL = os.environ.get("SENTAWAY_TEST_FULL_DISK")
+
+
+class _Full:
+    """A file on a full disk: it opens, but a write fails as the kernel fails it (ENOSPC, no file name)."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    def write(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    writelines = write
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+    def __iter__(self):
+        return iter(self._handle)
+
+
+if _FULL:
+    _open = io.open
+
+    def _opened(file, mode="r", *args, **kwargs):
+        handle = _open(file, mode, *args, **kwargs)
+        writing = any(m in mode for m in "wax+")
+        if writing and isinstance(file, (str, os.PathLike)) and os.path.abspath(os.fspath(file)).startswith(_FULL):
+            return _Full(handle)
+        return handle
+
+    builtins.open = io.open = _opened
+'''
+
+
+def machine_faults(folder: Path, **env) -> dict:
+    """The environment of a run (run_env) with a machine fault injected into it and every process it starts:
+    SENTAWAY_TEST_FULL_DISK=<folder>: every file opened for writing under that folder fails its writes with ENOSPC,
+    as on a full disk. `folder` receives the sitecustomize.py that does it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    base = run_env()
+    return {**base, "PYTHONPATH": os.pathsep.join(filter(None, [str(folder), base.get("PYTHONPATH", "")])), **env}

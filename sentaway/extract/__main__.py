@@ -16,7 +16,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from ..paths import DATA, data_lock, transcribed_dir
+from ..paths import DATA, data_lock, no_space, transcribed_dir, watch_writes
 from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
@@ -163,17 +163,30 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+class NotReplaced(RuntimeError):
+    """The target folder could not be replaced with the new extracts; it is as it was."""
+
+
 def swap_in(staged: Path, target: Path) -> None:
-    """Make `staged` the target folder: one atomic exchange where possible, else two renames."""
-    if not target.exists():
-        staged.rename(target)
-        return
-    if _exchange(staged, target):
-        return  # `staged` now holds the old contents; the caller's temporary folder removes them
-    old = staged.with_name(staged.name + ".old")
-    target.rename(old)
-    staged.rename(target)
-    old.rename(staged)
+    """Make `staged` the target folder: one atomic exchange where possible, else two renames (the first undone if the
+    second fails). NotReplaced, naming the reason, if it cannot be done; the target is then as it was."""
+    try:
+        if not target.exists():
+            staged.rename(target)
+            return
+        if _exchange(staged, target):
+            return  # `staged` now holds the old contents; the caller's temporary folder removes them
+        old = staged.with_name(staged.name + ".old")
+        target.rename(old)
+        try:
+            staged.rename(target)
+        except OSError:
+            old.rename(target)
+            raise
+        old.rename(staged)
+    except OSError as error:
+        raise NotReplaced(f"{target} could not be replaced with the new extracts ({error.strerror or error}); "
+                          "it is as it was") from None
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -192,8 +205,10 @@ def _extract(raw: RawFiles, target: Path) -> int:
     """Extract into a folder beside `target`, validate, and swap it in whole (unless nothing changed)."""
     for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
-        staged = Path(tmp) / target.name
+    tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{target.name}-", dir=target.parent))
+    replaced = False
+    try:
+        staged = tmp / target.name
         staged.mkdir()
         written = build(staged, raw)
         for name, rows in validate_folder(staged).items():
@@ -208,26 +223,39 @@ def _extract(raw: RawFiles, target: Path) -> int:
             print(f"extract: {target} is already up to date; nothing changed", flush=True)
             return 0
         swap_in(staged, target)
+        replaced = True
         print(f"extract: wrote {', '.join(written)} into {target} in one step"
               + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
+    finally:
+        try:
+            shutil.rmtree(tmp)
+        except OSError as error:
+            # The extracts are in place (or were never moved): say what is left, never that nothing was written.
+            if replaced:
+                print(f"extract: {target} was replaced, but the previous extracts left in {tmp} could not be removed "
+                      f"({error.strerror or error}); the next make data removes them", file=sys.stderr)
     return 0
 
 
 def main(argv: list[str]) -> int:
     target = (Path(argv[0]) if argv else DATA).absolute()
+    watch_writes()  # a full disk names the file it was writing
     previous = signal.signal(signal.SIGTERM, _stop_on_term)  # so a kill cleans up like Ctrl-C
     try:
         raw = RawFiles()
         print(f"extract: reading raw files from {raw.root}", flush=True)
         with data_lock(target, "extract"):
             return _extract(raw, target)
-    except (RawDataError, CellError, SchemaError, ValueError) as error:
+    except (RawDataError, CellError, SchemaError, ValueError, NotReplaced) as error:
         print(f"extract: stopped, nothing written: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extract: interrupted, nothing written.", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug, not bad input: still one line, and nothing written
+    except Exception as error:  # a full disk, or a bug rather than bad input: still one line, and nothing written
+        if no_space(error):
+            print(f"extract: stopped, nothing written: {no_space(error)}; {target} is as it was", file=sys.stderr)
+            return 1
         print(f"extract: stopped, nothing written (internal error {type(error).__name__}: {error}; "
               "please report it)", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from faults import digest, replace_cell, run_env, the_message, waits_while_locked
+from faults import digest, machine_faults, replace_cell, run_env, the_message, waits_while_locked
 from sentaway.paths import DATA, REPO, transcribed_dir
 
 
@@ -284,3 +284,82 @@ def test_make_data_waits_while_make_book_reads_the_data(raw_copy, data_copy):
     out = waits_while_locked([sys.executable, "-m", "sentaway.extract", str(data_copy)], data_copy, "extract",
                              run_env(SENTAWAY_RAW=str(raw_copy)))
     assert "in one step" in out
+
+
+# ---------------------------------------------------------------- the disk, the swap, the clean-up
+
+def test_a_full_disk_stops_make_data_naming_the_file_and_changes_nothing(raw_copy, data_copy, tmp_path):
+    before = digest(data_copy)
+    env = machine_faults(tmp_path / "faults", SENTAWAY_RAW=str(raw_copy),
+                         SENTAWAY_TEST_FULL_DISK=str(data_copy.parent / ".extract-"))
+    result = subprocess.run([sys.executable, "-m", "sentaway.extract", str(data_copy)], cwd=REPO, env=env, text=True,
+                            capture_output=True, timeout=300)
+    message = stopped(result)
+    assert re.fullmatch(r"no space left on device while writing " + re.escape(str(data_copy.parent)) +
+                        r"/\.extract-data-[^/]+/data/cla_placements\.csv; " + re.escape(str(data_copy)) + " is as it was",
+                        message), message
+    assert digest(data_copy) == before and not list(data_copy.parent.glob(".extract-*"))
+
+
+@pytest.fixture
+def small_extraction(monkeypatch):
+    """make data's own swap and clean-up, on a data folder of two small files (the extraction itself stood in for)."""
+    from sentaway.extract import __main__ as extract
+
+    def build(out, raw):
+        for name in ("a.csv", "b.csv"):
+            (out / name).write_text("x\nnew\n", encoding="utf-8")
+        return ["a.csv", "b.csv"]
+
+    monkeypatch.setattr(extract, "RawFiles", lambda: type("Raw", (), {"root": "raw"})())
+    monkeypatch.setattr(extract, "build", build)
+    monkeypatch.setattr(extract, "validate_folder", lambda folder: {})
+    return extract
+
+
+def _small_data(tmp_path) -> Path:
+    target = tmp_path / "data"
+    target.mkdir()
+    for name in ("a.csv", "b.csv", "claims.csv"):
+        (target / name).write_text("x\nold\n", encoding="utf-8")
+    return target
+
+
+def test_a_data_folder_that_cannot_be_replaced_says_so_and_is_left_as_it_was(small_extraction, tmp_path, monkeypatch,
+                                                                           capsys):
+    target = _small_data(tmp_path)
+    before = digest(target)
+    rename = Path.rename
+
+    def refused(self, destination):
+        if Path(destination) == target and self.parent.name.startswith(".extract-") and self.name == target.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return rename(self, destination)
+
+    monkeypatch.setattr(small_extraction, "_exchange", lambda a, b: False)  # as on a system without renameat2
+    monkeypatch.setattr(Path, "rename", refused)
+    assert small_extraction.main([str(target)]) == 1
+    assert the_message(capsys.readouterr().err) == (f"extract: stopped, nothing written: {target} could not be replaced "
+                                                    "with the new extracts (Permission denied); it is as it was")
+    assert digest(target) == before and not list(tmp_path.glob(".extract-*"))
+
+
+def test_a_clean_up_that_fails_after_data_was_replaced_never_says_nothing_written(small_extraction, tmp_path,
+                                                                                monkeypatch, capsys):
+    target = _small_data(tmp_path)
+    rmtree = shutil.rmtree
+
+    def refused(path, *args, **kwargs):
+        if Path(path).name.startswith(".extract-") and not kwargs.get("ignore_errors"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", refused)
+    assert small_extraction.main([str(target)]) == 0
+    out, err = capsys.readouterr()
+    assert "nothing written" not in out + err
+    assert f"extract: wrote a.csv, b.csv into {target} in one step (kept claims.csv)" in out
+    [left] = tmp_path.glob(".extract-*")
+    assert the_message(err) == (f"extract: {target} was replaced, but the previous extracts left in {left} could not be "
+                                "removed (Permission denied); the next make data removes them")
+    assert (target / "a.csv").read_text() == "x\nnew\n" and (target / "claims.csv").read_text() == "x\nold\n"

@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from faults import (SHARE, claims_line, digest, foreign_content, inject_markup, offered_csv_problems, replace_cell, run_env,
-                    the_message)
+from faults import (SHARE, claims_line, digest, foreign_content, inject_markup, machine_faults, offered_csv_problems,
+                    replace_cell, run_env, the_message)
 from sentaway import sidefiles
 from sentaway.publish import build
 from sentaway.paths import REPO
@@ -185,6 +185,7 @@ def _state(root: Path) -> dict:
 
 @pytest.mark.parametrize("fault", ["value with a decimal comma", "claim cited as nan", "broken datapackage.json",
                                    "duplicate key in params.yml", "window with nothing to show",
+                                   "a reading of a claim that does not exist", "an endpoint that is not a claim",
                                    "a reading of an unknown measure", "a release date not in ISO form"])
 def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it_was(repo_copy, fault):
     edits = {
@@ -204,6 +205,13 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
         "a release date not in ISO form": ("data/release_calendar.csv", lambda t: t.replace(",2017-08-31,", ",31/08/2017,", 1),
                                            "the claims register could not be computed: data/release_calendar.csv, line 21, "
                                            "column published: '31/08/2017' does not have the form"),
+        "a reading of a claim that does not exist": (
+            "data/readings.csv", lambda t: t.replace("\nooa-share-2012-localgov,1,", "\nooa-share-2012-localgovX,1,", 1),
+            "data/readings.csv, line 2, column claim_id: 'ooa-share-2012-localgovX' is not a claim in data/claims.csv"),
+        "an endpoint that is not a claim": (
+            "data/claims.csv", lambda t: t.replace(";ooa-number-2018-localgov,", ";ooa-number-2019-localgov,", 1),
+            "data/claims.csv, line 17, column endpoint_claims: claim ooa-number-change-2012-2018-localgov names "
+            "'ooa-number-2019-localgov', not a claim in data/claims.csv"),
         "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n",
                                                                           "claims_regional:\n  first_year: 2017\n  last_year: 2022\n"),
                                         "params.yml: claims_regional: the window 2017-2022 holds 0 year(s) of data (none)"),
@@ -448,3 +456,109 @@ def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(re
     finally:
         for name, text in originals.items():
             (data / name).write_bytes(text)
+
+
+# ---------------------------------------------------------------- a notebook's kernel, its time, the disk
+
+def _one_stale_run(root: Path, cell: str | None = None) -> tuple[Path, bytes]:
+    """methods.ipynb made to run again (its cache record gone), with `cell` added as its last code cell; the notebook's
+    bytes before, to put back."""
+    notebook = root / "notebooks/methods.ipynb"
+    original = notebook.read_bytes()
+    if cell:
+        changed = nbformat.reads(original.decode("utf-8"), as_version=4)
+        changed.cells.append(nbformat.v4.new_code_cell(cell))
+        notebook.write_text(nbformat.writes(changed), encoding="utf-8")
+    (root / "_build/keys/methods.json").unlink(missing_ok=True)
+    return notebook, original
+
+
+def _last_cell(root: Path) -> int:
+    return len(nbformat.reads((root / "notebooks/methods.ipynb").read_text(encoding="utf-8"), as_version=4).cells) - 1
+
+
+@pytest.mark.parametrize("fault", ["the kernel dies", "a cell never ends"])
+def test_a_notebook_whose_kernel_dies_or_that_runs_past_the_time_limit_stops_the_build_naming_notebook_and_cell(
+        repo_copy, fault):
+    config = repo_copy / "_config.yml"
+    config_bytes = config.read_bytes()
+    before = _state(repo_copy)
+    record = (repo_copy / "_build/keys/methods.json").read_bytes()
+    cell = ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)" if fault == "the kernel dies"
+            else "import time\ntime.sleep(600)")
+    notebook, original = _one_stale_run(repo_copy, cell)
+    if fault == "a cell never ends":  # the limit a cell may run, set low in the copy's configuration
+        config.write_text(config_bytes.decode().replace("  timeout: 600\n", "  timeout: 4\n"), encoding="utf-8")
+    try:
+        start = time.monotonic()
+        result = _build(repo_copy, timeout=600)
+        seconds = time.monotonic() - start
+    finally:
+        notebook.write_bytes(original)
+        config.write_bytes(config_bytes)
+        (repo_copy / "_build/keys/methods.json").write_bytes(record)
+    assert result.returncode == 1
+    index = _last_cell(repo_copy) + 1
+    expected = {"the kernel dies": f"notebooks/methods.ipynb: its kernel died in cell {index}",
+                "a cell never ends": f"notebooks/methods.ipynb ran past the time limit in cell {index} (execution count 4): "
+                                     "a cell may run 4 s (execute.timeout in _config.yml)"}[fault]
+    assert the_message(result.stderr) == f"build: stopped. {expected}"
+    assert seconds < 300
+    assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
+
+
+def _kernelspec(folder: Path, starts_on_try: int) -> Path:
+    """A Jupyter path whose python3 kernel fails to start until its `starts_on_try`-th start (0: never starts), as
+    a kernel may on a machine too busy to answer in time."""
+    kernel = folder / "kernels" / "python3"
+    kernel.mkdir(parents=True)
+    count = folder / "starts"
+    script = kernel / "start.sh"
+    script.write_text(f'#!/bin/sh\necho x >> "{count}"\n'
+                      f'if [ {starts_on_try} -gt 0 ] && [ "$(wc -l < "{count}")" -ge {starts_on_try} ]; then\n'
+                      f'  exec "{sys.executable}" -m ipykernel_launcher -f "$1"\nfi\nexit 1\n', encoding="utf-8")
+    script.chmod(0o755)
+    (kernel / "kernel.json").write_text(json.dumps({"argv": [str(script), "{connection_file}"], "language": "python",
+                                                    "display_name": "Python 3"}), encoding="utf-8")
+    return folder
+
+
+def test_a_kernel_that_cannot_start_is_started_once_more_then_the_build_stops_naming_the_notebook(repo_copy, tmp_path):
+    record = (repo_copy / "_build/keys/methods.json").read_bytes()
+    _one_stale_run(repo_copy)
+    try:
+        env = run_env(JUPYTER_PATH=str(_kernelspec(tmp_path / "second", starts_on_try=2)))
+        result = subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy, env=env,
+                                text=True, capture_output=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert ("notebooks/methods.ipynb: its kernel did not start (Kernel died before replying to kernel_info); starting "
+                "it once more") in result.stdout
+        assert (tmp_path / "second" / "starts").read_text().count("x") == 2
+        before = _state(repo_copy)
+        _one_stale_run(repo_copy)
+        env = run_env(JUPYTER_PATH=str(_kernelspec(tmp_path / "never", starts_on_try=0)))
+        result = subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy, env=env,
+                                text=True, capture_output=True, timeout=600)
+    finally:
+        (repo_copy / "_build/keys/methods.json").write_bytes(record)
+    assert result.returncode == 1
+    assert the_message(result.stderr) == ("build: stopped. notebooks/methods.ipynb: its kernel did not start, twice "
+                                          "(Kernel died before replying to kernel_info)")
+    assert _state(repo_copy) == before
+
+
+def test_a_full_disk_stops_the_build_naming_the_file_it_was_writing(repo_copy, tmp_path):
+    record = (repo_copy / "_build/keys/methods.json").read_bytes()
+    before = _state(repo_copy)
+    _one_stale_run(repo_copy)
+    try:
+        env = machine_faults(tmp_path / "faults", SENTAWAY_TEST_FULL_DISK=str(repo_copy / "_build/tmp"))
+        result = subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy, env=env,
+                                text=True, capture_output=True, timeout=600)
+    finally:
+        (repo_copy / "_build/keys/methods.json").write_bytes(record)
+    assert result.returncode == 1
+    message = the_message(result.stderr)
+    assert re.fullmatch(r"build: stopped\. notebooks/methods\.ipynb: no space left on device while writing "
+                        + re.escape(str(repo_copy / "_build/tmp")) + r"/methods-[^/]+/input\.ipynb", message), message
+    assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
