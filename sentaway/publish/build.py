@@ -248,16 +248,16 @@ def cell_time_limit() -> int:
 
 
 def _cell_reached(output: Path) -> tuple[int, object] | None:
-    """(index, execution count) of the last cell a run started, as the notebook numbers its cells (papermill's
-    injected parameters left out), from the output papermill saves as it goes; None if no cell started."""
+    """(index, execution count) of the last cell a run started, as the notebook numbers its cells (papermill's own
+    cells left out), from the output papermill saves as it goes; None if no cell started."""
     try:
         cells = json.loads(output.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
         return None
     reached, index = None, 0
     for cell in cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            continue
+        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell.get("metadata", {}).get("tags", [])):
+            continue  # cells papermill added (its parameters, its markers of where an error was)
         if (cell.get("metadata", {}).get("papermill") or {}).get("start_time"):
             reached = (index, cell.get("execution_count"))
         index += 1
