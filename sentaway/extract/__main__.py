@@ -21,7 +21,7 @@ from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
 from . import catalogue, checks, context, distance, missing, national_notes, national_tables, placements, providers
-from . import releases, shapes, spend
+from . import releases, shapes, spend, transcribed
 
 # The extractors, in the order they run (the placements first: the largest, and read by the checks of others).
 EXTRACTORS = [placements, missing, distance, providers, spend, context, national_tables, national_notes]
@@ -38,18 +38,19 @@ YEAR = re.compile(r"[0-9]{4}")
 
 def transcribed_rows(path: Path, columns: list[str]):
     """(line, row as a dict) for each row of a hand-transcribed CSV, after the checks every such file gets:
-    present, UTF-8, exactly the expected columns, and one field per column in every row."""
-    if not path.is_file():
-        raise RawDataError(f"{path}: transcribed figures missing")
+    present, its sha256 the one recorded (sentaway/extract/transcribed.py), UTF-8, exactly the expected columns, and
+    one field per column in every row."""
+    transcribed.verified(path)
     for line, row in checked_rows(path, path.read_bytes(), columns, "utf-8-sig"):
         yield line, dict(zip(columns, row))
 
 
 def read_transcribed(path: Path) -> list[dict[str, str]]:
     """The hand-transcribed figures, checked like a raw file: exact columns (each once), a four-digit year,
-    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row."""
-    rows = []
-    for line, item in transcribed_rows(path, TRANSCRIBED_COLUMNS):
+    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row, and each percentage
+    against its count (transcribed.shares_agree)."""
+    rows, lined = [], list(transcribed_rows(path, TRANSCRIBED_COLUMNS))
+    for line, item in lined:
         where = f"{path}, line {line}, column"
         if not YEAR.fullmatch(item["time_period"]):
             raise RawDataError(f"{where} time_period: {item['time_period']!r} is not a year (four digits)")
@@ -65,6 +66,7 @@ def read_transcribed(path: Path) -> list[dict[str, str]]:
         rows.append(item)
     if not rows:
         raise RawDataError(f"{path}: a header but no data rows")
+    transcribed.shares_agree(path, lined, shapes.read("transcribed_placement_location")["totals"])
     return rows
 
 
@@ -81,12 +83,15 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
 
 def claim_sources_csv(folder: Path) -> tuple[str, dict]:
     """The printed sources of the claims' figures, checked like the other transcribed file (and every row holding
-    a topic, a value, a publisher and a date that starts with its year, or 'not read'), copied unchanged."""
+    a topic, a value found in its quote, a publisher and a date that starts with its year, or 'not read'), copied
+    unchanged."""
     path = folder / CLAIM_SOURCES
     spec = shapes.spec("claim_sources")
     columns = shapes.columns("claim_sources")
     records = []
-    for line, item in transcribed_rows(path, columns):
+    lined = list(transcribed_rows(path, columns))
+    transcribed.values_in_quotes(path, lined)
+    for line, item in lined:
         for column in ("claim_topic", "value", "publisher"):
             if not item[column].strip():
                 raise RawDataError(f"{path}, line {line}, column {column}: empty")
