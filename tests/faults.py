@@ -79,7 +79,10 @@ def waits_while_locked(command: list[str], data, who: str, env: dict | None = No
 
 # Columns of data/ that take no foreign text, each with why: a code, key or number the code reads, not words a
 # page shows. Every other string column of every extract (data/datapackage.json) and of claims.csv (its schema)
-# gets the markup, so a new text column is covered without being listed.
+# gets the markup, so a new text column is covered without being listed. A file's key columns do not: they are the
+# identities the analyses join on (a placement's code; a region's or a council's name, area_name, where markup stops
+# the regional claims and the growth chapter's matching of councils instead of reaching a page; the tables that do
+# show a council's name escape every cell).
 NOT_TEXT = {
     "release": "a release's name: the key every file joins on, given by the project (sentaway/extract/releases.yml)",
     "source_file": "a raw file's path, checked against MANIFEST.csv",
