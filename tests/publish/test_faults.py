@@ -460,6 +460,13 @@ def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(re
 
 # ---------------------------------------------------------------- a notebook's kernel, its time, the disk
 
+def _up_to_date(root: Path) -> None:
+    """The copy built from what it now holds (a test before may have left its pages stale), so that a failing build
+    after it can be seen to change nothing."""
+    result = _build(root)
+    assert result.returncode == 0, result.stderr
+
+
 def _one_stale_run(root: Path, cell: str | None = None) -> tuple[Path, bytes]:
     """methods.ipynb made to run again (its cache record gone), with `cell` added as its last code cell; the notebook's
     bytes before, to put back."""
@@ -480,6 +487,7 @@ def _last_cell(root: Path) -> int:
 @pytest.mark.parametrize("fault", ["the kernel dies", "a cell never ends"])
 def test_a_notebook_whose_kernel_dies_or_that_runs_past_the_time_limit_stops_the_build_naming_notebook_and_cell(
         repo_copy, fault):
+    _up_to_date(repo_copy)
     config = repo_copy / "_config.yml"
     config_bytes = config.read_bytes()
     before = _state(repo_copy)
@@ -528,6 +536,7 @@ def test_a_kernel_that_cannot_start_is_started_once_more_then_the_build_stops_na
         return subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy,
                               env=run_env(JUPYTER_PATH=str(jupyter_path)), text=True, capture_output=True, timeout=600)
 
+    _up_to_date(repo_copy)
     _one_stale_run(repo_copy)
     result = build(_kernelspec(tmp_path / "second", starts_on_try=2))
     assert result.returncode == 0, result.stderr
@@ -548,6 +557,7 @@ def test_a_kernel_that_cannot_start_is_started_once_more_then_the_build_stops_na
 
 
 def test_a_full_disk_stops_the_build_naming_the_file_it_was_writing(repo_copy, tmp_path):
+    _up_to_date(repo_copy)
     record = (repo_copy / "_build/keys/methods.json").read_bytes()
     before = _state(repo_copy)
     _one_stale_run(repo_copy)
