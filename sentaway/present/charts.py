@@ -154,7 +154,7 @@ def chart_releases(frames) -> list[str]:
     found = []
     for frame in frames:
         for column in [c for c in frame.columns if "release" in str(c).lower() or str(c).lower() == "source"]:
-            # In the order the data name them (a set's order changes from one process to the next).
+            # In the order the cells name them (a set's order would change between builds).
             for part in dict.fromkeys(part for cell in frame[column].dropna() for part in links.release_parts(cell)):
                 found += [label for label in known if part.startswith(label)][:1]
     return list(dict.fromkeys(found))

@@ -21,7 +21,8 @@ import shutil  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
 
-from sentaway.paths import BUILD, DATA, data_lock  # noqa: E402
+from sentaway.interrupt import Interrupted  # noqa: E402
+from sentaway.paths import BUILD, DATA, data_lock, no_space, watch_writes  # noqa: E402
 from sentaway.publish import cache, html, pages, preflight, runner, stamp  # noqa: E402
 from sentaway.publish.errors import BuildError  # noqa: E402
 from sentaway.read import params as chapter_params  # noqa: E402
@@ -33,8 +34,9 @@ def main(argv: list[str]) -> int:
     start = time.monotonic()
 
     def interrupt(signum, frame):
-        raise KeyboardInterrupt
+        raise Interrupted  # caught as KeyboardInterrupt (see sentaway.interrupt)
 
+    watch_writes()  # a full disk names the file it was writing
     previous = signal.signal(signal.SIGTERM, interrupt)
     sphinx = html.Sphinx()
     try:
@@ -62,7 +64,10 @@ def main(argv: list[str]) -> int:
     except (BuildError, chapter_params.ParameterError) as error:
         print(f"build: stopped. {error}", file=sys.stderr)
         return 1
-    except Exception as error:  # a bug rather than bad input: still one line, and the site untouched
+    except Exception as error:  # a full disk, or a bug rather than bad input: still one line, and the site untouched
+        if no_space(error):
+            print(f"build: stopped. {no_space(error)}; the previous site is left as it was", file=sys.stderr)
+            return 1
         print(f"build: stopped by an internal error ({type(error).__name__}: {error}); the previous site is "
               "left as it was. Please report it.", file=sys.stderr)
         return 1

@@ -105,11 +105,11 @@ def policy(page: str, known: set[str], name: str = "page") -> str:
 
 
 def with_policy(page: str, known: set[str], name: str) -> str:
-    """The page with its policy in its head (a page without a head is left as it is). A page this step stamped
+    """The page with its policy in its head (PolicyError for a page without a head: it could carry none). A page this step stamped
     before (an earlier run over a built site) keeps its one policy, made again; PolicyError if the page brought a
     policy of its own or holds a script the site does not ship."""
     if "<head>" not in page:
-        return page
+        raise PolicyError(f"{name}: has no <head>, so it cannot carry the Content-Security-Policy; it is not published")
     stamped = page.find(HEAD + META_START)
     if stamped >= 0:
         end = page.index(">", stamped + len(HEAD)) + 1

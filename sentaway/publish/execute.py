@@ -116,10 +116,11 @@ def parameters_cell(notebook, parameters: dict):
     return notebook
 
 
-def execute(notebook, parameters: dict, cwd: Path):
+def execute(notebook, parameters: dict, cwd: Path, starting=lambda index, count: None):
     """Run the notebook's code cells in order in this process (the caller's process must be one of its own: the
     notebook's globals, imports and module state stay in it). Returns the executed notebook; CellError at the first
-    cell that raises (unless tagged raises-exception)."""
+    cell that raises (unless tagged raises-exception). `starting(index, execution count)` is called before each cell
+    runs. A cell's index is as the notebook numbers its cells (the injected parameters cell left out)."""
     if parameters:
         notebook = parameters_cell(notebook, parameters)
     shell = _shell()
@@ -127,13 +128,16 @@ def execute(notebook, parameters: dict, cwd: Path):
     sys.stdout, sys.stderr = _Stream(shell, "stdout"), _Stream(shell, "stderr")
     os.chdir(cwd)
     try:
-        for index, cell in enumerate(notebook.cells):
+        index = -1
+        for cell in notebook.cells:
+            tags = cell.metadata.get("tags", [])
+            index += INJECTED not in tags
             if cell.cell_type != "code":
                 continue
             cell.outputs, cell.execution_count = [], None
-            tags = cell.metadata.get("tags", [])
             if SKIP in tags or not cell.source.strip():
                 continue
+            starting(index, shell.execution_count)
             shell.outputs = cell.outputs
             result = shell.run_cell(cell.source, store_history=True)
             cell.execution_count = result.execution_count
@@ -150,7 +154,7 @@ def execute(notebook, parameters: dict, cwd: Path):
     return notebook
 
 
-def run_notebook(notebook: Path, parameters: dict, output: Path, cwd: Path) -> None:
+def run_notebook(notebook: Path, parameters: dict, output: Path, cwd: Path, starting=lambda index, count: None) -> None:
     """Execute `notebook` with `parameters` in this process and write the executed notebook to `output`."""
-    executed = execute(nbformat.read(notebook, as_version=4), parameters, cwd)
+    executed = execute(nbformat.read(notebook, as_version=4), parameters, cwd, starting)
     nbformat.write(executed, output)

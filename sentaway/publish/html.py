@@ -86,6 +86,9 @@ class Sphinx:
             self.close()
         if self.process.returncode != 0:
             text = self.output.read_text(encoding="utf-8", errors="replace")
+            if "No space left on device" in text:
+                raise BuildError(f"no space left on device while writing the HTML into {cache.shown(SPHINX)} (Sphinx); "
+                                 "the previous site is left as it was")
             sys.stderr.write(text[-6000:])
             raise BuildError("Sphinx failed (messages above); the previous site is left as it was")
         return {**runner.read_log(self.stage / "reads.txt"),

@@ -4,7 +4,7 @@ allowed by the data."""
 import fcntl
 import json
 
-from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
+from sentaway.extract.validate import SchemaError, validate_claims, validate_folder, validate_references
 from sentaway.paths import BUILD, REPO
 from sentaway.publish import cache
 from sentaway.publish.errors import BuildError
@@ -12,7 +12,8 @@ from sentaway.read import params
 
 
 def check_inputs() -> None:
-    """data/ against datapackage.json, claims.csv against its schema and params.yml against the data (ParameterError),
+    """data/ against datapackage.json, claims.csv against its schema, every claim another file names against
+    claims.csv, and params.yml against the data (ParameterError),
     skipped when the files are the ones already found valid (their checksums are kept in _build/validated.json)."""
     data = cache.DATA
     names = sorted(p.name for p in data.iterdir() if p.is_file()) if data.is_dir() else []
@@ -24,6 +25,7 @@ def check_inputs() -> None:
     try:
         validate_folder(data)
         validate_claims(data / "claims.csv")
+        validate_references(data)
     except SchemaError as error:
         raise BuildError(f"{error} (nothing was run; fix the file or run `make data`)") from None
     params.load()

@@ -122,12 +122,13 @@ def _forget_package() -> None:
 
 
 def _page(job: Job, conn) -> None:
-    """The body of a page's process: run the notebook into the staging folder, send (seconds, inputs) or the failure,
-    and exit at once (nothing the notebook started may hold the process open)."""
+    """The body of a page's process: say it is up, run the notebook into the staging folder saying which cell it
+    starts, send (seconds) or the failure, and exit at once (nothing the notebook started may hold the process open)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; it stops this process
     signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
     start = time.monotonic()
     try:
+        conn.send(("up",))
         # Anything written straight to the process's stdout or stderr (a library's C code) goes to a log, not
         # among the build's progress lines.
         console = os.open(job.stage / "console.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -138,13 +139,21 @@ def _page(job: Job, conn) -> None:
                            REGISTER_ENV: str(job.register)})
         (job.stage / "reads.txt").touch()
         sys.path.insert(0, str(REPO))
+        from sentaway.paths import no_space, watch_writes
         from sentaway.publish import execute  # this module's own imports (sentaway.*) are forgotten just below
 
+        watch_writes()  # a full disk names the file this page was writing
         _forget_package()
         try:
-            execute.run_notebook(job.run.notebook, job.run.parameters, job.stage / job.run.output.name, REPO)
+            execute.run_notebook(job.run.notebook, job.run.parameters, job.stage / job.run.output.name, REPO,
+                                 lambda index, count: conn.send(("cell", index, count)))
         except execute.CellError as error:
             conn.send(("failed", f"{job.run.shown} failed in {error}"))
+            return
+        except OSError as error:
+            if not no_space(error):
+                raise
+            conn.send(("failed", f"{job.run.shown}: {no_space(error)}"))
             return
         from sentaway.paths import write_imported_modules  # after the run: what the page itself imported
 
@@ -171,58 +180,144 @@ def warm_context():
     return context
 
 
-class _Running(NamedTuple):
-    run: cache.Run
-    process: multiprocessing.Process
-    stage: Path
+def cell_time_limit() -> int:
+    """How long one cell of a page may run, in seconds: _config.yml's execute.timeout (Jupyter Book's own setting, in
+    its own meaning), generous enough for CI's slow machine; a cell that runs longer stops the build, named."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8")) or {}
+    limit = (config.get("execute") or {}).get("timeout")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        raise BuildError(f"_config.yml: execute.timeout is {limit!r}; give the seconds a notebook's cell may run (e.g. 600)")
+    return limit
 
 
-def _start(context, run: cache.Run) -> tuple:
+def _in_cell(index: int, count) -> str:
+    return f"cell {index}" + (f" (execution count {count})" if count is not None else "")
+
+
+class _Running:
+    """A page's process as the build follows it: the cell it last said it started, and since when."""
+
+    def __init__(self, run: cache.Run, process, stage: Path, attempt: int):
+        self.run, self.process, self.stage, self.attempt = run, process, stage, attempt
+        self.up, self.cell, self.since = False, None, time.monotonic()
+
+
+def _start(context, run: cache.Run, attempt: int = 1) -> tuple:
+    """A process for the page; OSError if it could not be started (a busy machine), its staging folder removed."""
     cache.TMP.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f"{run.page}-", dir=cache.TMP))
     reader, writer = context.Pipe(duplex=False)
     job = Job(run, stage, cache.register_file(), {**run_env(), **THREADS})
     process = context.Process(target=_page, args=(job, writer), name=f"sentaway page {run.page}")
-    process.start()
-    writer.close()
-    return reader, _Running(run, process, stage)
+    try:
+        process.start()
+    except BaseException:
+        reader.close()
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    finally:
+        writer.close()
+    return reader, _Running(run, process, stage, attempt)
+
+
+def _ended(page: _Running) -> str:
+    """Why a page's process ended without a word: the signal that killed it, or its exit code."""
+    code = page.process.exitcode
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
 
 
 def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
-    """Run every stale page, `workers` at a time, installing each as it succeeds; the pages that ran."""
+    """Run every stale page, `workers` at a time, installing each as it succeeds; the pages that ran. A page whose
+    process does not start is started once more; one whose cell runs past the time limit is stopped; either, a cell
+    that raises or a process that dies stops the build with the notebook and cell named, once the others finished."""
     context = warm_context()
+    limit = cell_time_limit()
     # The longest first (as last measured), so no core is left running one alone at the end.
-    pending = sorted(stale, key=lambda run: -float(cache.record(run.record_file).get("seconds", 0) or 0))
+    queue = [(run, 1) for run in sorted(stale, key=lambda run: -float(cache.record(run.record_file).get("seconds", 0) or 0))]
     running: dict = {}
     ran, failures, done = [], [], 0
+
+    def again(run: cache.Run, attempt: int, reason: str) -> None:
+        if attempt == 2:
+            failures.append(f"{run.shown}: its process did not start, twice ({reason})")
+            return
+        print(f"{run.shown}: its process did not start ({reason}); starting it once more", flush=True)
+        queue.insert(0, (run, 2))
+
+    def finished(page: _Running, outcome: tuple) -> None:
+        nonlocal done
+        done += 1
+        if outcome[0] != "done":
+            failures.append(outcome[1])
+            print(f"[{done}/{len(stale)}] {page.run.shown}: FAILED", flush=True)
+            return
+        run, seconds = page.run, outcome[1]
+        inputs = {**read_log(page.stage / "reads.txt"), "modules": imported(page.stage / "modules.txt", run.notebook)}
+        install(run, page.stage, {
+            "key": cache.notebook_key(run.notebook, run.parameters, **inputs), **inputs,
+            "source": cache.sha(run.notebook), "seconds": round(seconds, 1), "parameters": run.parameters,
+            "finished": dt.datetime.now().isoformat(timespec="seconds")})
+        ran.append(run.page)
+        print(f"[{done}/{len(stale)}] {run.shown}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+
     try:
-        while pending or running:
-            while pending and len(running) < workers:
-                reader, started = _start(context, pending.pop(0))
-                running[reader] = started
-            for reader in multiprocessing.connection.wait(list(running)):
-                run, process, stage = running.pop(reader)
+        while queue or running:
+            while queue and len(running) < workers:
+                run, attempt = queue.pop(0)
                 try:
-                    outcome = reader.recv()
-                except EOFError:
-                    outcome = ("failed", f"{run.shown} stopped before it finished (exit code {process.exitcode})")
-                reader.close()
-                process.join()
-                done += 1
-                if outcome[0] != "done":
-                    failures.append(outcome[1])
-                    print(f"[{done}/{len(stale)}] {run.shown}: FAILED", flush=True)
+                    reader, started = _start(context, run, attempt)
+                except OSError as error:
+                    again(run, attempt, f"{type(error).__name__}: {error}")
                     continue
-                seconds = outcome[1]
-                inputs = {**read_log(stage / "reads.txt"), "modules": imported(stage / "modules.txt", run.notebook)}
-                install(run, stage, {
-                    "key": cache.notebook_key(run.notebook, run.parameters, **inputs), **inputs,
-                    "source": cache.sha(run.notebook), "seconds": round(seconds, 1), "parameters": run.parameters,
-                    "finished": dt.datetime.now().isoformat(timespec="seconds")})
-                ran.append(run.page)
-                print(f"[{done}/{len(stale)}] {run.shown}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
+                running[reader] = started
+            if not running:
+                continue
+            now = time.monotonic()
+            deadline = min(page.since + limit for page in running.values())
+            for reader in multiprocessing.connection.wait(list(running), timeout=max(0.0, deadline - now)):
+                page = running[reader]
+                try:
+                    message = reader.recv()
+                except EOFError:  # the process ended without a word: it died, or never came up
+                    running.pop(reader)
+                    reader.close()
+                    page.process.join()
+                    shutil.rmtree(page.stage, ignore_errors=True)
+                    if not page.up:
+                        again(page.run, page.attempt, _ended(page))
+                    elif page.cell is None:
+                        finished(page, ("failed", f"{page.run.shown}: the process running it stopped before its first "
+                                                  f"cell ({_ended(page)})"))
+                    else:
+                        finished(page, ("failed", f"{page.run.shown}: the process running it died in cell "
+                                                  f"{page.cell[0]} ({_ended(page)})"))
+                    continue
+                if message[0] == "up":
+                    page.up = True
+                elif message[0] == "cell":
+                    page.cell, page.since = message[1:], time.monotonic()
+                else:
+                    running.pop(reader)
+                    reader.close()
+                    page.process.join()
+                    if message[0] != "done":
+                        shutil.rmtree(page.stage, ignore_errors=True)
+                    finished(page, message)
+            now = time.monotonic()
+            for reader, page in list(running.items()):
+                if page.cell is not None and now - page.since > limit:
+                    running.pop(reader)
+                    reader.close()
+                    stop([page.process])
+                    shutil.rmtree(page.stage, ignore_errors=True)
+                    finished(page, ("failed", f"{page.run.shown} ran past the time limit in {_in_cell(*page.cell)}: a "
+                                              f"cell may run {limit} s (execute.timeout in _config.yml)"))
     except BaseException:
-        stop([r.process for r in running.values()])
+        stop([page.process for page in running.values()])
         raise
     if failures:
         raise BuildError("\n".join(failures))

@@ -12,7 +12,7 @@ from sphinx.errors import ExtensionError
 
 from sentaway import __version__
 from sentaway.analysis import coverage, numbers, words
-from sentaway.publish import citation, csp, finish, icons, incremental, releases, search, stamp
+from sentaway.publish import citation, csp, finish, formulas, icons, incremental, releases, search, stamp
 
 
 def _source_markdown(repository: str) -> str:
@@ -86,6 +86,25 @@ def _finish_site(app, exception):
     search.write_data(outdir, Path(app.doctreedir) / SEARCH_ENTRIES, app.env.found_docs)
     icons.finish_static(outdir, icons.theme_static())
     incremental.sweep(app)
+    _policy_on_every_file(outdir, app.env.found_docs)
+    formulas.neutralise_site(outdir)  # every CSV offered opens in a spreadsheet without running a formula
+
+
+def _policy_on_every_file(outdir: Path, pagenames) -> None:
+    """Every HTML file of the site carries the policy: the pages got theirs as they were written; any other (a file
+    copied as it is) gets it here, and the theme's HTML under _static/ (the Jinja source of its layout,
+    webpack-macros.html, never a page) is not published."""
+    known = None
+    for path in sorted(outdir.rglob("*.html")):
+        rel = path.relative_to(outdir)
+        if "_static" in rel.parts:
+            path.unlink()
+        elif csp.HEAD + csp.META_START not in path.read_text(encoding="utf-8"):
+            known = known or csp.known_scripts(pagenames)
+            try:
+                csp.add_policy(path, known, rel.as_posix())
+            except csp.PolicyError as error:
+                raise ExtensionError(str(error)) from None
 
 
 # The chart libraries (_config.yml html_js_files): loaded only by the pages that draw a chart.
