@@ -7,6 +7,7 @@ records them; papermill's translator writes the parameters cell, as papermill in
 no times, so a run that computes the same page writes the same bytes.
 """
 
+import errno
 import io
 import os
 import platform
@@ -141,6 +142,8 @@ def execute(notebook, parameters: dict, cwd: Path, starting=lambda index, count:
             shell.outputs = cell.outputs
             result = shell.run_cell(cell.source, store_history=True)
             cell.execution_count = result.execution_count
+            if isinstance(result.error_in_exec, OSError) and result.error_in_exec.errno == errno.ENOSPC:
+                raise result.error_in_exec  # a full disk is the machine's fault, not the cell's: named by the runner
             if not result.success and RAISES not in tags:
                 error = next((o for o in cell.outputs if o.output_type == "error"), None)
                 failure = result.error_in_exec or result.error_before_exec

@@ -271,7 +271,7 @@ def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
                 try:
                     reader, started = _start(context, run, attempt)
                 except OSError as error:
-                    again(run, attempt, f"{type(error).__name__}: {error}")
+                    again(run, attempt, str(error))
                     continue
                 running[reader] = started
             if not running:
