@@ -166,8 +166,9 @@ def naive_tree(root: Path, mode: str) -> Path:
     """
     import yaml
 
-    for name in ("sentaway", "data"):
+    for name in ("sentaway", "data", "releases"):  # releases/: the stamp names the last release, as in ours
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "CITATION.cff", root / "CITATION.cff")  # the credits the pages' citations give
     shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("executed"))
     source = root / "book" / "naive"
     shutil.copytree(NOTEBOOKS, source)
@@ -184,8 +185,9 @@ def naive_tree(root: Path, mode: str) -> Path:
         path = source / f"{stem}.ipynb"
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
+        defaults = "".join(cell["source"]).rstrip("\n") + "\n"  # kept, as papermill keeps them: the page's values follow
         for page, values in params.runs(stem, declared):
-            cell["source"] = "".join(f"{name} = {value!r}\n" for name, value in values.items())
+            cell["source"] = defaults + "".join(f"{name} = {value!r}\n" for name, value in values.items())
             (source / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
         path.unlink()
     shutil.copy2(REPO / "_toc.yml", root / "_toc.yml")

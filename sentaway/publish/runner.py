@@ -139,7 +139,7 @@ def _page(job: Job, conn) -> None:
                            REGISTER_ENV: str(job.register)})
         (job.stage / "reads.txt").touch()
         sys.path.insert(0, str(REPO))
-        from sentaway.paths import no_space, watch_writes
+        from sentaway.paths import no_space, watch_writes  # in the page's process, forgotten with the package below
         from sentaway.publish import execute  # this module's own imports (sentaway.*) are forgotten just below
 
         watch_writes()  # a full disk names the file this page was writing
@@ -183,7 +183,7 @@ def warm_context():
 def cell_time_limit() -> int:
     """How long one cell of a page may run, in seconds: _config.yml's execute.timeout (Jupyter Book's own setting, in
     its own meaning), generous enough for CI's slow machine; a cell that runs longer stops the build, named."""
-    import yaml
+    import yaml  # only when a page runs (a build with nothing to run never needs it)
 
     config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8")) or {}
     limit = (config.get("execute") or {}).get("timeout")

@@ -74,7 +74,8 @@ def _add_prose(cells):
 
 def _add_output(cells):
     cell = [c for c in cells if c["cell_type"] == "code"][-1]
-    cell["source"] = "".join(cell["source"]) + '\ndisplay(Markdown("A line printed by code the incremental-build test added."))\n'
+    cell["source"] = "".join(cell["source"]) + ('\nfrom IPython.display import Markdown, display\n'
+                                                'display(Markdown("A line printed by code the incremental-build test added."))\n')
 
 
 def _delete_revisions(root: Path) -> None:
