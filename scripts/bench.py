@@ -168,7 +168,9 @@ def naive_tree(root: Path, mode: str) -> Path:
 
     for name in ("sentaway", "data", "releases"):  # releases/: the stamp names the last release, as in ours
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(REPO / "CITATION.cff", root / "CITATION.cff")  # the credits the pages' citations give
+    for path in REPO.iterdir():  # the files pages read (CITATION.cff for citations, BENCHMARKS.md for reproduce)
+        if path.is_file() and not path.name.startswith("."):
+            shutil.copy2(path, root / path.name)
     shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("executed"))
     source = root / "book" / "naive"
     shutil.copytree(NOTEBOOKS, source)
