@@ -136,7 +136,7 @@ PER_BUILD = re.compile(r"passed, (run in this build|cached \([^)]*\))|\b\d+(\.\d
 def test_after_every_edit_the_site_is_the_site_a_build_from_nothing_makes(root, tmp_path):
     clean = _copy(root, tmp_path / "clean", "_build", "book/executed")
     result = _build(clean)
-    assert "notebooks: running 13 of 13" in result.stdout and "html: building every page" in result.stdout
+    assert re.search(r"notebooks: running (\d+) of \1,", result.stdout) and "html: building every page" in result.stdout
     ours, full = _files(root / "_build/html"), _files(clean / "_build/html")
     for rel in STATUS:
         assert PER_BUILD.sub("", ours.pop(rel).decode()) == PER_BUILD.sub("", full.pop(rel).decode()), rel
