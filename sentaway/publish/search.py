@@ -23,11 +23,14 @@ def _text(node) -> str:
     return re.sub(r"\s+", " ", node.get_text(" ")).strip()
 
 
-def site_data(outdir: Path) -> dict:
+def site_data(outdir: Path, extra: list[dict] = ()) -> dict:
+    """Every page's title and text; `extra`: pages given as entries already ({doc, title, text}: the council pages,
+    whose text is the same for each and which are not read again here)."""
     pages, claims = [], []
+    given = {f"{entry['doc']}.html" for entry in extra}
     for path in sorted(outdir.rglob("*.html")):
         rel = path.relative_to(outdir).as_posix()
-        if "_static" in path.parts or rel in SKIP_PAGES:
+        if "_static" in path.parts or rel in SKIP_PAGES or rel in given:
             continue
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         article = soup.select_one("article.bd-article") or soup.body
@@ -38,11 +41,11 @@ def site_data(outdir: Path) -> dict:
                            "verdict": row.get("data-verdict", ""), "topic": row.get("data-topic", ""),
                            "url": f"{rel}#{row['id']}"})
         pages.append({"doc": rel[: -len(".html")], "title": title, "text": _text(article)[:MAX_CHARS]})
-    return {"pages": pages, "claims": claims}
+    return {"pages": pages + list(extra), "claims": claims}
 
 
-def add_to_site(outdir: Path) -> None:
-    data = json.dumps(site_data(outdir), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+def add_to_site(outdir: Path, extra: list[dict] = ()) -> None:
+    data = json.dumps(site_data(outdir, extra), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     (outdir / "_static" / DATA).write_text(f"window.SA_SEARCH = {data};\n", encoding="utf-8")
     page = outdir / "search.html"
     text = page.read_text(encoding="utf-8")

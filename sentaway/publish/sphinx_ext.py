@@ -13,7 +13,7 @@ from packaging.version import Version
 from sentaway import __version__
 from sentaway.analysis import coverage, numbers, words
 from sentaway.paths import REPO
-from sentaway.publish import anchors, citation, releases, search
+from sentaway.publish import anchors, citation, council_pages, releases, search
 from sentaway.publish.csp import add_to_site
 from sentaway.publish.icons import replace_in_site, theme_script
 
@@ -71,21 +71,31 @@ def _finish(app, exception):
         replace_in_site(Path(app.outdir), theme_script(static))
         _focusable_table_wrappers(Path(app.outdir))
         _static_header_buttons(Path(app.outdir))
-        search.add_to_site(Path(app.outdir))
+        # After the steps above (the frame gets them once, each copy with it), before the search and the policy.
+        councils, entries = council_pages.add_to_site(Path(app.outdir), Path(app.srcdir),
+                                                      lambda name: meta_tags(app.config.html_baseurl, name))
+        search.add_to_site(Path(app.outdir), entries)
         anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
-        add_to_site(Path(app.outdir), app.env.found_docs)
+        add_to_site(Path(app.outdir), [*app.env.found_docs, *councils])
 
 
 # The chart libraries (_config.yml html_js_files): loaded only by the pages that draw a chart.
 CHART_SCRIPTS = {"vendor/vega.min.js", "vendor/vega-interpreter.js", "vendor/vega-embed.min.js", "sentaway-charts.js"}
 
 
+# The council list's finder: loaded only by the page that has the list.
+FINDER_SCRIPT = "sentaway-councils.js"
+
+
 def _chart_scripts_where_charts_are(app, pagename, templatename, context, doctree):
-    """A page without a chart does not load Vega (about 900 KB): its scripts are filtered in place (Sphinx gives every
-    page the same list and restores it before the next)."""
-    if 'class="sa-chart"' not in context.get("body", ""):
+    """A page without a chart does not load Vega (about 900 KB), and a page without the council list not its finder:
+    their scripts are filtered in place (Sphinx gives every page the same list and restores it before the next)."""
+    body = context.get("body", "")
+    unused = (CHART_SCRIPTS if 'class="sa-chart"' not in body else set()) | \
+        ({FINDER_SCRIPT} if "data-sa-council-finder" not in body else set())
+    if unused:
         scripts = context.get("script_files", [])
-        scripts[:] = [s for s in scripts if str(getattr(s, "filename", s)).removeprefix("_static/") not in CHART_SCRIPTS]
+        scripts[:] = [s for s in scripts if str(getattr(s, "filename", s)).removeprefix("_static/") not in unused]
 
 
 # The theme writes its header buttons with inline document.write() scripts; the same buttons are written into the page
@@ -119,22 +129,26 @@ def _focusable_table_wrappers(outdir) -> None:
                             encoding="utf-8")
 
 
-def _page_meta(app, pagename, templatename, context, doctree):
-    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
+def meta_tags(baseurl: str, pagename: str) -> str:
+    """What a page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
     book (CITATION.cff), its version and build date, and the absolute address to cite (sentaway.publish.citation:
     a release's permanent address; for a development build, the last release's)."""
-    base = (app.config.html_baseurl or "").rstrip("/") + "/"
+    base = (baseurl or "").rstrip("/") + "/"
     cited = {**citation.credits(), **citation.page_citation(pagename)}
     values = {"version": __version__, "built": dt.date.today().isoformat(), "canonical": f"{base}{pagename}.html",
               "authors": cited["authors"], "publisher": cited["publisher"], "address": cited["address"],
               "development": cited["development"], "release-claims": cited["claims"]}
-    tags = "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
-    context["metatags"] = context.get("metatags", "") + tags
+    return "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
+
+
+def _page_meta(app, pagename, templatename, context, doctree):
+    context["metatags"] = context.get("metatags", "") + meta_tags(app.config.html_baseurl, pagename)
 
 
 def setup(app):
     app.connect("config-inited", _stamp)
     app.connect("html-page-context", _page_meta)
     app.connect("html-page-context", _chart_scripts_where_charts_are)
+    app.connect("html-collect-pages", council_pages.frame_page)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,159 @@
+"""The councils the files hold: one per ONS code that a release gives looked-after children for
+(data/cla_council_placements.csv, council rows). A code is a council's identity and its page's address, so a series
+never runs across two codes: a council whose code changed (a reorganisation, or a boundary change) has a page per code,
+each with the years the files give that code, and the change between them is said, from data/council_changes.csv.
+
+The years a code covers are those a release gives it a row other than 'z' (DfE's 'not applicable', which the releases
+print for a code in the years it did not exist). Its region is DfE's (data/la_context.csv, the nine regions, London as
+one), matched on its code or, for a code only the SFR files use, on its DfE number."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from sentaway.analysis.councils import names
+from sentaway.read import councils as council_files
+from sentaway.read import extracts
+
+PAGE_PREFIX = "council-"
+
+
+class CouncilsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Council:
+    code: str                   # ONS code, as the files print it
+    dfe: str                    # DfE's three-digit number
+    name: str                   # as the latest release naming the code prints it
+    page: str                   # the page's name (its address without .html): council-<code>-<first name, as a slug>
+    region_code: str            # E12, London as one (E12000007)
+    region: str
+    years: tuple[int, ...]      # the years a release gives this code (not 'z')
+    before: tuple = field(default=(), hash=False)   # data/council_changes.csv rows whose after_code is this code
+    after: tuple = field(default=(), hash=False)    # ... whose before_code is this code
+
+    @property
+    def first(self) -> int:
+        return self.years[0]
+
+    @property
+    def last(self) -> int:
+        return self.years[-1]
+
+    @property
+    def related(self) -> list[str]:
+        """The codes this one replaced or was replaced by, oldest change first."""
+        return [c.before_code for c in self.before] + [c.after_code for c in self.after]
+
+
+def page_name(code: str, first_name: str) -> str:
+    """A council page's name: its code and the name the files first gave that code, so the address stays when a
+    later release prints the name otherwise."""
+    return f"{PAGE_PREFIX}{code}-{names.slug(first_name)}"
+
+
+def _release_order() -> dict[str, str]:
+    """Each release's publication date (data/release_dates.csv), to order the releases that give the same year."""
+    dates = extracts.release_dates()
+    return dict(zip(dates.release, dates.published))
+
+
+@lru_cache(maxsize=None)
+def council_rows() -> pd.DataFrame:
+    """The council rows of data/cla_council_placements.csv, each with its release's publication date (`published`)."""
+    rows = extracts.council_placements()
+    rows = rows[rows.geographic_level == "local_authority"].copy()
+    rows["published"] = rows.release.map(_release_order())
+    if rows.published.isna().any():
+        missing = sorted(set(rows.release[rows.published.isna()]))
+        raise CouncilsError(f"data/release_dates.csv: no publication date for {', '.join(missing)}")
+    return rows
+
+
+def _regions(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """code -> (region code, region name) from data/la_context.csv: on the code, else on the DfE number where it names
+    one region."""
+    context = extracts.la_context()
+    by_code = {r.new_la_code: (r.region9_code, r.region9_name) for r in context.itertuples()}
+    by_dfe: dict[str, set] = {}
+    for r in context.itertuples():
+        by_dfe.setdefault(r.old_la_code, set()).add((r.region9_code, r.region9_name))
+    found = {}
+    for code, dfe in table[["area_code", "old_la_code"]].drop_duplicates().itertuples(index=False):
+        if code in by_code:
+            found[code] = by_code[code]
+        elif len(by_dfe.get(dfe, ())) == 1:
+            found[code] = next(iter(by_dfe[dfe]))
+        else:
+            raise CouncilsError(f"data/la_context.csv: no region for council {code} (DfE number {dfe})")
+    return found
+
+
+@lru_cache(maxsize=None)
+def councils() -> tuple[Council, ...]:
+    """Every council the files give looked-after children for, by code; checked against data/council_changes.csv."""
+    rows = council_rows()
+    given = rows[rows.status != "z"]
+    regions = _regions(given)
+    changes = council_files.changes()
+    found = []
+    for code, own in given.sort_values(["published", "year"]).groupby("area_code", sort=True):
+        dfe = sorted(set(own.old_la_code))
+        if len(dfe) != 1:
+            raise CouncilsError(f"data/cla_council_placements.csv: council {code} has DfE numbers {', '.join(dfe)}")
+        first_name = own.sort_values(["year", "published"]).area_name.iloc[0]
+        found.append(Council(code=code, dfe=dfe[0], name=own.area_name.iloc[-1], page=page_name(code, first_name),
+                             region_code=regions[code][0], region=regions[code][1],
+                             years=tuple(sorted(int(y) for y in set(own.year))),
+                             before=tuple(c for c in changes if c.after_code == code),
+                             after=tuple(c for c in changes if c.before_code == code)))
+    _check_changes(found, changes)
+    return tuple(found)
+
+
+def _check_changes(found: list[Council], changes) -> None:
+    """Every code data/council_changes.csv names is a council of the files; every DfE number the files give two codes
+    is a change it records (else a page would show a code change it cannot explain)."""
+    codes = {c.code for c in found}
+    for change in changes:
+        for code in (change.before_code, change.after_code):
+            if code not in codes:
+                raise CouncilsError(f"data/council_changes.csv: {code} ({change.date}) is no council of "
+                                    "data/cla_council_placements.csv")
+    recorded = {(c.before_code, c.after_code) for c in changes}
+    by_dfe: dict[str, list[Council]] = {}
+    for council in found:
+        by_dfe.setdefault(council.dfe, []).append(council)
+    for dfe, same in by_dfe.items():
+        same = sorted(same, key=lambda c: c.first)
+        for old, new in zip(same, same[1:]):
+            if (old.code, new.code) not in recorded:
+                raise CouncilsError(f"data/council_changes.csv: DfE number {dfe} is {old.code} and {new.code} in the "
+                                    f"files ({old.name}); add the change between the two codes, with its date and source")
+
+
+@lru_cache(maxsize=None)
+def by_code() -> dict[str, Council]:
+    return {c.code: c for c in councils()}
+
+
+def lineage(council: Council) -> list[Council]:
+    """The council and the councils its code replaced or was replaced by, oldest first: the series its page shows side
+    by side, never joined."""
+    table = by_code()
+    return sorted({table[c] for c in [council.code, *council.related]}, key=lambda c: (c.first, c.last, c.code))
+
+
+def covered_in(year: int) -> dict[str, Council]:
+    """The councils a release gives for `year` (not 'z'), by code, in the first release that gives the year: the codes
+    councils had when the year was first published."""
+    rows = council_rows()
+    rows = rows[(rows.year == year) & (rows.status != "z")]
+    if rows.empty:
+        return {}
+    first = rows[rows.published == rows.published.min()]
+    table = by_code()
+    return {code: table[code] for code in sorted(set(first.area_code))}
