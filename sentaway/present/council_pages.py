@@ -65,10 +65,11 @@ def _ordinal(rank: float) -> str:
 
 
 def _rank_words(rank, of) -> tuple[str, str]:
-    """('12th', 'highest') or, in the lower half, ('23rd', 'lowest')."""
+    """('12th', 'highest') or, in the lower half, ('23rd', 'lowest'): counted from the nearer end."""
+    ends = words.entry("councils", "rank_ends")
     if rank <= (of + 1) / 2:
-        return _ordinal(rank), "highest"
-    return _ordinal(of - rank + 1), "lowest"
+        return _ordinal(rank), ends["high"]
+    return _ordinal(of - rank + 1), ends["low"]
 
 
 class _Row(dict):
@@ -153,7 +154,8 @@ class Page:
         for change in list(self.council.before) + list(self.council.after):
             before, after = table[change.before_code], table[change.after_code]
             overlap = sorted(set(before.years) & set(after.years))
-            text = say("change", date=numbers.date(change.date), what=change.what, source=change.source,
+            text = say("change_unrecorded" if change.area == "unrecorded" else "change", dfe=self.council.dfe,
+                       date=numbers.date(change.date), what=change.what, source=change.source,
                        before_name=before.name, before_code=before.code, before_years=_years(before.years),
                        after_name=after.name, after_code=after.code, after_years=_years(after.years), area=change.area)
             if overlap:
@@ -197,8 +199,8 @@ class Page:
         c, rows = self.council, []
         for r in self._records(self.placements):
             net = _cell(_get(r, "net"), r.net_status, "signed")
-            role = "" if net["symbol"] or net["text"] == numbers.MISSING else \
-                "importer" if r.net > 0 else "exporter" if r.net < 0 else "neither"
+            role = "" if net["symbol"] or net["text"] == numbers.MISSING else words.entry("councils", "roles")[
+                "importer" if r.net > 0 else "exporter" if r.net < 0 else "balanced"]
             placed_in = _cell(_get(r, "placed_in_by_other_councils"), r.placed_in_by_other_councils_status)
             outside = _cell(_get(r, "placed_outside"), r.placed_outside_status)
             cite = say("cite.flow", council=self.name, code=c.code, year=r.year, placed_in=placed_in["text"],

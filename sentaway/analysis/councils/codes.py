@@ -7,7 +7,7 @@ The years a code covers are those a release gives it a row other than 'z' (DfE's
 print for a code in the years it did not exist). Its region is DfE's (data/la_context.csv, the nine regions, London as
 one), matched on its code or, for a code only the SFR files use, on its DfE number."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -94,11 +94,10 @@ def _regions(table: pd.DataFrame) -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=None)
 def councils() -> tuple[Council, ...]:
-    """Every council the files give looked-after children for, by code; checked against data/council_changes.csv."""
+    """Every council the files give looked-after children for, by code, with the code changes it was part of."""
     rows = council_rows()
     given = rows[rows.status != "z"]
     regions = _regions(given)
-    changes = council_files.changes()
     found = []
     for code, own in given.sort_values(["published", "year"]).groupby("area_code", sort=True):
         dfe = sorted(set(own.old_la_code))
@@ -107,32 +106,35 @@ def councils() -> tuple[Council, ...]:
         first_name = own.sort_values(["year", "published"]).area_name.iloc[0]
         found.append(Council(code=code, dfe=dfe[0], name=own.area_name.iloc[-1], page=page_name(code, first_name),
                              region_code=regions[code][0], region=regions[code][1],
-                             years=tuple(sorted(int(y) for y in set(own.year))),
-                             before=tuple(c for c in changes if c.after_code == code),
-                             after=tuple(c for c in changes if c.before_code == code)))
-    _check_changes(found, changes)
-    return tuple(found)
+                             years=tuple(sorted(int(y) for y in set(own.year)))))
+    changes = _changes(found)
+    return tuple(replace(c, before=tuple(ch for ch in changes if ch.after_code == c.code),
+                         after=tuple(ch for ch in changes if ch.before_code == c.code)) for c in found)
 
 
-def _check_changes(found: list[Council], changes) -> None:
-    """Every code data/council_changes.csv names is a council of the files; every DfE number the files give two codes
-    is a change it records (else a page would show a code change it cannot explain)."""
-    codes = {c.code for c in found}
-    for change in changes:
+def _changes(found: list[Council]) -> list[council_files.Change]:
+    """The code changes of data/council_changes.csv, each of whose codes must be a council of the files; and where the
+    files give one DfE number two codes that file does not link (a new release recoding a council), a change the
+    files show but no record explains (area 'unrecorded'), so the page still shows two series and says why it can."""
+    codes = {c.code: c for c in found}
+    recorded = list(council_files.changes())
+    for change in recorded:
         for code in (change.before_code, change.after_code):
             if code not in codes:
                 raise CouncilsError(f"data/council_changes.csv: {code} ({change.date}) is no council of "
                                     "data/cla_council_placements.csv")
-    recorded = {(c.before_code, c.after_code) for c in changes}
+    linked = {(c.before_code, c.after_code) for c in recorded}
     by_dfe: dict[str, list[Council]] = {}
     for council in found:
         by_dfe.setdefault(council.dfe, []).append(council)
-    for dfe, same in by_dfe.items():
-        same = sorted(same, key=lambda c: c.first)
+    for same in by_dfe.values():
+        same = sorted(same, key=lambda c: (c.first, c.last))
         for old, new in zip(same, same[1:]):
-            if (old.code, new.code) not in recorded:
-                raise CouncilsError(f"data/council_changes.csv: DfE number {dfe} is {old.code} and {new.code} in the "
-                                    f"files ({old.name}); add the change between the two codes, with its date and source")
+            if (old.code, new.code) not in linked:
+                recorded.append(council_files.Change(date="", before_code=old.code, before_name=old.name,
+                                                     after_code=new.code, after_name=new.name, area="unrecorded",
+                                                     what="", source="", url="", url_title=""))
+    return recorded
 
 
 @lru_cache(maxsize=None)
