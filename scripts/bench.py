@@ -202,6 +202,47 @@ def naive_build(root: Path, out: Path) -> Run:
     return result
 
 
+# ---------------------------------------------------------------- the council pages' cost
+
+COUNCILS_NOTEBOOK = "councils"  # notebooks/councils.ipynb makes every council page (issue 26)
+FEATURE_LIMIT = 5.0  # s: what the council pages may add to a cold build
+
+
+def tree_without_councils(root: Path) -> Path:
+    """A copy of the repository's files (git ls-files, the releases' archives linked, not copied) without the council
+    pages: notebooks/councils.ipynb and its line in _toc.yml removed. Built cold beside ours, the difference is what
+    the feature costs a cold build."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        source, target = REPO / rel, root / rel
+        if not source.is_file():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".zip":
+            target.symlink_to(source)
+        else:
+            shutil.copy2(source, target)
+    (root / "notebooks" / f"{COUNCILS_NOTEBOOK}.ipynb").unlink()
+    toc = root / "_toc.yml"
+    toc.write_text("".join(line for line in toc.read_text().splitlines(keepends=True)
+                           if line.strip() != f"- file: {COUNCILS_NOTEBOOK}"))
+    return root
+
+
+def build_in(root: Path, label: str) -> Run:
+    """A cold build of another tree (its own package, data and _build)."""
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    shutil.rmtree(root / "book" / "executed", ignore_errors=True)
+    env = dict(os.environ, PYTHONPATH=str(root))
+    result = run(python("-m", "sentaway.publish.build"), env=env, cwd=root)
+    if result.returncode != 0:
+        for _, text in result.lines[-20:]:
+            print("    | " + text)
+        raise SystemExit(f"bench: {label} failed")
+    return result
+
+
 # ---------------------------------------------------------------- site size
 
 # ---------------------------------------------------------------- charts in Chromium
@@ -365,6 +406,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one run per figure")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive Jupyter Book build")
     parser.add_argument("--no-browser", action="store_true", help="skip the chart timings in Chromium")
+    parser.add_argument("--no-councils", action="store_true",
+                        help="skip the cold builds without the council pages (their cost)")
     parser.add_argument("--readability", action="store_true",
                         help="only measure the readability of the built site's home and register pages (builds nothing)")
     args = parser.parse_args()
@@ -389,6 +432,17 @@ def main() -> int:
         print(f"  cold build {i + 1}: {cold[-1].seconds:.1f} s, peak {cold[-1].peak_mb:.0f} MB", flush=True)
     figures["cold"] = median([r.seconds for r in cold])
     figures["peak_mb"] = median([r.peak_mb for r in cold])
+    # The same cold build without the council pages, in a copy of the tree: what the feature adds. Each run right
+    # after one of ours, so both meet the machine in the same state.
+    without = []
+    if not args.no_councils:
+        with tempfile.TemporaryDirectory(prefix="sentaway-nocouncils-") as tmp:
+            root = tree_without_councils(Path(tmp) / "repo")
+            for i in range(runs):
+                without.append(build_in(root, f"cold build without the council pages {i + 1}"))
+                print(f"  cold build without the council pages {i + 1}: {without[-1].seconds:.1f} s", flush=True)
+        remove_build_folders()
+        build("rebuild after the runs without the council pages")
     largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     # No-op.
@@ -481,6 +535,15 @@ def main() -> int:
     line("peak memory of the cold build", figures["peak_mb"], "MB", runs,
          f"target <= 1024 MB: {verdict(figures['peak_mb'], TARGETS['peak_mb'])}"
          f"   (largest single process: {largest_mb:.0f} MB)")
+    if without:
+        added = figures["cold"] - median([r.seconds for r in without])
+        line("council pages: added to a cold build", added, "s", runs,
+             f"ours minus the same tree without them; target <= {FEATURE_LIMIT:.0f} s: {verdict(added, FEATURE_LIMIT)}")
+    council_pages = [(size, name) for size, name in pages if name.startswith("council")]
+    if council_pages:
+        size, name = council_pages[0]
+        line("council pages: heaviest with its assets", size / 1024, "KB", 1,
+             f"{name} (of {len(council_pages)}); target <= 1536 KB: {verdict(size / 1024, TARGETS['page_kb'])}")
     line("total site size (_build/html)", total / 1024, "KB", 1)
     heaviest_kb, heaviest = pages[0][0] / 1024, pages[0][1]
     line("heaviest page with its assets", heaviest_kb, "KB", 1,

@@ -18,8 +18,9 @@ from sentaway import sidefiles
 from sentaway.analysis import coverage, numbers, words
 from sentaway.analysis.councils import codes, findings, homes, missing, placements, spend
 from sentaway.analysis.councils.names import slug
-from sentaway.present import charts, council_charts, links, methods, register_view, render
+from sentaway.present import charts, claim_pages, council_charts, links, methods, register_view, render
 from sentaway.read import councils as council_files
+from sentaway.register import register
 
 say = words.File("councils").say
 AREA = sidefiles.COUNCILS  # the side-file folder of the pages' bodies
@@ -358,8 +359,6 @@ class Page:
 @lru_cache(maxsize=None)
 def _claims_by_council() -> dict[str, dict[str, list[dict]]]:
     """code -> relation -> the register's claims (quote, who, verdict, conclusion), read once for every page."""
-    from sentaway.present import claim_pages  # the register is read only where claims are shown
-    from sentaway.register import register
     found: dict[str, dict[str, list[dict]]] = {}
     for row in register.build()[0].to_dict("records"):
         claim = pd.Series(row)

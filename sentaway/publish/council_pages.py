@@ -11,7 +11,6 @@ Content-Security-Policy), so a council page is held to the same rules as the res
 
 import json
 import re
-import time
 from pathlib import Path
 
 from sentaway.sidefiles import COUNCILS as AREA
@@ -45,7 +44,6 @@ def _title(body: str, name: str) -> str:
 def add_to_site(outdir: Path, srcdir: Path, meta_tags) -> tuple[list[str], list[dict]]:
     """Write every council page into the site from the frame; return their page names and their entries for the site
     search. `meta_tags(pagename)`: the page's sentaway:* meta tags (sphinx_ext.meta_tags)."""
-    start = time.monotonic()
     frame_file = Path(outdir) / f"{TEMPLATE}.html"
     found = bodies(srcdir)
     if not found:
@@ -68,5 +66,4 @@ def add_to_site(outdir: Path, srcdir: Path, meta_tags) -> tuple[list[str], list[
     frame_file.unlink()
     search_file = Path(srcdir) / AREA / SEARCH
     entries = json.loads(search_file.read_text(encoding="utf-8")) if search_file.is_file() else []
-    print(f"council pages: {len(names)} framed in {time.monotonic() - start:.1f} s", flush=True)
     return names, entries

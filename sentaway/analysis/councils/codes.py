@@ -98,15 +98,19 @@ def councils() -> tuple[Council, ...]:
     rows = council_rows()
     given = rows[rows.status != "z"]
     regions = _regions(given)
-    found = []
-    for code, own in given.sort_values(["published", "year"]).groupby("area_code", sort=True):
-        dfe = sorted(set(own.old_la_code))
-        if len(dfe) != 1:
-            raise CouncilsError(f"data/cla_council_placements.csv: council {code} has DfE numbers {', '.join(dfe)}")
-        first_name = own.sort_values(["year", "published"]).area_name.iloc[0]
-        found.append(Council(code=code, dfe=dfe[0], name=own.area_name.iloc[-1], page=page_name(code, first_name),
-                             region_code=regions[code][0], region=regions[code][1],
-                             years=tuple(sorted(int(y) for y in set(own.year)))))
+    numbers = given.groupby("area_code").old_la_code.unique()
+    twice = numbers[numbers.map(len) > 1]
+    if len(twice):
+        raise CouncilsError(f"data/cla_council_placements.csv: council {twice.index[0]} has DfE numbers "
+                            f"{', '.join(twice.iloc[0])}")
+    first_names = given.sort_values(["year", "published"]).drop_duplicates("area_code").set_index("area_code").area_name
+    names = given.sort_values(["published", "year"]).drop_duplicates("area_code", keep="last") \
+        .set_index("area_code").area_name
+    years = given.groupby("area_code").year.unique()
+    found = [Council(code=code, dfe=numbers[code][0], name=names[code], page=page_name(code, first_names[code]),
+                     region_code=regions[code][0], region=regions[code][1],
+                     years=tuple(sorted(int(y) for y in years[code])))
+             for code in sorted(numbers.index)]
     changes = _changes(found)
     return tuple(replace(c, before=tuple(ch for ch in changes if ch.after_code == c.code),
                          after=tuple(ch for ch in changes if ch.before_code == c.code)) for c in found)

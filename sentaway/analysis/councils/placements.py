@@ -111,8 +111,10 @@ def _ranks(frame: pd.DataFrame) -> pd.DataFrame:
     frame["of_england"] = ranked.groupby(groups).transform("sum")
     frame["rank_region"] = scores.groupby(groups + [frame.region_code]).rank(ascending=False, method="min")
     frame["of_region"] = ranked.groupby(groups + [frame.region_code]).transform("sum")
-    frame["tied_england"] = scores.groupby(groups).transform(lambda s: s.duplicated(keep=False)) & ranked
-    frame["tied_region"] = scores.groupby(groups + [frame.region_code]).transform(lambda s: s.duplicated(keep=False)) & ranked
+    # Tied: another council has the same share (its lowest and highest rank differ).
+    frame["tied_england"] = frame.rank_england.ne(scores.groupby(groups).rank(ascending=False, method="max")) & ranked
+    frame["tied_region"] = frame.rank_region.ne(
+        scores.groupby(groups + [frame.region_code]).rank(ascending=False, method="max")) & ranked
     frame.loc[~ranked, ["rank_england", "rank_region"]] = np.nan
     return frame
 
