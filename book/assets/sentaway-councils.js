@@ -17,6 +17,8 @@
     if (!finder) { return; }
     var items = Array.prototype.slice.call(finder.querySelectorAll("li[data-search]"));
     var regions = Array.prototype.slice.call(finder.querySelectorAll("section.sa-council-region"));
+    // While a name is typed, the list's preamble (the regions' links) steps aside, so the councils found come first.
+    var preamble = Array.prototype.slice.call(finder.querySelectorAll(".sa-council-preamble"));
     var box = document.createElement("div");
     box.className = "sa-council-search";
     box.setAttribute("role", "search");
@@ -49,6 +51,7 @@
       regions.forEach(function (region) {
         region.hidden = !region.querySelector("li[data-search]:not([hidden])");
       });
+      preamble.forEach(function (part) { part.hidden = words.length > 0; });
       count.textContent = words.length ? shown + " of " + items.length + " councils" : items.length + " councils";
       if (keep && window.history && history.replaceState) {
         var hash = words.length ? PREFIX + encodeURIComponent(input.value.trim()) : " ";
