@@ -202,16 +202,16 @@ def naive_build(root: Path, out: Path) -> Run:
     return result
 
 
-# ---------------------------------------------------------------- the council pages' cost
+# ---------------------------------------------------------------- the council pages' cost (issue 26)
 
-COUNCILS_NOTEBOOK = "councils"  # notebooks/councils.ipynb makes every council page (issue 26)
+COUNCILS_NOTEBOOK = "councils"  # notebooks/councils.ipynb makes every council page
 FEATURE_LIMIT = 5.0  # s: what the council pages may add to a cold build
 
 
-def tree_without_councils(root: Path) -> Path:
-    """A copy of the repository's files (git ls-files, the releases' archives linked, not copied) without the council
-    pages: notebooks/councils.ipynb and its line in _toc.yml removed. Built cold beside ours, the difference is what
-    the feature costs a cold build."""
+def copy_tree(root: Path, without_councils: bool) -> Path:
+    """A copy of the repository's files (git ls-files, the releases' archives linked, not copied). Without the council
+    pages, notebooks/councils.ipynb is its title alone (so the links to the list still resolve): it computes nothing
+    and writes no page."""
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True,
                             check=True).stdout.decode().split("\0")
     for rel in filter(None, listed):
@@ -223,24 +223,52 @@ def tree_without_councils(root: Path) -> Path:
             target.symlink_to(source)
         else:
             shutil.copy2(source, target)
-    (root / "notebooks" / f"{COUNCILS_NOTEBOOK}.ipynb").unlink()
-    toc = root / "_toc.yml"
-    toc.write_text("".join(line for line in toc.read_text().splitlines(keepends=True)
-                           if line.strip() != f"- file: {COUNCILS_NOTEBOOK}"))
+    if without_councils:
+        notebook = root / "notebooks" / f"{COUNCILS_NOTEBOOK}.ipynb"
+        cells = json.loads(notebook.read_text(encoding="utf-8"))
+        title = next(c for c in cells["cells"] if c["cell_type"] == "markdown")
+        title["source"] = "".join(title["source"]).splitlines()[0] + "\n"
+        cells["cells"] = [title]
+        notebook.write_text(json.dumps(cells, indent=1), encoding="utf-8")
     return root
 
 
 def build_in(root: Path, label: str) -> Run:
-    """A cold build of another tree (its own package, data and _build)."""
+    """A cold build of a copy (its own package, data and _build)."""
     shutil.rmtree(root / "_build", ignore_errors=True)
     shutil.rmtree(root / "book" / "executed", ignore_errors=True)
-    env = dict(os.environ, PYTHONPATH=str(root))
-    result = run(python("-m", "sentaway.publish.build"), env=env, cwd=root)
+    result = run(python("-m", "sentaway.publish.build"), env=dict(os.environ, PYTHONPATH=str(root)), cwd=root)
     if result.returncode != 0:
         for _, text in result.lines[-20:]:
             print("    | " + text)
         raise SystemExit(f"bench: {label} failed")
     return result
+
+
+def council_cost(runs: int) -> float:
+    """What the council pages add to a cold build: the median cold build of a copy of the tree minus that of the same
+    copy without them, the two interleaved (with, without, with, ...) so both meet the machine in the same state."""
+    times = {True: [], False: []}
+    with tempfile.TemporaryDirectory(prefix="sentaway-councils-") as tmp:
+        roots = {with_: copy_tree(Path(tmp) / ("with" if with_ else "without"), not with_) for with_ in times}
+        for i in range(runs):
+            for with_, root in roots.items():
+                label = f"cold build {'with' if with_ else 'without'} the council pages {i + 1}"
+                times[with_].append(build_in(root, label).seconds)
+                print(f"  {label}: {times[with_][-1]:.1f} s", flush=True)
+    return median(times[True]) - median(times[False])
+
+
+def print_council_cost(added: float | None, pages: list, runs: int) -> None:
+    """The council pages' lines: their cold-build cost and the heaviest of them (pages: page_weights' list)."""
+    if added is not None:
+        line("council pages: added to a cold build", added, "s", runs,
+             f"copy minus copy without them; target <= {FEATURE_LIMIT:.0f} s: {verdict(added, FEATURE_LIMIT)}")
+    council_pages = [(size, name) for size, name in pages if name.startswith("council-")]
+    if council_pages:
+        size, name = council_pages[0]
+        line("council pages: heaviest with its assets", size / 1024, "KB", 1,
+             f"{name} (of {len(council_pages)}); target <= 1536 KB: {verdict(size / 1024, TARGETS['page_kb'])}")
 
 
 # ---------------------------------------------------------------- site size
@@ -407,7 +435,7 @@ def main() -> int:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive Jupyter Book build")
     parser.add_argument("--no-browser", action="store_true", help="skip the chart timings in Chromium")
     parser.add_argument("--no-councils", action="store_true",
-                        help="skip the cold builds without the council pages (their cost)")
+                        help="skip the council pages' cold-build cost (two copies built cold)")
     parser.add_argument("--readability", action="store_true",
                         help="only measure the readability of the built site's home and register pages (builds nothing)")
     args = parser.parse_args()
@@ -432,17 +460,7 @@ def main() -> int:
         print(f"  cold build {i + 1}: {cold[-1].seconds:.1f} s, peak {cold[-1].peak_mb:.0f} MB", flush=True)
     figures["cold"] = median([r.seconds for r in cold])
     figures["peak_mb"] = median([r.peak_mb for r in cold])
-    # The same cold build without the council pages, in a copy of the tree: what the feature adds. Each run right
-    # after one of ours, so both meet the machine in the same state.
-    without = []
-    if not args.no_councils:
-        with tempfile.TemporaryDirectory(prefix="sentaway-nocouncils-") as tmp:
-            root = tree_without_councils(Path(tmp) / "repo")
-            for i in range(runs):
-                without.append(build_in(root, f"cold build without the council pages {i + 1}"))
-                print(f"  cold build without the council pages {i + 1}: {without[-1].seconds:.1f} s", flush=True)
-        remove_build_folders()
-        build("rebuild after the runs without the council pages")
+    councils = None if args.no_councils else council_cost(runs)
     largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     # No-op.
@@ -535,15 +553,7 @@ def main() -> int:
     line("peak memory of the cold build", figures["peak_mb"], "MB", runs,
          f"target <= 1024 MB: {verdict(figures['peak_mb'], TARGETS['peak_mb'])}"
          f"   (largest single process: {largest_mb:.0f} MB)")
-    if without:
-        added = figures["cold"] - median([r.seconds for r in without])
-        line("council pages: added to a cold build", added, "s", runs,
-             f"ours minus the same tree without them; target <= {FEATURE_LIMIT:.0f} s: {verdict(added, FEATURE_LIMIT)}")
-    council_pages = [(size, name) for size, name in pages if name.startswith("council")]
-    if council_pages:
-        size, name = council_pages[0]
-        line("council pages: heaviest with its assets", size / 1024, "KB", 1,
-             f"{name} (of {len(council_pages)}); target <= 1536 KB: {verdict(size / 1024, TARGETS['page_kb'])}")
+    print_council_cost(councils, pages, runs)
     line("total site size (_build/html)", total / 1024, "KB", 1)
     heaviest_kb, heaviest = pages[0][0] / 1024, pages[0][1]
     line("heaviest page with its assets", heaviest_kb, "KB", 1,
