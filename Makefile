@@ -1,19 +1,24 @@
 # Sent Away: `make book` builds the book, `make test` runs the tests. Both set themselves up.
+# The variables a user may set are PYTHON, VERSION, COMMIT and SKIP_TESTS; each reaches a shell only as one quoted word
+# ($(call q,...)), so `make release VERSION='0.3.0;touch x'` runs no touch. The rest cannot be set from outside.
 PYTHON ?= python3
-VENV := .venv
-PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
-TEST_STAMP := $(VENV)/.installed-test
+override VENV := .venv
+override PY := $(VENV)/bin/python
+override STAMP := $(VENV)/.installed
+override TEST_STAMP := $(VENV)/.installed-test
 # Python 3.11 or 3.12 only; a .venv made by another Python is replaced, never reused.
-SUPPORTED := 3.11 3.12
-version = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
-PYTHON_VERSION := $(call version,$(PYTHON))
-VENV_VERSION := $(if $(wildcard $(PY)),$(call version,$(PY)))
+override SUPPORTED := 3.11 3.12
+override comma := ,
+# A value as one word of a shell command, whatever it holds (each ' written as '\'').
+q = '$(subst ','\'',$(1))'
+version = $(shell $(call q,$(1)) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+override PYTHON_VERSION := $(call version,$(PYTHON))
+override VENV_VERSION := $(if $(wildcard $(PY)),$(call version,$(PY)))
 
 .PHONY: book test data dist release site bench vendor clean check-python FORCE
 
 check-python:
-	@case " $(SUPPORTED) " in *" $(PYTHON_VERSION) "*) ;; *) echo "setup: $(PYTHON) is $(if $(PYTHON_VERSION),Python $(PYTHON_VERSION),not a working Python); Sent Away needs Python 3.11 or 3.12 (e.g. make PYTHON=python3.12)" >&2; exit 1;; esac
+	$(if $(filter $(SUPPORTED),$(PYTHON_VERSION)),@:,@printf '%s\n' $(call q,setup: $(PYTHON) is $(if $(PYTHON_VERSION),Python $(PYTHON_VERSION),not a working Python); Sent Away needs Python 3.11 or 3.12 (e.g. make PYTHON=python3.12)) >&2; exit 1)
 
 # A stamp holds the sha256 of the requirements file it installed: a changed file re-installs whatever the file times
 # say (a checkout or a copy can leave an edited file older than the stamp), an unchanged one never does.
@@ -23,11 +28,9 @@ changed = $(if $(filter-out $(call sha256,$(1)),$(call stamped,$(2))),FORCE,$(if
 
 # A venv whose Python differs from $(PYTHON) (or is missing) is always remade.
 $(STAMP): $(call changed,requirements.txt,$(STAMP)) $(if $(filter-out $(PYTHON_VERSION),$(VENV_VERSION)),FORCE) | check-python
-	@if [ -n "$(VENV_VERSION)" ] && [ "$(VENV_VERSION)" != "$(PYTHON_VERSION)" ]; then \
-	  echo "setup: $(VENV) was made by Python $(VENV_VERSION), not $(PYTHON_VERSION) ($(PYTHON)): making a new one"; \
-	  rm -rf $(VENV); fi
+	$(if $(and $(VENV_VERSION),$(filter-out $(PYTHON_VERSION),$(VENV_VERSION))),@printf '%s\n' $(call q,setup: $(VENV) was made by Python $(VENV_VERSION)$(comma) not $(PYTHON_VERSION) ($(PYTHON)): making a new one) && rm -rf $(VENV))
 	@echo "setup: installing the pinned packages of requirements.txt into $(VENV)"
-	$(PYTHON) -m venv $(VENV)
+	$(call q,$(PYTHON)) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@sha256sum requirements.txt | cut -c1-64 > $@
@@ -57,7 +60,7 @@ dist: book
 # Publish a version: make release VERSION=x.y.z (see sentaway/publish/release.py). For a version already in releases/,
 # rebuilds its missing archive from the recorded commit; SKIP_TESTS=1 skips that commit's tests (only there).
 release: $(STAMP)
-	$(PY) -m sentaway.publish.release $(VERSION) $(if $(COMMIT),--commit $(COMMIT)) $(if $(SKIP_TESTS),--skip-tests)
+	$(PY) -m sentaway.publish.release $(call q,$(VERSION)) $(if $(COMMIT),--commit $(call q,$(COMMIT))) $(if $(SKIP_TESTS),--skip-tests)
 
 # Every release in one offline site, _build/site/: the latest at the root, each under v<version>/.
 site: $(STAMP)

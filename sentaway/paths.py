@@ -1,5 +1,6 @@
 """Where things live: the repository, the committed extracts, and the raw official files."""
 
+import errno
 import fcntl
 import os
 import sys
@@ -46,6 +47,12 @@ def write_imported_modules(log) -> None:
                           if (name == "sentaway" or name.startswith("sentaway.")) and getattr(module, "__file__", None))
 
 
+def _opened_for_writing(args) -> bool:
+    mode, flags = args[1], args[2] if len(args) > 2 else 0
+    return (mode is not None and any(m in str(mode) for m in "wax+")) or \
+        (mode is None and bool((flags or 0) & (os.O_WRONLY | os.O_RDWR)))
+
+
 def watch_reads() -> None:
     """In a run the build started ($SENTAWAY_DATA_READS set): note every file of the repository the run
     opens for reading (a template, anything package code reads without data_file), so none can be left
@@ -56,13 +63,9 @@ def watch_reads() -> None:
     root = os.path.join(str(REPO), "")
     skipped = tuple(os.path.join(root, part, "") for part in ("sentaway", "_build", ".venv", ".git"))
     seen = set()
-    writing = os.O_WRONLY | os.O_RDWR
 
     def hook(event, args):
-        if event != "open" or not isinstance(args[0], (str, os.PathLike)):
-            return
-        mode, flags = args[1], args[2] if len(args) > 2 else 0
-        if (mode is not None and any(m in mode for m in "wax+")) or (mode is None and (flags or 0) & writing):
+        if event != "open" or not isinstance(args[0], (str, os.PathLike)) or _opened_for_writing(args):
             return
         path = os.path.abspath(os.fspath(args[0]))
         if path.startswith(root) and not path.startswith(skipped) and path not in seen and os.path.isfile(path):
@@ -70,6 +73,27 @@ def watch_reads() -> None:
             note_read(os.path.relpath(path, root).replace(os.sep, "/"))
 
     sys.addaudithook(hook)
+
+
+_WRITING: list[str] = []  # the last file this process opened for writing (watch_writes)
+
+
+def watch_writes() -> None:
+    """Remember the last file this process opens for writing: a full disk fails a write() with no file name, and
+    no_space() names it all the same."""
+    def hook(event, args):
+        if event == "open" and isinstance(args[0], (str, os.PathLike)) and _opened_for_writing(args):
+            _WRITING[:] = [os.fspath(args[0])]
+
+    sys.addaudithook(hook)
+
+
+def no_space(error: BaseException) -> str | None:
+    """'no space left on device while writing X' for a full disk (X: the file named by the error, else the last this
+    process opened for writing, where watch_writes() watched); None for any other error."""
+    if not (isinstance(error, OSError) and error.errno == errno.ENOSPC):
+        return None
+    return f"no space left on device while writing {error.filename or (_WRITING[-1] if _WRITING else 'a file')}"
 
 
 @contextmanager

@@ -10,19 +10,19 @@ import ctypes
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from ..paths import DATA, data_lock, transcribed_dir
+from ..interrupt import Interruptible
+from ..paths import DATA, data_lock, no_space, transcribed_dir, watch_writes
 from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
 from . import catalogue, checks, context, council_placements, distance, missing, national_notes, national_tables
 from . import placements, providers
-from . import releases, shapes, spend
+from . import releases, shapes, spend, transcribed
 
 # The extractors, in the order they run (the placements first: the largest, and read by the checks of others).
 EXTRACTORS = [placements, council_placements, missing, distance, providers, spend, context, national_tables, national_notes]
@@ -39,18 +39,19 @@ YEAR = re.compile(r"[0-9]{4}")
 
 def transcribed_rows(path: Path, columns: list[str]):
     """(line, row as a dict) for each row of a hand-transcribed CSV, after the checks every such file gets:
-    present, UTF-8, exactly the expected columns, and one field per column in every row."""
-    if not path.is_file():
-        raise RawDataError(f"{path}: transcribed figures missing")
+    present, its sha256 the one recorded (sentaway/extract/transcribed.py), UTF-8, exactly the expected columns, and
+    one field per column in every row."""
+    transcribed.verified(path)
     for line, row in checked_rows(path, path.read_bytes(), columns, "utf-8-sig"):
         yield line, dict(zip(columns, row))
 
 
 def read_transcribed(path: Path) -> list[dict[str, str]]:
     """The hand-transcribed figures, checked like a raw file: exact columns (each once), a four-digit year,
-    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row."""
-    rows = []
-    for line, item in transcribed_rows(path, TRANSCRIBED_COLUMNS):
+    a data-set id, a whole non-negative count and a percentage from 0 to 100 in every row, and each percentage
+    against its count (transcribed.shares_agree)."""
+    rows, lined = [], list(transcribed_rows(path, TRANSCRIBED_COLUMNS))
+    for line, item in lined:
         where = f"{path}, line {line}, column"
         if not YEAR.fullmatch(item["time_period"]):
             raise RawDataError(f"{where} time_period: {item['time_period']!r} is not a year (four digits)")
@@ -66,6 +67,7 @@ def read_transcribed(path: Path) -> list[dict[str, str]]:
         rows.append(item)
     if not rows:
         raise RawDataError(f"{path}: a header but no data rows")
+    transcribed.shares_agree(path, lined, shapes.read("transcribed_placement_location")["totals"])
     return rows
 
 
@@ -82,12 +84,15 @@ def transcribed_csv(folder: Path) -> tuple[str, dict]:
 
 def claim_sources_csv(folder: Path) -> tuple[str, dict]:
     """The printed sources of the claims' figures, checked like the other transcribed file (and every row holding
-    a topic, a value, a publisher and a date that starts with its year, or 'not read'), copied unchanged."""
+    a topic, a value found in its quote, a publisher and a date that starts with its year, or 'not read'), copied
+    unchanged."""
     path = folder / CLAIM_SOURCES
     spec = shapes.spec("claim_sources")
     columns = shapes.columns("claim_sources")
     records = []
-    for line, item in transcribed_rows(path, columns):
+    lined = list(transcribed_rows(path, columns))
+    transcribed.values_in_quotes(path, lined)
+    for line, item in lined:
         for column in ("claim_topic", "value", "publisher"):
             if not item[column].strip():
                 raise RawDataError(f"{path}, line {line}, column {column}: empty")
@@ -164,17 +169,30 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+class NotReplaced(RuntimeError):
+    """The target folder could not be replaced with the new extracts; it is as it was."""
+
+
 def swap_in(staged: Path, target: Path) -> None:
-    """Make `staged` the target folder: one atomic exchange where possible, else two renames."""
-    if not target.exists():
-        staged.rename(target)
-        return
-    if _exchange(staged, target):
-        return  # `staged` now holds the old contents; the caller's temporary folder removes them
-    old = staged.with_name(staged.name + ".old")
-    target.rename(old)
-    staged.rename(target)
-    old.rename(staged)
+    """Make `staged` the target folder: one atomic exchange where possible, else two renames (the first undone if the
+    second fails). NotReplaced, naming the reason, if it cannot be done; the target is then as it was."""
+    try:
+        if not target.exists():
+            staged.rename(target)
+            return
+        if _exchange(staged, target):
+            return  # `staged` now holds the old contents; the caller's temporary folder removes them
+        old = staged.with_name(staged.name + ".old")
+        target.rename(old)
+        try:
+            staged.rename(target)
+        except OSError:
+            old.rename(target)
+            raise
+        old.rename(staged)
+    except OSError as error:
+        raise NotReplaced(f"{target} could not be replaced with the new extracts ({error.strerror or error}); "
+                          "it is as it was") from None
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -182,19 +200,17 @@ def _same(a: Path, b: Path) -> bool:
     return names(a) == names(b) and all((a / n).read_bytes() == (b / n).read_bytes() for n in names(a))
 
 
-def _stop_on_term(signum, frame):
-    raise KeyboardInterrupt
-
-
 PREFIX = ".extract-"
 
 
-def _extract(raw: RawFiles, target: Path) -> int:
+def _extract(raw: RawFiles, target: Path, work: Interruptible) -> int:
     """Extract into a folder beside `target`, validate, and swap it in whole (unless nothing changed)."""
     for stale in target.parent.glob(f"{PREFIX}{target.name}-*"):  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{target.name}-", dir=target.parent) as tmp:
-        staged = Path(tmp) / target.name
+    tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{target.name}-", dir=target.parent))
+    replaced = False
+    try:
+        staged = tmp / target.name
         staged.mkdir()
         written = build(staged, raw)
         for name, rows in validate_folder(staged).items():
@@ -208,32 +224,44 @@ def _extract(raw: RawFiles, target: Path) -> int:
         if target.is_dir() and _same(staged, target):
             print(f"extract: {target} is already up to date; nothing changed", flush=True)
             return 0
-        swap_in(staged, target)
+        with work.last_step():  # a signal from here on is too late: the new extracts are in place
+            swap_in(staged, target)
+            replaced = True
         print(f"extract: wrote {', '.join(written)} into {target} in one step"
               + (f" (kept {', '.join(kept)})" if kept else ""), flush=True)
+    finally:
+        try:
+            shutil.rmtree(tmp)
+        except OSError as error:
+            # The extracts are in place (or were never moved): say what is left, never that nothing was written.
+            if replaced:
+                print(f"extract: {target} was replaced, but the previous extracts left in {tmp} could not be removed "
+                      f"({error.strerror or error}); the next make data removes them", file=sys.stderr)
     return 0
 
 
 def main(argv: list[str]) -> int:
     target = (Path(argv[0]) if argv else DATA).absolute()
-    previous = signal.signal(signal.SIGTERM, _stop_on_term)  # so a kill cleans up like Ctrl-C
+    watch_writes()  # a full disk names the file it was writing
     try:
-        raw = RawFiles()
-        print(f"extract: reading raw files from {raw.root}", flush=True)
-        with data_lock(target, "extract"):
-            return _extract(raw, target)
-    except (RawDataError, CellError, SchemaError, ValueError) as error:
+        with Interruptible() as work:  # so a kill cleans up like Ctrl-C
+            raw = RawFiles()
+            print(f"extract: reading raw files from {raw.root}", flush=True)
+            with data_lock(target, "extract"):
+                return _extract(raw, target, work)
+    except (RawDataError, CellError, SchemaError, ValueError, NotReplaced) as error:
         print(f"extract: stopped, nothing written: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("extract: interrupted, nothing written.", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug, not bad input: still one line, and nothing written
+    except Exception as error:  # a full disk, or a bug rather than bad input: still one line, and nothing written
+        if no_space(error):
+            print(f"extract: stopped, nothing written: {no_space(error)}; {target} is as it was", file=sys.stderr)
+            return 1
         print(f"extract: stopped, nothing written (internal error {type(error).__name__}: {error}; "
               "please report it)", file=sys.stderr)
         return 1
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -158,3 +158,29 @@ def validate_claims(path: Path, schema_path: Path | None = None) -> int:
                     raise SchemaError(f"{path}, line {line}, column {column}: claim {row['claim_id']} is {row['scope']} "
                                       f"and needs a {column}")
     return count
+
+
+# The files that name a claim by its id, beside claims.csv (written by hand: a typo there would otherwise surface as
+# a KeyError from inside the register).
+CLAIM_REFERENCES = {"readings.csv": "claim_id", "provenance.csv": "claim_id", "main_points.csv": "claim_id"}
+
+
+def validate_references(folder: Path) -> None:
+    """Every claim id another file names is a claim of folder/claims.csv: each endpoint a claim names, and the claim
+    of each reading, provenance row and main point. The first one that is not stops with file, line and column."""
+    claims = list(csv.DictReader(io.StringIO(_read(folder / "claims.csv"), newline="")))
+    known = {row["claim_id"] for row in claims}
+    where = f"{folder.name}/claims.csv"
+    for line, row in enumerate(claims, start=2):
+        for endpoint in filter(None, row["endpoint_claims"].split(";")):
+            if endpoint not in known or endpoint == row["claim_id"]:
+                problem = "the claim itself" if endpoint == row["claim_id"] else f"not a claim in {where}"
+                raise SchemaError(f"{where}, line {line}, column endpoint_claims: claim {row['claim_id']} names "
+                                  f"{endpoint!r}, {problem}")
+    for name, column in CLAIM_REFERENCES.items():
+        if not (folder / name).is_file():
+            continue
+        for line, row in enumerate(csv.DictReader(io.StringIO(_read(folder / name), newline="")), start=2):
+            if row.get(column) not in known:
+                raise SchemaError(f"{folder.name}/{name}, line {line}, column {column}: {row.get(column)!r} is not a "
+                                  f"claim in {where}")

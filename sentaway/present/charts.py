@@ -154,7 +154,8 @@ def chart_releases(frames) -> list[str]:
     found = []
     for frame in frames:
         for column in [c for c in frame.columns if "release" in str(c).lower() or str(c).lower() == "source"]:
-            for part in {part for cell in frame[column].dropna() for part in links.release_parts(cell)}:
+            # In the order the cells name them (a set's order would change between builds).
+            for part in dict.fromkeys(part for cell in frame[column].dropna() for part in links.release_parts(cell)):
                 found += [label for label in known if part.startswith(label)][:1]
     return list(dict.fromkeys(found))
 

@@ -81,9 +81,10 @@ def rule_words(register: pd.DataFrame) -> dict:
         ranges.update({kind: cited_text(claim), f"{kind}_low": numbers.value(low, claim.unit),
                        f"{kind}_high": numbers.value(high, claim.unit)})
     own = register[register.verdict == OWN_FIGURES]
-    return {"yardstick": words.entry("verdicts", "yardstick"),
-            "bound_factor": words.say("verdicts", "bound_factor", factor=BOUND_FACTOR),
-            "range_examples": words.say("verdicts", "range_examples", **ranges),
+    # The rule's sentences are the book's Markdown (values escaped); the register's own words are text.
+    return {"yardstick": words.prose("verdicts", "yardstick"),
+            "bound_factor": words.prose("verdicts", "bound_factor", factor=BOUND_FACTOR),
+            "range_examples": words.prose("verdicts", "range_examples", **ranges),
             "own_example": own.arithmetic.iloc[0] if not own.empty else " "}
 
 
@@ -256,9 +257,10 @@ def page_families(page: str) -> list[str]:
 
 
 def page_words(page: str) -> dict:
-    """A claims page's title and opening paragraphs (book/words/claims_chapter.yml), to glue; the {glue} roles
-    in them are the page's own figures, and what the data hold is filled in (`data`: the releases)."""
-    return {key: words.say("claims_chapter", f"{page}.{key}") for key in words.entry("claims_chapter", page)}
+    """A claims page's title and opening paragraphs (book/words/claims_chapter.yml), to glue as the book's Markdown;
+    the {glue} roles in them are the page's own figures, and what the data hold is filled in, escaped (`data`: the
+    releases)."""
+    return {key: words.prose("claims_chapter", f"{page}.{key}") for key in words.entry("claims_chapter", page)}
 
 
 def family_page(page: str, first_year: int, last_year: int) -> None:

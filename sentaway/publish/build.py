@@ -48,6 +48,7 @@ import faulthandler
 import fcntl
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import platform
@@ -57,6 +58,7 @@ import subprocess
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,8 +67,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sentaway import __version__
 from sentaway.read import params as chapter_params
 from sentaway import sidefiles
-from sentaway.extract.validate import SchemaError, validate_claims, validate_folder
-from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO, data_lock
+from sentaway.interrupt import Interrupted
+from sentaway.extract.validate import SchemaError, validate_claims, validate_folder, validate_references
+from sentaway.paths import BUILD, DATA, READS_ENV, REGISTER_ENV, REPO, data_lock, no_space, watch_writes
 from sentaway.publish import pages
 
 NOTEBOOKS = REPO / "notebooks"
@@ -233,20 +236,76 @@ def _kernel_manager():
     return QuietKernelManager
 
 
-def run_notebook(notebook: Path, parameters: dict, output: Path) -> None:
+def cell_time_limit() -> int:
+    """How long one cell of a notebook may run, in seconds: _config.yml's execute.timeout (Jupyter Book's own setting,
+    in its own meaning), generous enough for CI's slow machine; a cell that runs longer stops the build, named."""
+    import yaml  # only when a notebook runs (see run_notebook)
+
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8")) or {}
+    limit = (config.get("execute") or {}).get("timeout")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        raise BuildError(f"_config.yml: execute.timeout is {limit!r}; give the seconds a notebook's cell may run (e.g. 600)")
+    return limit
+
+
+def _cell_reached(output: Path) -> tuple[int, object] | None:
+    """(index, execution count) of the last cell a run started, as the notebook numbers its cells (papermill's own
+    cells left out), from the output papermill saves as it goes; None if no cell started."""
+    try:
+        cells = json.loads(output.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    reached, index = None, 0
+    for cell in cells:
+        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell.get("metadata", {}).get("tags", [])):
+            continue  # cells papermill added (its parameters, its markers of where an error was)
+        if (cell.get("metadata", {}).get("papermill") or {}).get("start_time"):
+            reached = (index, cell.get("execution_count"))
+        index += 1
+    return reached
+
+
+def _in_cell(reached: tuple[int, object]) -> str:
+    index, count = reached
+    return f"cell {index}" + (f" (execution count {count})" if count is not None else "")
+
+
+def run_notebook(notebook: Path, parameters: dict, output: Path, name: str = "") -> None:
+    """Run a notebook with papermill. A cell that raises, runs past the time limit or kills its kernel stops it, with
+    the notebook (`name`, else its path) and cell named; a kernel that does not start (a busy machine) is started
+    once more."""
     # papermill, nbformat and jupyter_client load in about a second; a build with nothing to run never needs them.
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    name = name or _shown(notebook)
     os.environ.update(_kernel_env())
-    try:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(REPO),
-                            kernel_name="python3", progress_bar=False, kernel_manager_class=_kernel_manager())
-    except PapermillExecutionError as error:
-        raise BuildError(
-            f"{_shown(notebook)} failed in cell {error.cell_index} "
-            f"(execution count {error.exec_count}): {error.ename}: {error.evalue}"
-        ) from None
+    limit = cell_time_limit()
+    # papermill's log lines (nbclient's "Kernel died while waiting for execute reply.") would precede the one line
+    # the build says about the same failure.
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(REPO), kernel_name="python3",
+                                progress_bar=False, kernel_manager_class=_kernel_manager(), execution_timeout=limit)
+            return
+        except PapermillExecutionError as error:
+            reached = _cell_reached(output) or (error.cell_index, error.exec_count)
+            raise BuildError(f"{name} failed in {_in_cell(reached)}: {error.ename}: {error.evalue}") from None
+        except (CellTimeoutError, DeadKernelError, RuntimeError, TimeoutError) as error:
+            reached = _cell_reached(output)
+            if isinstance(error, CellTimeoutError):
+                raise BuildError(f"{name} ran past the time limit in {_in_cell(reached or (0, None))}: a cell "
+                                 f"may run {limit} s (execute.timeout in _config.yml)") from None
+            if isinstance(error, DeadKernelError) and reached is not None:  # (its execution count may not be known)
+                raise BuildError(f"{name}: its kernel died in cell {reached[0]}") from None
+            if reached is not None:
+                raise BuildError(f"{name} stopped in {_in_cell(reached)} ({type(error).__name__}: {error})") from None
+            reason = " ".join(str(error).split()) or type(error).__name__
+            if attempt == 2:
+                raise BuildError(f"{name}: its kernel did not start, twice ({reason})") from None
+            print(f"{name}: its kernel did not start ({reason}); starting it once more", flush=True)
 
 
 def _with_modules_cell(notebook: Path, staged: Path, log: Path) -> None:
@@ -360,12 +419,14 @@ def _execute_one(run: Run) -> tuple[float, dict, str]:
     os.environ[READS_ENV] = str(reads)  # inherited by the kernel papermill starts
     os.environ[sidefiles.ENV] = str(stage / "side")
     os.environ[REGISTER_ENV] = str(_register_file())
-    _with_modules_cell(notebook, source, modules)
     try:
-        run_notebook(source, run.parameters, staged)
-    except BuildError as error:
-        raise BuildError(str(error).replace(_shown(source), run.shown, 1)) from None
-    _finish_output(staged, notebook)
+        _with_modules_cell(notebook, source, modules)
+        run_notebook(source, run.parameters, staged, run.shown)
+        _finish_output(staged, notebook)
+    except OSError as error:  # a full disk, named (watch_writes: this worker's last file opened for writing)
+        if not no_space(error):
+            raise
+        raise BuildError(f"{run.shown}: {no_space(error)}") from None
     if not modules.is_file():
         raise BuildError(f"{run.shown} ran, but its last cell (the list of modules it imported) did not")
     return time.monotonic() - start, {**_reads(reads), "modules": _imported(modules, notebook)}, str(stage)
@@ -559,6 +620,8 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
             run = jobs[job]
             try:
                 seconds, inputs, stage = job.result()
+            except BrokenProcessPool as error:  # the process running it was killed (out of memory, a signal)
+                failures.append(f"{run.shown}: the process running it stopped before it finished ({error})")
             except BuildError as error:
                 failures.append(str(error))
                 print(f"[{done}/{len(stale)}] {run.shown}: FAILED", flush=True)
@@ -585,6 +648,7 @@ def _worker_signals() -> None:
     # (its staging folder is removed by the main process).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_quietly)
+    watch_writes()
 
 
 def _exit_quietly(signum, frame):
@@ -592,7 +656,7 @@ def _exit_quietly(signum, frame):
 
 
 def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+    raise Interrupted  # caught as KeyboardInterrupt (see sentaway.interrupt)
 
 
 def _descendants(pid: int) -> list[int]:
@@ -658,6 +722,9 @@ def build_html(force: bool = False) -> Path:
             cwd=REPO, env=_kernel_env(), text=True, capture_output=True,
         )
         if result.returncode != 0:
+            if "No space left on device" in result.stdout + result.stderr:
+                raise BuildError(f"no space left on device while writing the HTML into {_shown(Path(tmp))} (Jupyter "
+                                 "Book); the previous site is left as it was")
             sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
             raise BuildError("Jupyter Book failed (messages above); the previous site is left as it was")
         SITE_RECORD.unlink(missing_ok=True)
@@ -671,8 +738,9 @@ def build_html(force: bool = False) -> Path:
 
 
 def check_inputs() -> None:
-    """data/ against datapackage.json and claims.csv against its schema, skipped when the files are the
-    ones already found valid (their checksums are kept in _build/validated.json)."""
+    """data/ against datapackage.json, claims.csv against its schema, and every claim another file names against
+    claims.csv; skipped when the files are the ones already found valid (their checksums are kept in
+    _build/validated.json)."""
 
     names = sorted(p.name for p in DATA.iterdir() if p.is_file()) if DATA.is_dir() else []
     digest = _data_hash(names) + _hash_files([REPO / "sentaway" / "extract" / "validate.py"])
@@ -682,6 +750,7 @@ def check_inputs() -> None:
     try:
         validate_folder(DATA)
         validate_claims(DATA / "claims.csv")
+        validate_references(DATA)
     except SchemaError as error:
         raise BuildError(f"{error} (nothing was run; fix the file or run `make data`)") from None
     stamp.write_text(json.dumps({"data": digest}))
@@ -708,6 +777,7 @@ def main(argv: list[str]) -> int:
     force = "--force" in argv
     unknown = [a for a in argv if a != "--force"]
     start = time.monotonic()
+    watch_writes()  # a full disk names the file it was writing
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if unknown:
@@ -729,7 +799,10 @@ def main(argv: list[str]) -> int:
     except (BuildError, chapter_params.ParameterError) as error:
         print(f"build: stopped. {error}", file=sys.stderr)
         return 1
-    except Exception as error:  # a bug rather than bad input: still one line, and the site untouched
+    except Exception as error:  # a full disk, or a bug rather than bad input: still one line, and the site untouched
+        if no_space(error):
+            print(f"build: stopped. {no_space(error)}; the previous site is left as it was", file=sys.stderr)
+            return 1
         print(f"build: stopped by an internal error ({type(error).__name__}: {error}); the previous site is "
               "left as it was. Please report it.", file=sys.stderr)
         return 1

@@ -108,7 +108,7 @@ def add_policy(path: Path, known: set[str], name: str = "") -> None:
     page = path.read_text(encoding="utf-8")
     name = name or str(path)
     if "<head>" not in page:
-        return
+        raise PolicyError(f"{name}: has no <head>, so it cannot carry the Content-Security-Policy; it is not published")
     earlier = None
     stamped = page.find(HEAD + META_START)
     if stamped >= 0:
@@ -127,7 +127,11 @@ HEAD, META_START = "<head>\n    ", '<meta http-equiv="Content-Security-Policy" c
 
 
 def add_to_site(outdir: Path, pagenames) -> None:
+    """Every HTML file of the built site carries the policy. The theme's HTML under _static/ is the Jinja source of
+    its layout (webpack-macros.html), never a page: it is not published."""
     known = known_scripts(pagenames)
     for path in sorted(outdir.rglob("*.html")):
-        if "_static" not in path.parts:
+        if "_static" in path.relative_to(outdir).parts:
+            path.unlink()
+        else:
             add_policy(path, known, path.relative_to(outdir).as_posix())

@@ -44,8 +44,30 @@ def _run(args: list[str], what: str) -> None:
         raise ReleaseError(f"{what} failed (messages above); nothing was committed")
 
 
+# A version is three whole numbers: v0.3.0 or 0.3 would pass PEP 440 and make releases/v0.3.0/ and the tag vv0.3.0.
+VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+
+
+def checked_version(text: str) -> str:
+    if not VERSION.fullmatch(text):
+        raise ReleaseError(f"version {text!r} is not of the form x.y.z (three whole numbers, as 0.3.0)")
+    return text
+
+
 def dirty_files() -> list[str]:
-    return [line[3:] for line in store.git("status", "--porcelain").splitlines() if line.strip()]
+    """The files git status lists, each named whole (read with -z: no quoting, no trimming of the first line's
+    leading space, which cut the first name's first letter)."""
+    result = subprocess.run(["git", "status", "--porcelain", "-z"], cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ReleaseError(f"git status: {result.stderr.strip() or 'failed'}")
+    entries, files = result.stdout.split("\0"), []
+    while entries:
+        entry = entries.pop(0)
+        if entry:
+            files.append(entry[3:])
+            if entry[0] in "RC" and entries:
+                entries.pop(0)  # a renamed or copied file's old name follows its new one
+    return files
 
 
 def versioned_files() -> list[str]:
@@ -204,7 +226,7 @@ def main(argv: list[str]) -> int:
     try:
         if not args.version:
             raise ReleaseError("say which version: make release VERSION=x.y.z")
-        store.parse_version(args.version)
+        checked_version(args.version)
         recorded = {r.version for r in store.load_all()}
         if args.version in recorded:
             return rebuild_recorded(args.version, args.skip_tests)

@@ -32,9 +32,9 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from sentaway.publish import anchors, changes
+from sentaway.publish import anchors, changes, formulas
 from sentaway.publish import releases as store
-from sentaway.publish.csp import add_policy, known_scripts
+from sentaway.publish.csp import HEAD, META_START, add_policy, known_scripts
 from sentaway.paths import BUILD, REPO
 from sentaway.publish.releases import Release, ReleaseError
 
@@ -46,6 +46,7 @@ HOMES = ("book/index.html", "book/executed/index.html", "index.html")
 KEPT_FILES = ("_downloads/", "chart-data/")
 # Before the theme's banner area (which stays hidden until its script has fetched a switcher.json), so the bar
 # shows at once and without JavaScript.
+BARE_REDIRECT = re.compile(r'\s*<meta http-equiv="refresh" content="\d+; *url=([^"]+)"\s*/?>\s*$', re.I)
 THEME_SLOT = re.compile(r'<div class="pst-async-banner-revealer\b')
 BODY = re.compile(r"<body\b[^>]*>")
 
@@ -185,9 +186,13 @@ class Assembly:
         for page in sorted(self.pages[release.version]):
             path = copy / page
             text = path.read_text(encoding="utf-8")
-            if text.lstrip().lower().startswith("<meta http-equiv=\"refresh\""):
-                continue  # the top-level redirect to book/index.html
             where = page if at_root else self.prefix(release.version) + page
+            bare = BARE_REDIRECT.match(text)
+            if bare:
+                # An earlier release's top-level redirect to book/index.html: a bare <meta> with no <head>, so no policy.
+                # make site writes its own in its place (same target, with the policy).
+                _redirect(self, self.root, where, posixpath.normpath(posixpath.join(posixpath.dirname(where), bare.group(1))))
+                continue
             bar = self.bar(release, page, at_root)
             if THEME_SLOT.search(text):
                 text = THEME_SLOT.sub(lambda m: bar + "\n" + m.group(0), text, count=1)
@@ -274,6 +279,7 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
                     for r in reversed(recorded)]
         (staging / "switcher.json").write_text(json.dumps(switcher, indent=1) + "\n", encoding="utf-8")
         write_changes(site, staging / "changes.html", root)
+        secure(staging)
         old = out.parent / (out.name + ".previous")
         shutil.rmtree(old, ignore_errors=True)
         if out.exists():
@@ -283,6 +289,18 @@ def assemble(root: Path = store.RELEASES, dist: Path = store.DIST, out: Path = O
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def secure(staging: Path) -> None:
+    """What every release's pages already are, held for the whole site: every HTML file carries the policy (the theme's
+    HTML templates under _static/, never pages, are not published) and every CSV opens in a spreadsheet as data."""
+    for path in sorted(staging.rglob("*.html")):
+        relative = path.relative_to(staging)
+        if "_static" in relative.parts:
+            path.unlink()
+        elif HEAD + META_START not in path.read_text(encoding="utf-8"):
+            raise ReleaseError(f"{relative.as_posix()}: carries no Content-Security-Policy; the site is not assembled")
+    formulas.neutralise_site(staging)
 
 
 def write_changes(site: Assembly, path: Path, root: Path) -> None:

@@ -13,7 +13,7 @@ from packaging.version import Version
 from sentaway import __version__
 from sentaway.analysis import coverage, numbers, words
 from sentaway.paths import REPO
-from sentaway.publish import anchors, citation, council_pages, releases, search
+from sentaway.publish import anchors, citation, council_pages, formulas, releases, search
 from sentaway.publish.csp import add_to_site
 from sentaway.publish.icons import replace_in_site, theme_script
 
@@ -65,7 +65,8 @@ def _stamp(app, config):
 
 
 def _finish(app, exception):
-    """Lighten and secure the built pages: lean icons instead of Font Awesome's script, then the CSP."""
+    """Lighten and secure the built site: lean icons instead of Font Awesome's script, the CSP, and CSV downloads a
+    spreadsheet opens as data."""
     if exception is None and app.builder.format == "html":
         static = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
         replace_in_site(Path(app.outdir), theme_script(static))
@@ -77,6 +78,7 @@ def _finish(app, exception):
         search.add_to_site(Path(app.outdir), entries)
         anchors.add_to_site(Path(app.outdir), releases.renames())  # old ids of renamed claims and of gone charts still land
         add_to_site(Path(app.outdir), [*app.env.found_docs, *councils])
+        formulas.neutralise_site(Path(app.outdir))  # every CSV offered opens in a spreadsheet without running a formula
 
 
 # The chart libraries (_config.yml html_js_files): loaded only by the pages that draw a chart.

@@ -13,6 +13,9 @@ from pathlib import Path
 from sentaway.paths import REGISTER_ENV, write_imported_modules
 from sentaway.register import register
 from sentaway.read.calendar import CalendarError
+from sentaway.read.claims import ClaimsError
+from sentaway.read.extracts import LinksError
+from sentaway.register.provenance import ProvenanceError
 from sentaway.register.readings import ReadingsError
 
 
@@ -26,6 +29,7 @@ def main(folder: Path) -> None:
 if __name__ == "__main__":
     try:
         main(Path(sys.argv[1]))
-    except (ReadingsError, CalendarError) as error:  # bad input, named by file and line: the message is all the build shows
+    # Bad input, named by file and line: the message is all the build shows.
+    except (ReadingsError, CalendarError, ClaimsError, LinksError, ProvenanceError) as error:
         print(error, file=sys.stderr)
         sys.exit(1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from faults import digest, replace_cell, run_env, the_message, waits_while_locked
+from faults import digest, machine_faults, replace_cell, run_env, the_message, waits_while_locked
 from sentaway.paths import DATA, REPO, transcribed_dir
 
 
@@ -128,21 +128,75 @@ def test_make_data_stops_on_a_repeated_column_and_a_bom_in_the_manifest(raw_copy
     assert digest(data_copy) == before
 
 
+@pytest.fixture
+def recorded(tmp_path, monkeypatch):
+    """A transcribed folder copied from ../shared/transcribed, whose files' checksums are recorded as they now are:
+    edit a figure, then record(): a deliberate change, which the other checks must still catch."""
+    from sentaway.extract import transcribed
+
+    folder = tmp_path / "transcribed"
+    shutil.copytree(transcribed_dir(), folder)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+
+    def record() -> Path:
+        manifest = tmp_path / "transcribed.csv"
+        rows = [["path", "bytes", "sha256", "origin_path"]] + [
+            [p.name, str(p.stat().st_size), hashlib.sha256(p.read_bytes()).hexdigest(), "test"] for p in sorted(folder.glob("*.csv"))]
+        with open(manifest, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        monkeypatch.setattr(transcribed, "MANIFEST", manifest)
+        return folder
+
+    return folder, record
+
+
 @pytest.mark.parametrize("column, value, expected", [
     ("time_period", "2015/16", "column time_period: '2015/16' is not a year"),
     ("number", "2,5", "column number: '2,5' (a decimal comma?"),
     ("number", "-10", "column number: '-10' is not a whole number of children"),
     ("percentage_of_location_total", "120", "column percentage_of_location_total: '120' is not a percentage"),
+    # A count edited and recorded on purpose, still not the share printed beside it.
+    ("number", "5710", "column percentage_of_location_total: 13.48098681% is not 5,710 of 41,630 (that is 13.72%"),
+    ("percentage_of_location_total", "13.9", "column percentage_of_location_total: 13.9% is not 5,610 of 41,630"),
 ])
-def test_transcribed_figures_are_checked_like_raw_files(raw_copy, data_copy, tmp_path, column, value, expected):
-    folder = tmp_path / "transcribed"
-    shutil.copytree(transcribed_dir(), folder)
-    path = folder / "placement_location_2015_2016.csv"
-    path.chmod(0o644)
+def test_transcribed_figures_are_checked_like_raw_files_and_against_their_percentages(recorded, column, value, expected):
+    from sentaway.extract.__main__ import TRANSCRIBED, read_transcribed
+    from sentaway.raw.files import RawDataError
+    from sentaway.raw.suppression import CellError
+
+    folder, record = recorded
+    path = folder / TRANSCRIBED
     path.write_text(replace_cell(path.read_text(encoding="utf-8-sig"), 3, column, value), encoding="utf-8")
+    record()
+    with pytest.raises((RawDataError, CellError)) as error:
+        read_transcribed(path)
+    assert str(error.value).startswith(f"{path}, line 3, {expected}"), str(error.value)
+
+
+def test_every_count_of_the_transcribed_file_agrees_with_its_percentage(recorded):
+    from sentaway.extract.__main__ import TRANSCRIBED, read_transcribed
+
+    folder, _ = recorded
+    assert len(read_transcribed(folder / TRANSCRIBED)) == 15  # the file as it is: every row checked, none refused
+
+
+@pytest.mark.parametrize("name, line, column, value", [("placement_location_2015_2016.csv", 3, "number", "5620"),
+                                                       ("claim_sources.csv", 5, "value", "2260")])
+def test_an_edited_transcribed_figure_stops_make_data_naming_the_file_and_both_checksums(raw_copy, data_copy, recorded,
+                                                                                         name, line, column, value):
+    """An edit the transcribed files' record does not know (an edited figure went through before)."""
+    from sentaway.extract import transcribed
+
+    folder, _ = recorded
+    path = folder / name
+    recorded_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(replace_cell(path.read_text(encoding="utf-8-sig"), line, column, value), encoding="utf-8")
     before = digest(data_copy)
     result = _make_data(data_copy, raw_copy, folder)
-    assert stopped(result).startswith(f"{path}, line 3, {expected}"), result.stderr
+    assert stopped(result) == (f"{path}: sha256 {hashlib.sha256(path.read_bytes()).hexdigest()} is not the "
+                               f"{recorded_sha} recorded in {transcribed.MANIFEST_NAME}: a transcribed figure was changed; "
+                               "check it against its source, then record the new sha256 there")
     assert digest(data_copy) == before
 
 
@@ -178,17 +232,22 @@ def test_an_interrupted_make_data_changes_nothing_and_leaves_no_temporary_folder
     (lambda t: t.replace(",2017-09-20,", ",20 Sept 2017,", 1), "column published_date: '20 Sept 2017' does not start with a year"),
     (lambda t: t.replace("claim_topic,", "topic,", 1), "line 1: columns"),
     (lambda t: t.replace(",2250,", ",,", 1), "column value: empty"),
+    # A figure edited and recorded on purpose, no longer the one its quote prints.
+    (lambda t: t.replace(",2250,", ",2260,", 1), "line 5, column value: '2260' is not in the row's quote"),
 ])
-def test_a_bad_claim_source_row_is_named_with_file_line_and_column(tmp_path, change, expected):
+def test_a_bad_claim_source_row_is_named_with_file_line_and_column(recorded, change, expected):
     from sentaway.extract.__main__ import CLAIM_SOURCES, claim_sources_csv
     from sentaway.raw.files import RawDataError
 
+    folder, record = recorded
     text = (DATA / "claim_sources.csv").read_text(encoding="utf-8")
-    (tmp_path / CLAIM_SOURCES).write_text(change(text), encoding="utf-8")
+    (folder / CLAIM_SOURCES).write_text(change(text), encoding="utf-8")
+    record()
     with pytest.raises(RawDataError, match=re.escape(expected)):
-        claim_sources_csv(tmp_path)
-    (tmp_path / CLAIM_SOURCES).write_text(text, encoding="utf-8")
-    assert claim_sources_csv(tmp_path)[0] == text  # a good file is copied byte for byte
+        claim_sources_csv(folder)
+    (folder / CLAIM_SOURCES).write_text(text, encoding="utf-8")
+    record()
+    assert claim_sources_csv(folder)[0] == text  # a good file is copied byte for byte
 
 
 # --- a release as its folder says (issue 23, points 1, 2 and 4) -----------------------------------
@@ -284,3 +343,82 @@ def test_make_data_waits_while_make_book_reads_the_data(raw_copy, data_copy):
     out = waits_while_locked([sys.executable, "-m", "sentaway.extract", str(data_copy)], data_copy, "extract",
                              run_env(SENTAWAY_RAW=str(raw_copy)))
     assert "in one step" in out
+
+
+# ---------------------------------------------------------------- the disk, the swap, the clean-up
+
+def test_a_full_disk_stops_make_data_naming_the_file_and_changes_nothing(raw_copy, data_copy, tmp_path):
+    before = digest(data_copy)
+    env = machine_faults(tmp_path / "faults", SENTAWAY_RAW=str(raw_copy),
+                         SENTAWAY_TEST_FULL_DISK=str(data_copy.parent / ".extract-"))
+    result = subprocess.run([sys.executable, "-m", "sentaway.extract", str(data_copy)], cwd=REPO, env=env, text=True,
+                            capture_output=True, timeout=300)
+    message = stopped(result)
+    assert re.fullmatch(r"no space left on device while writing " + re.escape(str(data_copy.parent)) +
+                        r"/\.extract-data-[^/]+/data/cla_placements\.csv; " + re.escape(str(data_copy)) + " is as it was",
+                        message), message
+    assert digest(data_copy) == before and not list(data_copy.parent.glob(".extract-*"))
+
+
+@pytest.fixture
+def small_extraction(monkeypatch):
+    """make data's own swap and clean-up, on a data folder of two small files (the extraction itself stood in for)."""
+    from sentaway.extract import __main__ as extract
+
+    def build(out, raw):
+        for name in ("a.csv", "b.csv"):
+            (out / name).write_text("x\nnew\n", encoding="utf-8")
+        return ["a.csv", "b.csv"]
+
+    monkeypatch.setattr(extract, "RawFiles", lambda: type("Raw", (), {"root": "raw"})())
+    monkeypatch.setattr(extract, "build", build)
+    monkeypatch.setattr(extract, "validate_folder", lambda folder: {})
+    return extract
+
+
+def _small_data(tmp_path) -> Path:
+    target = tmp_path / "data"
+    target.mkdir()
+    for name in ("a.csv", "b.csv", "claims.csv"):
+        (target / name).write_text("x\nold\n", encoding="utf-8")
+    return target
+
+
+def test_a_data_folder_that_cannot_be_replaced_says_so_and_is_left_as_it_was(small_extraction, tmp_path, monkeypatch,
+                                                                           capsys):
+    target = _small_data(tmp_path)
+    before = digest(target)
+    rename = Path.rename
+
+    def refused(self, destination):
+        if Path(destination) == target and self.parent.name.startswith(".extract-") and self.name == target.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return rename(self, destination)
+
+    monkeypatch.setattr(small_extraction, "_exchange", lambda a, b: False)  # as on a system without renameat2
+    monkeypatch.setattr(Path, "rename", refused)
+    assert small_extraction.main([str(target)]) == 1
+    assert the_message(capsys.readouterr().err) == (f"extract: stopped, nothing written: {target} could not be replaced "
+                                                    "with the new extracts (Permission denied); it is as it was")
+    assert digest(target) == before and not list(tmp_path.glob(".extract-*"))
+
+
+def test_a_clean_up_that_fails_after_data_was_replaced_never_says_nothing_written(small_extraction, tmp_path,
+                                                                                monkeypatch, capsys):
+    target = _small_data(tmp_path)
+    rmtree = shutil.rmtree
+
+    def refused(path, *args, **kwargs):
+        if Path(path).name.startswith(".extract-") and not kwargs.get("ignore_errors"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", refused)
+    assert small_extraction.main([str(target)]) == 0
+    out, err = capsys.readouterr()
+    assert "nothing written" not in out + err
+    assert f"extract: wrote a.csv, b.csv into {target} in one step (kept claims.csv)" in out
+    [left] = tmp_path.glob(".extract-*")
+    assert the_message(err) == (f"extract: {target} was replaced, but the previous extracts left in {left} could not be "
+                                "removed (Permission denied); the next make data removes them")
+    assert (target / "a.csv").read_text() == "x\nnew\n" and (target / "claims.csv").read_text() == "x\nold\n"

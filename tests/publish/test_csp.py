@@ -51,3 +51,16 @@ def test_every_published_policy_hashes_only_known_scripts(site):
         found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page.read_text(encoding="utf-8"))
         if found:
             assert set(re.findall(r"'sha256-[^']+'", found.group(1))) <= allowed, page
+
+
+def test_every_html_file_of_the_site_carries_the_policy_and_a_page_without_a_head_is_refused(site, tmp_path):
+    """Pages, and any HTML the theme leaves under _static/ (its layout's Jinja source, not published)."""
+    files = sorted(site.rglob("*.html"))
+    assert not [p for p in files if "_static" in p.relative_to(site).parts]
+    for path in files:
+        head = path.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert '<meta http-equiv="Content-Security-Policy"' in head, path
+    bare = tmp_path / "index.html"
+    bare.write_text('<meta http-equiv="Refresh" content="0; url=book/index.html" />\n', encoding="utf-8")
+    with pytest.raises(csp.PolicyError, match="index.html: has no <head>, so it cannot carry the Content-Security-Policy"):
+        csp.add_policy(bare, csp.known_scripts([]), "index.html")

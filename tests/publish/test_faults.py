@@ -15,15 +15,14 @@ import sys
 import time
 from pathlib import Path
 
-import markupsafe
 import nbformat
 import pytest
 
-from faults import SHARE, claims_line, digest, replace_cell, run_env, the_message
+from faults import (SHARE, claims_line, digest, foreign_content, inject_markup, machine_faults, offered_csv_problems,
+                    replace_cell, run_env, the_message)
 from sentaway import sidefiles
 from sentaway.publish import build
 from sentaway.paths import REPO
-from sentaway.present.claim_pages import FAMILY_PAGES
 
 
 def test_the_reviewer_route_refuses_a_misspelt_name_before_running_anything(tmp_path):
@@ -186,6 +185,7 @@ def _state(root: Path) -> dict:
 
 @pytest.mark.parametrize("fault", ["value with a decimal comma", "claim cited as nan", "broken datapackage.json",
                                    "duplicate key in params.yml", "window with nothing to show",
+                                   "a reading of a claim that does not exist", "an endpoint that is not a claim",
                                    "a reading of an unknown measure", "a release date not in ISO form"])
 def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it_was(repo_copy, fault):
     edits = {
@@ -205,6 +205,13 @@ def test_a_bad_input_stops_make_book_before_any_work_and_leaves_everything_as_it
         "a release date not in ISO form": ("data/release_calendar.csv", lambda t: t.replace(",2017-08-31,", ",31/08/2017,", 1),
                                            "the claims register could not be computed: data/release_calendar.csv, line 21, "
                                            "column published: '31/08/2017' does not have the form"),
+        "a reading of a claim that does not exist": (
+            "data/readings.csv", lambda t: t.replace("\nooa-share-2012-localgov,1,", "\nooa-share-2012-localgovX,1,", 1),
+            "data/readings.csv, line 2, column claim_id: 'ooa-share-2012-localgovX' is not a claim in data/claims.csv"),
+        "an endpoint that is not a claim": (
+            "data/claims.csv", lambda t: t.replace(";ooa-number-2018-localgov,", ";ooa-number-2019-localgov,", 1),
+            "data/claims.csv, line 17, column endpoint_claims: claim ooa-number-change-2012-2018-localgov names "
+            "'ooa-number-2019-localgov', not a claim in data/claims.csv"),
         "window with nothing to show": ("params.yml", lambda t: t.replace("claims_regional:\n  first_year: 2014\n",
                                                                           "claims_regional:\n  first_year: 2017\n  last_year: 2022\n"),
                                         "params.yml: claims_regional: the window 2017-2022 holds 0 year(s) of data (none)"),
@@ -399,58 +406,169 @@ def test_the_reviewer_route_writes_only_under_the_chosen_folder(repo_copy, tmp_p
     assert "notebooks: running" not in result.stdout and "html: nothing changed" in result.stdout
 
 
-TEXT_FIELDS = ["quote", "speaker", "outlet", "measure", "denominator", "scope_reason", "notes"]
+# Where each kind of text must show, as text: the official footnote the growth chapter and the revisions page quote
+# (issue 24), a release's own label, a council's spending line, the claims and their sources, the rule's readings.
+MUST_SHOW = {"sfr50_national_notes.csv:text": ["growth.html", "revisions.html", "register.html"],
+             "cla_placements.csv:placement_label": ["growth.html"], "s251_spend.csv:line_label": ["claims_cost.html"],
+             "release_links.csv:title": ["out_of_area.html", "methods.html"], "readings.csv:reason": ["verdicts.html"],
+             "claims.csv:quote": ["index.html", "claims_out_of_area.html"],
+             "claims.csv:speaker": ["register.html", "index.html"], "claims.csv:outlet": ["register.html"],
+             "claims.csv:measure": ["claims_missing.html"], "provenance.csv:note": ["claims_out_of_area.html"],
+             "claim_sources.csv:publication": ["claims_out_of_area.html"], "quote_links.csv:title": ["claims_regional.html"],
+             "release_dates.csv:title": ["claims_out_of_area.html"]}
 
 
-def _payload(field: str) -> str:
-    return (f'<script>window.pwned_{field}=1</script></script><!--<img src=x onerror="window.pwned_{field}=1">'
-            f"<b>bold-{field}</b>&amp;\"quoted\"")
-
-
-def test_markup_and_scripts_in_every_text_field_of_claims_csv_show_as_text(repo_copy, browser):
-    """Each text field of data/claims.csv in turn (one statistical claim each, so one build) holds markup
-    and scripts; the build succeeds, every page shows them as text, and none of them runs."""
-    path = repo_copy / "data/claims.csv"
-    original = path.read_bytes()
-    rows = list(csv.DictReader(io.StringIO(original.decode("utf-8"))))
-    statistical = [row for row in rows if row["scope"] == "statistical" and row["family"] != "other"]
-    targets = dict(zip(TEXT_FIELDS, statistical[: len(TEXT_FIELDS)]))
-    for field, row in targets.items():
-        row[field] = _payload(field)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(repo_copy, browser, tmp_path):
+    """Every text column of every extract and of the claims' files (tests/faults.py, text_columns) holds, in every
+    row, HTML, a script, a refresh, a style, Markdown, an image and a download of a file outside the repository, and
+    starts with a spreadsheet formula (one build for all of them): the build succeeds, no published file holds any of
+    it live or a copy of the outside file, the pages that show it show it as text, every CSV offered gives the
+    formulas as text, and in Chromium nothing runs, no page moves and every badge shows."""
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"bytes of a file outside the repository")
+    data = repo_copy / "data"
+    originals = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
     try:
+        columns = inject_markup(data, outside)
+        assert "claims.csv" in columns and "text" in columns["sfr50_national_notes.csv"]
         result = _build(repo_copy)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        assert "[IPKernelApp]" not in result.stderr, result.stderr  # eight runs, and no kernel noise among them
-        assert "register: computed once for every page that shows it" in result.stdout  # claims.csv changed
         site = repo_copy / "_build/html"
-        pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
-                 if "_static" not in p.parts}
-        everything = "\n".join(pages.values())
-        for field in TEXT_FIELDS:
-            assert f"window.pwned_{field}=1</script>" not in everything.replace("\\u003c", "<")
-            assert f"<b>bold-{field}</b>" not in everything
-        # Escaped as html.escape or as the page templates (markupsafe) write it: '"' is &quot; or &#34;.
-        escaped = lambda f: (html.escape(_payload(f)), str(markupsafe.escape(_payload(f))))  # noqa: E731
-        shown = {f for f in ("quote", "speaker", "outlet", "measure") if any(e in everything for e in escaped(f))}
-        assert shown == {"quote", "speaker", "outlet", "measure"}, shown
-        for page in ("register.html", *(n for n in pages if n.startswith("claims_"))):
+        live, shown = foreign_content(site, outside)
+        assert live == []
+        assert offered_csv_problems(repo_copy) == []  # each formula offered with a quote before it, numbers as they are
+        register = list(csv.DictReader(io.StringIO(next(site.glob("_downloads/*/claims_register.csv")).read_text())))
+        assert all(row["quote"].startswith("'") for row in register)
+        missing = {column: sorted(set(pages) - shown.get(column, set())) for column, pages in MUST_SHOW.items()}
+        assert {c: p for c, p in missing.items() if p} == {}
+        everything = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', everything, flags=re.S)
+        assert all(json.loads(b) for b in blocks)  # a quote cannot end the block early
+        assert any("<script>window.pwned=1</script>" in json.loads(b)["claimReviewed"] for b in blocks)
+        for page in sorted({page for pages in shown.values() for page in pages}):
             browser.get((site / page).as_uri())
-            ran = browser.execute_script(
-                "return Object.keys(window).filter(function (k) { return k.indexOf('pwned_') === 0; });")
-            assert ran == [], (page, ran)
-            text = browser.execute_script("return document.body.innerText;")
-            for field, row in targets.items():
-                if field in ("quote", "speaker", "outlet") and FAMILY_PAGES[row["family"]] in page:
-                    assert f"<script>window.pwned_{field}=1</script>" in text, (page, field)
-        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', everything, flags=re.S):
-            json.loads(block)  # the quote cannot end the block early
-        quote = targets["quote"]["quote"]
-        assert any(json.loads(b)["claimReviewed"] == quote
-                   for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', everything, flags=re.S))
+            time.sleep(0.3)  # a refresh of 0 seconds would have left by now
+            assert browser.current_url == (site / page).as_uri(), page
+            assert browser.execute_script("return window.pwned === undefined;"), page
+            hidden = browser.execute_script("return Array.from(document.querySelectorAll('.sa-badge'))"
+                                            ".filter(function (b) { return getComputedStyle(b).display === 'none'; }).length;")
+            assert hidden == 0, page
     finally:
-        path.write_bytes(original)
+        for name, text in originals.items():
+            (data / name).write_bytes(text)
+
+
+# ---------------------------------------------------------------- a notebook's kernel, its time, the disk
+
+def _up_to_date(root: Path) -> None:
+    """The copy built from what it now holds (a test before may have left its pages stale), so that a failing build
+    after it can be seen to change nothing."""
+    result = _build(root)
+    assert result.returncode == 0, result.stderr
+
+
+def _one_stale_run(root: Path, cell: str | None = None) -> tuple[Path, bytes]:
+    """methods.ipynb made to run again (its cache record gone), with `cell` added as its last code cell; the notebook's
+    bytes before, to put back."""
+    notebook = root / "notebooks/methods.ipynb"
+    original = notebook.read_bytes()
+    if cell:
+        changed = nbformat.reads(original.decode("utf-8"), as_version=4)
+        changed.cells.append(nbformat.v4.new_code_cell(cell))
+        notebook.write_text(nbformat.writes(changed), encoding="utf-8")
+    (root / "_build/keys/methods.json").unlink(missing_ok=True)
+    return notebook, original
+
+
+def _last_cell(root: Path) -> int:
+    return len(nbformat.reads((root / "notebooks/methods.ipynb").read_text(encoding="utf-8"), as_version=4).cells) - 1
+
+
+@pytest.mark.parametrize("fault", ["the kernel dies", "a cell never ends"])
+def test_a_notebook_whose_kernel_dies_or_that_runs_past_the_time_limit_stops_the_build_naming_notebook_and_cell(
+        repo_copy, fault):
+    _up_to_date(repo_copy)
+    config = repo_copy / "_config.yml"
+    config_bytes = config.read_bytes()
+    before = _state(repo_copy)
+    record = (repo_copy / "_build/keys/methods.json").read_bytes()
+    cell = ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)" if fault == "the kernel dies"
+            else "import time\ntime.sleep(600)")
+    notebook, original = _one_stale_run(repo_copy, cell)
+    if fault == "a cell never ends":  # the limit a cell may run, set low in the copy's configuration
+        config.write_text(config_bytes.decode().replace("  timeout: 600\n", "  timeout: 4\n"), encoding="utf-8")
+    try:
+        start = time.monotonic()
+        result = _build(repo_copy, timeout=600)
+        seconds = time.monotonic() - start
+    finally:
+        notebook.write_bytes(original)
+        config.write_bytes(config_bytes)
+        (repo_copy / "_build/keys/methods.json").write_bytes(record)
+    assert result.returncode == 1
+    index = _last_cell(repo_copy) + 1
+    expected = {"the kernel dies": f"notebooks/methods.ipynb: its kernel died in cell {index}",
+                "a cell never ends": f"notebooks/methods.ipynb ran past the time limit in cell {index} (execution count 4): "
+                                     "a cell may run 4 s (execute.timeout in _config.yml)"}[fault]
+    assert the_message(result.stderr) == f"build: stopped. {expected}"
+    assert seconds < 300
+    assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
+
+
+def _kernelspec(folder: Path, starts_on_try: int) -> Path:
+    """A Jupyter path whose python3 kernel fails to start until its `starts_on_try`-th start (0: never starts), as
+    a kernel may on a machine too busy to answer in time."""
+    kernel = folder / "kernels" / "python3"
+    kernel.mkdir(parents=True)
+    count = folder / "starts"
+    script = kernel / "start.sh"
+    script.write_text(f'#!/bin/sh\necho x >> "{count}"\n'
+                      f'if [ {starts_on_try} -gt 0 ] && [ "$(wc -l < "{count}")" -ge {starts_on_try} ]; then\n'
+                      f'  exec "{sys.executable}" -m ipykernel_launcher -f "$1"\nfi\nexit 1\n', encoding="utf-8")
+    script.chmod(0o755)
+    (kernel / "kernel.json").write_text(json.dumps({"argv": [str(script), "{connection_file}"], "language": "python",
+                                                    "display_name": "Python 3"}), encoding="utf-8")
+    return folder
+
+
+def test_a_kernel_that_cannot_start_is_started_once_more_then_the_build_stops_naming_the_notebook(repo_copy, tmp_path):
+    def build(jupyter_path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy,
+                              env=run_env(JUPYTER_PATH=str(jupyter_path)), text=True, capture_output=True, timeout=600)
+
+    _up_to_date(repo_copy)
+    _one_stale_run(repo_copy)
+    result = build(_kernelspec(tmp_path / "second", starts_on_try=2))
+    assert result.returncode == 0, result.stderr
+    assert ("notebooks/methods.ipynb: its kernel did not start (Kernel died before replying to kernel_info); starting "
+            "it once more") in result.stdout
+    assert (tmp_path / "second" / "starts").read_text().count("x") == 2
+    record = (repo_copy / "_build/keys/methods.json").read_bytes()  # the run just made, kept for the builds after
+    before = _state(repo_copy)
+    _one_stale_run(repo_copy)
+    try:
+        result = build(_kernelspec(tmp_path / "never", starts_on_try=0))
+    finally:
+        (repo_copy / "_build/keys/methods.json").write_bytes(record)
+    assert result.returncode == 1
+    assert the_message(result.stderr) == ("build: stopped. notebooks/methods.ipynb: its kernel did not start, twice "
+                                          "(Kernel died before replying to kernel_info)")
+    assert _state(repo_copy) == before
+
+
+def test_a_full_disk_stops_the_build_naming_the_file_it_was_writing(repo_copy, tmp_path):
+    _up_to_date(repo_copy)
+    record = (repo_copy / "_build/keys/methods.json").read_bytes()
+    before = _state(repo_copy)
+    _one_stale_run(repo_copy)
+    try:
+        env = machine_faults(tmp_path / "faults", SENTAWAY_TEST_FULL_DISK=str(repo_copy / "_build/tmp"))
+        result = subprocess.run([str(repo_copy / ".venv/bin/python"), "-m", "sentaway.publish.build"], cwd=repo_copy, env=env,
+                                text=True, capture_output=True, timeout=600)
+    finally:
+        (repo_copy / "_build/keys/methods.json").write_bytes(record)
+    assert result.returncode == 1
+    message = the_message(result.stderr)
+    assert re.fullmatch(r"build: stopped\. notebooks/methods\.ipynb: no space left on device while writing "
+                        + re.escape(str(repo_copy / "_build/tmp")) + r"/methods-[^/]+/input\.ipynb", message), message
+    assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()

@@ -2,8 +2,12 @@
 anchors for renamed claims. Fast: no build (the assembled two-release site is tested in test_versions_site.py)."""
 
 import csv
+import hashlib
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from packaging.version import Version
@@ -134,6 +138,65 @@ def test_after_a_release_the_next_development_version_is_set_and_the_changelog_r
 def test_a_new_release_may_not_skip_its_tests(capsys):
     assert release.main(["99.0.0", "--skip-tests"]) == 1
     assert "SKIP_TESTS is only for rebuilding" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("version", ["v0.3.0", "0.3.0;touch x", "0.3", "0.3.0.dev0", "0.03.0", " 0.3.0"])
+def test_a_version_is_only_x_y_z(version, capsys):
+    assert release.main([version]) == 1
+    assert capsys.readouterr().err == (f"release: stopped. version {version!r} is not of the form x.y.z (three whole "
+                                       "numbers, as 0.3.0)\n")
+    assert not (store.RELEASES / version).exists()
+
+
+def test_the_dirty_tree_message_names_every_file_whole(tmp_path, monkeypatch, capsys):
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True,
+                       capture_output=True)
+
+    git("init", "-q")
+    for name in ("README.md", "old name.txt"):
+        (tmp_path / name).write_text("x\n")
+    git("add", "-A")
+    git("commit", "-qm", "one")
+    (tmp_path / "README.md").write_text("changed\n")  # ' M README.md': the line git status starts with a space
+    git("mv", "old name.txt", "new name.txt")
+    (tmp_path / "new file.csv").write_text("y\n")
+    monkeypatch.setattr(release, "REPO", tmp_path)
+    assert release.dirty_files() == ["README.md", "new name.txt", "new file.csv"]
+    assert release.main(["99.0.0"]) == 1
+    assert capsys.readouterr().err == ("release: stopped. the tree has uncommitted changes (3: README.md, new name.txt, "
+                                       "new file.csv); commit or stash them first\n")
+
+
+def _stub_venv(folder: Path) -> Path:
+    """A .venv whose python answers make's version question as this Python does and otherwise writes the arguments it
+    was given, one a line, to args.txt; its stamps are current, so make installs nothing."""
+    python = folder / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nif [ "$1" = "-c" ]; then exec {sys.executable} "$@"; fi\n'
+                      f'printf "%s\\n" "$@" > "{folder}/args.txt"\n')
+    python.chmod(0o755)
+    for name, stamp in (("requirements.txt", ".installed"), ("requirements-test.txt", ".installed-test")):
+        shutil.copy(REPO / name, folder / name)
+        (folder / ".venv" / stamp).write_text(hashlib.sha256((REPO / name).read_bytes()).hexdigest() + "\n")
+    shutil.copy(REPO / "Makefile", folder / "Makefile")
+    return folder / "args.txt"
+
+
+def test_make_gives_every_variable_to_its_command_as_one_word_and_runs_nothing_from_one(tmp_path):
+    args = _stub_venv(tmp_path)
+    # $$ is a shell's $ ($(...) alone is one of make's own variables).
+    result = subprocess.run(["make", "release", "VERSION=0.3.0;touch x", "COMMIT=a'b$$(touch y)`touch z`", "SKIP_TESTS=1",
+                             f"PYTHON={sys.executable}"], cwd=tmp_path, text=True, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert args.read_text().splitlines() == ["-m", "sentaway.publish.release", "0.3.0;touch x", "--commit",
+                                             "a'b$(touch y)`touch z`", "--skip-tests"]
+    for bad in ("PYTHON=python3;touch x", "PYTHON=python3'; touch x; '"):
+        result = subprocess.run(["make", "book", bad], cwd=tmp_path, text=True, capture_output=True, timeout=60)
+        assert result.returncode != 0
+        assert result.stderr.splitlines()[0] == (f"setup: {bad.split('=', 1)[1]} is not a working Python; Sent Away "
+                                                 "needs Python 3.11 or 3.12 (e.g. make PYTHON=python3.12)")
+    assert not {"x", "y", "z"} & {p.name for p in tmp_path.iterdir()}
 
 
 def _record(root, version, commit="0" * 40, date="2026-11-23"):
