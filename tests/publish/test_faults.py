@@ -415,7 +415,10 @@ MUST_SHOW = {"sfr50_national_notes.csv:text": ["growth.html", "revisions.html", 
              "claims.csv:speaker": ["register.html", "index.html"], "claims.csv:outlet": ["register.html"],
              "claims.csv:measure": ["claims_missing.html"], "provenance.csv:note": ["claims_out_of_area.html"],
              "claim_sources.csv:publication": ["claims_out_of_area.html"], "quote_links.csv:title": ["claims_regional.html"],
-             "release_dates.csv:title": ["claims_out_of_area.html"]}
+             "release_dates.csv:title": ["claims_out_of_area.html"],
+             "council_changes.csv:what": ["council-E06000059-dorset.html"],
+             "council_changes.csv:url_title": ["council-E06000059-dorset.html"],
+             "claim_councils.csv:note": ["council-E08000007-stockport.html"]}
 
 
 def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(repo_copy, browser, tmp_path):
