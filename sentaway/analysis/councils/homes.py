@@ -15,6 +15,7 @@ import pandas as pd
 from sentaway.analysis import words
 from sentaway.analysis.councils import codes, names
 from sentaway.read import extracts
+from sentaway.analysis.councils.by_code import ByCode
 
 # Ofsted's 'children's homes of all types'.
 HOMES_OF_ALL_TYPES = ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]
@@ -105,25 +106,6 @@ def table() -> pd.DataFrame:
     return frame.sort_values(["code", "snapshot_date"]).reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
-def _by_code() -> dict[str, pd.DataFrame]:
-    return {code: rows.reset_index(drop=True) for code, rows in table().groupby("code", sort=False)}
-
-
-def council(code: str) -> pd.DataFrame:
-    """The council's rows of table(), oldest first (none where the files give it none)."""
-    found = _by_code().get(code)
-    return found if found is not None else table().iloc[0:0]
-
-
-@lru_cache(maxsize=None)
-def _rows_by_code() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for row in table().to_dict("records"):
-        found.setdefault(row["code"], []).append(row)
-    return found
-
-
-def rows(code: str) -> list[dict]:
-    """council(code) as plain rows (dicts), oldest first: what the pages read, many times over."""
-    return _rows_by_code().get(code, [])
+_BY_CODE = ByCode(table)
+council = _BY_CODE.council  # the council's rows of table(), oldest first (none where the files give it none)
+rows = _BY_CODE.rows  # the same as plain rows (dicts): what the pages read, many times over

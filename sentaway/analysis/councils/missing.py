@@ -9,6 +9,7 @@ import pandas as pd
 
 from sentaway.analysis.councils import codes
 from sentaway.read import extracts
+from sentaway.analysis.councils.by_code import ByCode
 
 MEASURES = ["children_missing", "missing_incidents", "children_away", "away_incidents"]
 
@@ -38,25 +39,6 @@ def table() -> pd.DataFrame:
     return wide.drop(columns="published").sort_values(["code", "year"]).reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
-def _by_code() -> dict[str, pd.DataFrame]:
-    return {code: rows.reset_index(drop=True) for code, rows in table().groupby("code", sort=False)}
-
-
-def council(code: str) -> pd.DataFrame:
-    """The council's rows of table(), oldest first (none where the files give it none)."""
-    found = _by_code().get(code)
-    return found if found is not None else table().iloc[0:0]
-
-
-@lru_cache(maxsize=None)
-def _rows_by_code() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for row in table().to_dict("records"):
-        found.setdefault(row["code"], []).append(row)
-    return found
-
-
-def rows(code: str) -> list[dict]:
-    """council(code) as plain rows (dicts), oldest first: what the pages read, many times over."""
-    return _rows_by_code().get(code, [])
+_BY_CODE = ByCode(table)
+council = _BY_CODE.council  # the council's rows of table(), oldest first (none where the files give it none)
+rows = _BY_CODE.rows  # the same as plain rows (dicts): what the pages read, many times over

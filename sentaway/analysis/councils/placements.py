@@ -20,6 +20,7 @@ import pandas as pd
 
 from sentaway.analysis.councils import codes
 from sentaway.read import extracts
+from sentaway.analysis.councils.by_code import ByCode
 
 MEASURES = ["looked_after", "placed_inside", "placed_outside", "placed_in_by_other_councils", "net_gain"]
 
@@ -119,15 +120,9 @@ def _ranks(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=None)
-def _by_code() -> dict[str, pd.DataFrame]:
-    return {code: rows.reset_index(drop=True) for code, rows in table().groupby("code", sort=False)}
-
-
-def council(code: str) -> pd.DataFrame:
-    """The council's rows of table(), oldest first (none where the files give it none)."""
-    found = _by_code().get(code)
-    return found if found is not None else table().iloc[0:0]
+_BY_CODE = ByCode(table)
+council = _BY_CODE.council  # the council's rows of table(), oldest first (none where the files give it none)
+rows = _BY_CODE.rows  # the same as plain rows (dicts): what the pages read, many times over
 
 
 @lru_cache(maxsize=None)
@@ -136,16 +131,3 @@ def split_years() -> list[int]:
     'not recorded' count can be shown)."""
     found = table()
     return sorted(set(found.year[found.placed_inside.notna() | found.placed_inside_status.ne("")]))
-
-
-@lru_cache(maxsize=None)
-def _rows_by_code() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for row in table().to_dict("records"):
-        found.setdefault(row["code"], []).append(row)
-    return found
-
-
-def rows(code: str) -> list[dict]:
-    """council(code) as plain rows (dicts), oldest first: what the pages read, many times over."""
-    return _rows_by_code().get(code, [])
