@@ -110,8 +110,16 @@ def spell_out(html_text: str, seen: set[str]) -> str:
             if in_link:
                 pending.append(abbreviation)
                 continue
-            end = found.end()
-            inside = found.start() > 0 and part[found.start() - 1] == "(" and part[end:end + 1] == ")"
+            start, end = found.start(), found.end()
+            inside = start > 0 and part[start - 1] == "(" and part[end:end + 1] == ")"
+            if not inside and re.fullmatch(re.escape(abbreviation) + r"(?:'|’|&#39;|&#x27;)s", found.group(0)):
+                # A possessive reads "the Department for Education's (DfE) figures", not "DfE's (Department...)".
+                before = part[:start].rstrip()
+                article = "The" if not before or before.endswith((".", "!", "?")) else "the"
+                apostrophe = found.group(0)[len(abbreviation):-1]
+                part = part[:start] + f"{article} {meaning}{apostrophe}s ({abbreviation})" + part[end:]
+                parts[i] = part
+                continue
             part = part[:end] + (f", {meaning}" if inside else f" ({meaning})") + part[end:]
         parts[i] = part
     return "".join(parts)

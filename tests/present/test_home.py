@@ -71,8 +71,15 @@ def test_the_home_page_spells_out_each_abbreviation_where_it_first_uses_it(site)
     for abbreviation, meaning in words.entry("home", "abbreviations").items():
         found = re.search(r"(?<![A-Za-z])" + abbreviation + r"(?![A-Za-z])", text)
         if found:
-            assert meaning in " ".join(text[found.start():found.start() + 200].split()), abbreviation
+            # After it ("SFR50/2017 (statistical first release)"), or before a possessive ("the ...'s (DfE)").
+            assert meaning in " ".join(text[max(0, found.start() - 80):found.start() + 200].split()), abbreviation
     assert not re.search(r"[’'] \(|\);s\b", text), "a spelled-out abbreviation split a word"
+
+
+def test_a_possessive_abbreviation_is_spelled_out_as_a_possessive():
+    assert home.spell_out("Cannot be checked: DfE&#39;s figures. DfE is slow.", set()) == (
+        "Cannot be checked: the Department for Education&#39;s (DfE) figures. DfE is slow.")
+    assert home.spell_out("DfE’s figure, SFR50/2017", set()).startswith("The Department for Education’s (DfE) figure")
 
 
 def test_the_homes_series_sentence_gives_the_claims_period_from_the_series():
