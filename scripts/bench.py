@@ -220,6 +220,75 @@ def naive_build(root: Path, out: Path) -> Run:
     return result
 
 
+# ---------------------------------------------------------------- the council pages' cost (issue 26)
+
+COUNCILS_NOTEBOOK = "councils"  # notebooks/councils.ipynb makes every council page
+FEATURE_LIMIT = 5.0  # s: what the council pages may add to a cold build
+
+
+def copy_tree(root: Path, without_councils: bool) -> Path:
+    """A copy of the repository's files (git ls-files, the releases' archives linked, not copied). Without the council
+    pages, notebooks/councils.ipynb is its title alone (so the links to the list still resolve): it computes nothing
+    and writes no page."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        source, target = REPO / rel, root / rel
+        if not source.is_file():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".zip":
+            target.symlink_to(source)
+        else:
+            shutil.copy2(source, target)
+    if without_councils:
+        notebook = root / "notebooks" / f"{COUNCILS_NOTEBOOK}.ipynb"
+        cells = json.loads(notebook.read_text(encoding="utf-8"))
+        title = next(c for c in cells["cells"] if c["cell_type"] == "markdown")
+        title["source"] = "".join(title["source"]).splitlines()[0] + "\n"
+        cells["cells"] = [title]
+        notebook.write_text(json.dumps(cells, indent=1), encoding="utf-8")
+    return root
+
+
+def build_in(root: Path, label: str) -> Run:
+    """A cold build of a copy (its own package, data and _build)."""
+    shutil.rmtree(root / "_build", ignore_errors=True)
+    shutil.rmtree(root / "book" / "executed", ignore_errors=True)
+    result = run(python("-m", "sentaway.publish.build"), env=dict(os.environ, PYTHONPATH=str(root)), cwd=root)
+    if result.returncode != 0:
+        for _, text in result.lines[-20:]:
+            print("    | " + text)
+        raise SystemExit(f"bench: {label} failed")
+    return result
+
+
+def council_cost(runs: int) -> float:
+    """What the council pages add to a cold build: the median cold build of a copy of the tree minus that of the same
+    copy without them, the two interleaved (with, without, with, ...) so both meet the machine in the same state."""
+    times = {True: [], False: []}
+    with tempfile.TemporaryDirectory(prefix="sentaway-councils-") as tmp:
+        roots = {with_: copy_tree(Path(tmp) / ("with" if with_ else "without"), not with_) for with_ in times}
+        for i in range(runs):
+            for with_, root in roots.items():
+                label = f"cold build {'with' if with_ else 'without'} the council pages {i + 1}"
+                times[with_].append(build_in(root, label).seconds)
+                print(f"  {label}: {times[with_][-1]:.1f} s", flush=True)
+    return median(times[True]) - median(times[False])
+
+
+def print_council_cost(added: float | None, pages: list, runs: int) -> None:
+    """The council pages' lines: their cold-build cost and the heaviest of them (pages: page_weights' list)."""
+    if added is not None:
+        line("council pages: added to a cold build", added, "s", runs,
+             f"copy minus copy without them; target <= {FEATURE_LIMIT:.0f} s: {verdict(added, FEATURE_LIMIT)}")
+    council_pages = [(size, name) for size, name in pages if name.startswith("council-")]
+    if council_pages:
+        size, name = council_pages[0]
+        line("council pages: heaviest with its assets", size / 1024, "KB", 1,
+             f"{name} (of {len(council_pages)}); target <= 1536 KB: {verdict(size / 1024, OTHER_TARGETS['page_kb'])}")
+
+
 # ---------------------------------------------------------------- site size
 
 # ---------------------------------------------------------------- charts in Chromium
@@ -444,6 +513,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one run per figure")
     parser.add_argument("--no-force", action="store_true", help="skip the Jupyter Book copy in force mode")
     parser.add_argument("--no-browser", action="store_true", help="skip the chart timings in Chromium")
+    parser.add_argument("--no-councils", action="store_true",
+                        help="skip the council pages' cold-build cost (two copies built cold)")
     parser.add_argument("--readability", action="store_true",
                         help="only measure the readability of the built site's home and register pages (builds nothing)")
     args = parser.parse_args()
@@ -476,6 +547,7 @@ def main() -> int:
             for tool in tools:
                 timed("cold", tool, tool.cold(f"cold {i + 1}"))
         largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        councils = None if args.no_councils else council_cost(runs)
         noop_discarded = 0
         for i in range(runs):
             for tool in tools:
@@ -591,6 +663,7 @@ def main() -> int:
              f"peak {median([r.peak_mb for r in extract]):.0f} MB")
     else:
         print(f"{'make data from raw':<46} {'skipped':>14}   (no raw files at {raw}; set SENTAWAY_RAW)")
+    print_council_cost(councils, pages, runs)
     line("total site size (_build/html)", total / 1024, "KB", 1)
     heaviest_kb, heaviest = pages[0][0] / 1024, pages[0][1]
     line("heaviest page with its assets", heaviest_kb, "KB", 1,

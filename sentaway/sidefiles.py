@@ -7,14 +7,16 @@ output, and only when the notebook succeeded, and records their checksums in the
 where that variable points (a folder of their choosing), or nowhere when it is unset.
 
 Paths are relative to book/executed/, the folder Jupyter Book builds from: "extra/..." is published at the
-site root (html_extra_path), "downloads/..." is linked from the Downloads page (book/pages/downloads.md).
+site root (html_extra_path), "downloads/..." is linked from the Downloads page (book/pages/downloads.md), and
+"councils/..." holds the council pages' bodies, which the build puts into page frames (sentaway/publish/council_pages.py).
 """
 
 import os
 from pathlib import Path, PurePosixPath
 
 ENV = "SENTAWAY_SIDE_FILES"
-AREAS = ("extra", "downloads")  # the folders of book/executed/ that hold side files and nothing else
+COUNCILS = "councils"  # the council pages' bodies (sentaway/present/council_pages.py)
+AREAS = ("extra", "downloads", COUNCILS)  # the folders of book/executed/ that hold side files and nothing else
 
 
 def checked(rel: str) -> PurePosixPath:

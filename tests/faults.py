@@ -99,7 +99,11 @@ NOT_TEXT = {
 }
 # Files of data/ that no schema describes (written by hand, as data about the claims): their words.
 HAND_WRITTEN_TEXT = {"readings.csv": ["reason"], "provenance.csv": ["note"], "quote_links.csv": ["title", "note", "url"],
-                     "release_links.csv": ["title", "url"], "release_calendar.csv": ["title", "date_source"]}
+                     "release_links.csv": ["title", "url"], "release_calendar.csv": ["title", "date_source"],
+                     "council_changes.csv": ["what", "source", "url", "url_title"], "claim_councils.csv": ["note"]}
+# A hand-written file's column that names a claim by one of its text columns (claim_councils.csv: a speaker or an
+# outlet) follows that column: it names the claim as its file now prints it.
+FOLLOWS = {"claim_councils.csv": ("match", "value", "claims.csv")}
 MARKER = "sa-injected"
 
 
@@ -140,15 +144,23 @@ def inject_markup(data: Path, outside: Path) -> dict[str, list[str]]:
     """Put a formula before and markup() after every non-empty cell of every text column of `data` (a copy's data/);
     the columns."""
     columns = text_columns(data)
+
+    def injected(name: str, column: str, index: int, value: str) -> str:
+        # An address must stay one (the links' own check refuses any other): the markup only after it.
+        start = "" if column == "url" or column.endswith("_url") else formula(f"{name}:{column}", index)
+        return start + value + markup(f"{name}:{column}", outside)
+
     for name, names in columns.items():
         path = data / name
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
         for row in rows:
             for index, column in enumerate(names):
                 if row[column]:
-                    # An address must stay one (the links' own check refuses any other): the markup only after it.
-                    start = "" if column == "url" or column.endswith("_url") else formula(f"{name}:{column}", index)
-                    row[column] = start + row[column] + markup(f"{name}:{column}", outside)
+                    row[column] = injected(name, column, index, row[column])
+            if name in FOLLOWS:
+                which, value, other = FOLLOWS[name]
+                if row[which] in columns[other]:
+                    row[value] = injected(other, row[which], columns[other].index(row[which]), row[value])
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()

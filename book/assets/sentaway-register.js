@@ -1,4 +1,5 @@
-// Search, filters and sorting for the claims register, and a "copy citation" button on every claim and chart.
+// Search, filters and sorting for the claims register, and a "copy citation" button on every claim, chart and council
+// figure.
 // Progressive: the page is complete without this script (the full table, the cite lines); it only adds tools.
 // A file of the site's own, so the pages' Content-Security-Policy (scripts from 'self' only) allows it.
 (function () {
@@ -45,6 +46,10 @@
       var claims = (meta("release-claims") || "").split(" ");
       if (claims.indexOf(anchor.slice("claim-".length)) < 0) { return base; }
     }
+    // A development build of a page the last release does not have cites that release's home page: an anchor of this
+    // page means nothing there.
+    var page = (meta("canonical") || canonical()).split("#")[0].split("/").pop();
+    if (anchor && development && base.split("/").pop() !== page) { return base; }
     return base + (anchor ? "#" + anchor : "");
   }
 
@@ -111,6 +116,17 @@
       if (!line) { return; }
       if (text) { text.textContent = claimCitation(section); }
       line.appendChild(copyButton("Copy citation", function () { return claimCitation(section); }));
+    });
+  }
+
+  function addFigureButtons() {
+    // Each figure of a council page (a table row, a finding): its words, release and council written at build time
+    // (data-cite-figure), and a button to copy them with the book's citation and the figure's address.
+    document.querySelectorAll("[data-cite-figure]").forEach(function (figure) {
+      var cell = figure.tagName === "TR" ? figure.lastElementChild : figure;
+      cell.appendChild(copyButton("Copy citation", function () {
+        return citation([figure.getAttribute("data-cite-figure")], figure.getAttribute("data-cite-anchor"));
+      }));
     });
   }
 
@@ -213,6 +229,7 @@
     });
     addEvidenceButtons();
     addChartButtons();
+    addFigureButtons();
   }
 
   if (document.readyState === "loading") {

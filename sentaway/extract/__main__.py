@@ -20,11 +20,12 @@ from ..paths import DATA, data_lock, no_space, transcribed_dir, watch_writes
 from sentaway.raw.files import RawFiles, RawDataError, checked_rows, sha256_of
 from sentaway.raw.suppression import CellError, parse_cell
 from sentaway.extract.validate import SchemaError, validate_folder
-from . import catalogue, checks, context, distance, missing, national_notes, national_tables, placements, providers
+from . import catalogue, checks, context, council_placements, distance, missing, national_notes, national_tables
+from . import placements, providers
 from . import releases, shapes, spend, transcribed
 
 # The extractors, in the order they run (the placements first: the largest, and read by the checks of others).
-EXTRACTORS = [placements, missing, distance, providers, spend, context, national_tables, national_notes]
+EXTRACTORS = [placements, council_placements, missing, distance, providers, spend, context, national_tables, national_notes]
 TRANSCRIBED = "placement_location_2015_2016.csv"
 CLAIM_SOURCES = "claim_sources.csv"
 DATASET_URL = "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/{}"

@@ -12,7 +12,9 @@ import re
 import pandas as pd
 
 from sentaway.analysis import numbers, words
+from sentaway.analysis.councils import codes
 from sentaway.present import links, render
+from sentaway.read import councils
 from sentaway.read.extracts import release_dates, release_links
 from sentaway.register.verdicts import OUT_OF_SCOPE, SCALE
 
@@ -167,6 +169,14 @@ def citation_fields(row) -> dict:
             "conclusion": conclusion, "official": official}
 
 
+def council_links(claim) -> list[dict]:
+    """The council pages a claim belongs to (data/claim_councils.csv: about the council, or said by its MP): each
+    {page, name, relation}."""
+    table = codes.by_code()
+    return [{"page": f"{table[code].page}.html", "name": table[code].name, "relation": relation}
+            for code, relation in councils.claim_councils(claim) if code in table]
+
+
 def register_table(register: pd.DataFrame, badge, claims: pd.DataFrame | None = None) -> str:
     """The claims with verdicts (badge: verdict -> HTML); each row is the claim's anchor (#claim-<id>) and links to
     its evidence."""
@@ -184,5 +194,6 @@ def register_table(register: pd.DataFrame, badge, claims: pd.DataFrame | None = 
             "cut": quote_parts(row), "said_at": links.said_at(seed)["url"], "official": official_cell(row),
             # "not a statistic": listed, not checked, so no evidence to link to.
             "checked": row.verdict != OUT_OF_SCOPE,
-            "cite": citation_fields(row), "page": f"{FAMILY_PAGES[row.family]}.html"})
+            "cite": citation_fields(row), "page": f"{FAMILY_PAGES[row.family]}.html",
+            "councils": council_links(row)})
     return render.html("register_table.html.j2", rows=rows, n_texts=int(register.seed_file.nunique()))

@@ -6,7 +6,7 @@ and last its Content-Security-Policy (sentaway.publish.sphinx_ext calls `page` f
 import re
 from pathlib import Path
 
-from sentaway.publish import anchors, csp, icons, search
+from sentaway.publish import anchors, council_pages, csp, icons, search
 
 # The theme writes its header buttons with inline document.write() scripts; the same buttons are written into the page
 # as plain HTML instead (no inline script needed), and the search field's button is named by what it shows ("Search
@@ -41,7 +41,9 @@ class Pages:
         text = focusable_table_wrappers(static_header_buttons(text))
         if pagename == "search":
             text = search.search_page(text)
-        else:
+        elif pagename != council_pages.TEMPLATE:  # the council frame: each copy has its entry (council_pages)
             search.keep(self.entries, pagename, text)
         text = anchors.add(text, self.renames)  # old ids of renamed claims and of gone charts still land
+        if pagename == council_pages.TEMPLATE:
+            return text  # each copy gets its own policy, which names the page (sphinx_ext._finish_site)
         return csp.with_policy(text, self.known, name)

@@ -84,11 +84,13 @@ def drop_empty_terms(app) -> list:
     return []
 
 
-def sweep(app) -> list[str]:
-    """Remove what a full build of the same sources would not make; the files removed, relative to the output."""
+def sweep(app, councils=()) -> list[str]:
+    """Remove what a full build of the same sources would not make (`councils`: the council pages this build wrote
+    from their frame, sentaway.publish.council_pages); the files removed, relative to the output."""
     env, outdir = app.env, Path(app.outdir)
     builder = app.builder
-    expected = {f"{d}{builder.out_suffix}" for d in env.found_docs} | {"genindex.html", "search.html"}
+    pages = [*env.found_docs, *councils]
+    expected = {f"{d}{builder.out_suffix}" for d in pages} | {"genindex.html", "search.html"}
     sources = set()
     for docname in env.found_docs:  # as Sphinx names a page's copied source
         suffix = Path(env.doc2path(docname)).suffix

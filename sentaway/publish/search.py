@@ -50,15 +50,16 @@ def keep(folder: Path, pagename: str, text: str) -> None:
     path.write_text(json.dumps(entry(pagename, text), ensure_ascii=False), encoding="utf-8")
 
 
-def write_data(outdir: Path, folder: Path, pagenames) -> None:
-    """_static/sentaway-search-data.js from the kept entries of `pagenames` (every page of the book), in page order;
-    written only when it changed."""
+def write_data(outdir: Path, folder: Path, pagenames, extra: list[dict] = ()) -> None:
+    """_static/sentaway-search-data.js from the kept entries of `pagenames` (every page of the book), in page order,
+    then `extra`: pages given as entries already ({doc, title, text}: the council pages, whose text is the same for
+    each and which are not read again here); written only when it changed."""
     pages, claims = [], []
     for name in sorted(set(pagenames) - SKIP_PAGES, key=lambda n: f"{n}.html"):
         kept = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         pages.append(kept["page"])
         claims += kept["claims"]
-    data = json.dumps({"pages": pages, "claims": claims}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    data = json.dumps({"pages": pages + list(extra), "claims": claims}, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     text = f"window.SA_SEARCH = {data};\n"
     target = outdir / "_static" / DATA
     if not target.is_file() or target.read_text(encoding="utf-8") != text:

@@ -12,7 +12,7 @@ from sphinx.errors import ExtensionError
 
 from sentaway import __version__
 from sentaway.analysis import coverage, numbers, words
-from sentaway.publish import citation, csp, finish, formulas, icons, incremental, releases, search, stamp
+from sentaway.publish import citation, council_pages, csp, finish, formulas, icons, incremental, releases, search, stamp
 
 
 def _source_markdown(repository: str) -> str:
@@ -78,15 +78,31 @@ def _finish_pages(app):
 
 
 def _finish_site(app, exception):
-    """build-finished: the search data from every page's entry, the theme's Font Awesome files out, and whatever a
-    full build would not have made removed."""
+    """build-finished: the council pages from their frame, the search data from every page's entry, the theme's Font
+    Awesome files out, and whatever a full build would not have made removed."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    search.write_data(outdir, Path(app.doctreedir) / SEARCH_ENTRIES, app.env.found_docs)
+    # The council pages, from the frame finished as it was written (sentaway.publish.council_pages); their policies
+    # name them, so the scripts the pages may run are known from every page's name, theirs included.
+    names = [body.stem for body in council_pages.bodies(app.srcdir)]
+    known = csp.known_scripts([*app.env.found_docs, *names])
+
+    def finished(name, page):
+        try:
+            return csp.with_policy(page, known, f"{name}.html")
+        except csp.PolicyError as error:
+            raise ExtensionError(str(error)) from None
+
+    try:
+        councils, entries = council_pages.add_to_site(outdir, Path(app.srcdir),
+                                                      lambda name: meta_tags(app.config.html_baseurl, name), finished)
+    except ValueError as error:
+        raise ExtensionError(str(error)) from None
+    search.write_data(outdir, Path(app.doctreedir) / SEARCH_ENTRIES, app.env.found_docs, entries)
     icons.finish_static(outdir, icons.theme_static())
-    incremental.sweep(app)
-    _policy_on_every_file(outdir, app.env.found_docs)
+    incremental.sweep(app, councils)
+    _policy_on_every_file(outdir, [*app.env.found_docs, *councils])
     formulas.neutralise_site(outdir)  # every CSV offered opens in a spreadsheet without running a formula
 
 
@@ -111,25 +127,35 @@ def _policy_on_every_file(outdir: Path, pagenames) -> None:
 CHART_SCRIPTS = {"vendor/vega.min.js", "vendor/vega-interpreter.js", "vendor/vega-embed.min.js", "sentaway-charts.js"}
 
 
+# The council list's finder: loaded only by the page that has the list.
+FINDER_SCRIPT = "sentaway-councils.js"
+
+
 def _chart_scripts_where_charts_are(app, pagename, templatename, context, doctree):
-    """A page without a chart does not load Vega (about 900 KB): its scripts are filtered in place (Sphinx gives every
-    page the same list and restores it before the next)."""
-    if 'class="sa-chart"' not in context.get("body", ""):
+    """A page without a chart does not load Vega (about 900 KB), and a page without the council list not its finder:
+    their scripts are filtered in place (Sphinx gives every page the same list and restores it before the next)."""
+    body = context.get("body", "")
+    unused = (CHART_SCRIPTS if 'class="sa-chart"' not in body else set()) | \
+        ({FINDER_SCRIPT} if "data-sa-council-finder" not in body else set())
+    if unused:
         scripts = context.get("script_files", [])
-        scripts[:] = [s for s in scripts if str(getattr(s, "filename", s)).removeprefix("_static/") not in CHART_SCRIPTS]
+        scripts[:] = [s for s in scripts if str(getattr(s, "filename", s)).removeprefix("_static/") not in unused]
 
 
-def _page_meta(app, pagename, templatename, context, doctree):
-    """What the page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
+def meta_tags(baseurl: str, pagename: str) -> str:
+    """What a page's "copy citation" buttons (book/assets/sentaway-register.js) cite: who wrote and publishes the
     book (CITATION.cff), its version and build date, and the absolute address to cite (sentaway.publish.citation:
     a release's permanent address; for a development build, the last release's)."""
-    base = (app.config.html_baseurl or "").rstrip("/") + "/"
+    base = (baseurl or "").rstrip("/") + "/"
     cited = {**citation.credits(), **citation.page_citation(pagename)}
     values = {"version": __version__, "built": stamp.today(), "canonical": f"{base}{pagename}.html",
               "authors": cited["authors"], "publisher": cited["publisher"], "address": cited["address"],
               "development": cited["development"], "release-claims": cited["claims"]}
-    tags = "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
-    context["metatags"] = context.get("metatags", "") + tags
+    return "".join(f'<meta name="sentaway:{name}" content="{html.escape(value)}">\n' for name, value in values.items())
+
+
+def _page_meta(app, pagename, templatename, context, doctree):
+    context["metatags"] = context.get("metatags", "") + meta_tags(app.config.html_baseurl, pagename)
 
 
 def setup(app):
@@ -142,5 +168,6 @@ def setup(app):
     app.connect("env-get-updated", incremental.updated)
     app.connect("write-started", incremental.before_write)
     app.connect("html-collect-pages", incremental.drop_empty_terms)
+    app.connect("html-collect-pages", council_pages.frame_page)
     app.connect("build-finished", _finish_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

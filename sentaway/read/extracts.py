@@ -28,6 +28,14 @@ def placements() -> pd.DataFrame:
     return frame
 
 
+def council_placements() -> pd.DataFrame:
+    """Where each council's looked-after children are placed, and other councils' children placed in it
+    (cla_council_placements.csv); value may be negative (net gain)."""
+    frame = _read("cla_council_placements.csv").copy()
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
+
+
 def transcribed_placement_location() -> pd.DataFrame:
     return _read("transcribed_placement_location.csv").copy()
 

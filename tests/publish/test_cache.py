@@ -113,9 +113,10 @@ def test_a_change_to_a_page_template_or_to_how_a_run_is_recorded_reruns_every_pa
 def test_a_change_to_a_data_file_reruns_exactly_its_readers(root):
     readers = readers_of(root, "reads", "s251_spend.csv")
     direct = {name for name, record in _records(root).items() if "s251_spend.csv" in record["reads"]}
-    # The revisions page and the home page's sentence on revisions cover every series, spending included; the others
-    # read it via the register.
-    assert direct == {"claims_cost", "claims_other", "revisions", "index"} and readers > direct and "out_of_area" not in readers
+    # The revisions page and the home page's sentence on revisions cover every series, spending included, and the council
+    # pages show each council's spending; the others read it via the register.
+    assert direct == {"claims_cost", "claims_other", "revisions", "index", "councils"} and readers > direct \
+        and "out_of_area" not in readers
     assert _edited(root, "data/s251_spend.csv", lambda t: t + b"\n") == (sorted(readers), [])
 
 
@@ -256,7 +257,7 @@ def test_the_register_is_computed_once_and_every_page_that_shows_it_reads_that_o
     product = "_build/register/register.pickle"
     readers = {name for name, record in _records(root).items() if product in record["files"]}
     assert readers == {"register", "verdicts", "index", "revisions", "claims_cost", "claims_missing", "claims_out_of_area",
-                       "claims_regional", "claims_distance", "claims_other"}
+                       "claims_regional", "claims_distance", "claims_other", "councils"}  # councils: the speakers' claims
     record = json.loads((root / "_build/register/record.json").read_text())
     assert {"claims.csv", "readings.csv", "s251_spend.csv"} <= set(record["reads"])
     assert "sentaway/register/verdicts.py" in record["modules"] and "book/words/verdicts.yml" in record["files"]

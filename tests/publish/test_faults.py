@@ -64,7 +64,7 @@ def test_a_stray_file_in_the_published_side_folders_is_removed(site, tmp_path, m
 
 @pytest.mark.parametrize("rel", ["../x.csv", "/tmp/x.csv", "book/x.csv", "extra/../../x.csv", "extra/.hidden"])
 def test_a_side_file_cannot_be_written_outside_its_folders(rel):
-    with pytest.raises(ValueError, match="must be a plain path under extra or downloads/"):
+    with pytest.raises(ValueError, match="must be a plain path under extra or downloads or councils/"):
         sidefiles.write(rel, "x")
 
 
@@ -416,7 +416,10 @@ MUST_SHOW = {"sfr50_national_notes.csv:text": ["growth.html", "revisions.html", 
              "claims.csv:speaker": ["register.html", "index.html"], "claims.csv:outlet": ["register.html"],
              "claims.csv:measure": ["claims_missing.html"], "provenance.csv:note": ["claims_out_of_area.html"],
              "claim_sources.csv:publication": ["claims_out_of_area.html"], "quote_links.csv:title": ["claims_regional.html"],
-             "release_dates.csv:title": ["claims_out_of_area.html"]}
+             "release_dates.csv:title": ["claims_out_of_area.html"],
+             "council_changes.csv:what": ["council-E06000059-dorset.html"],
+             "council_changes.csv:url_title": ["council-E06000059-dorset.html"],
+             "claim_councils.csv:note": ["council-E08000007-stockport.html"]}
 
 
 def test_markup_in_every_text_column_of_data_shows_as_text_and_copies_nothing(repo_copy, browser, tmp_path):

@@ -164,14 +164,13 @@ def test_principle_a_snapshot_list_not_in_the_files_is_judged_by_how_far_lists_m
     assert not on_time.day_missing and "L2016" in on_time.reason and "the release current when this was said" in on_time.reason
 
 
-def test_joiners_and_leavers_do_not_rebuild_a_list_region_by_region():
+def test_joiners_and_leavers_do_not_rebuild_a_list_region_by_region(raw_root):
     """What the regional reasons say of Ofsted's joiners-and-leavers lists, from the raw files: homes on the list of
     31 March 2023 registered by 31 March 2016, plus homes that left after then without joining after then, do not
     give the list of 31 March 2016 region by region (that list leaves out homes not yet inspected)."""
-    from sentaway.paths import raw_dir
     from sentaway.register.checks import say
 
-    folder = raw_dir() / "ofsted-providers"
+    folder = raw_root / "ofsted-providers"
 
     def rows(name):
         lines = (folder / name).read_text(encoding="utf-8-sig", errors="replace").splitlines()

@@ -1,7 +1,7 @@
-"""Where growth came from: councils. A council x year panel (SFR years 2011-2017) of the share of looked-after
-children placed outside the council, against children's-home places registered inside it (Ofsted), region and
-IMD 2019 (data/la_context.csv); pooled, random-intercept and fixed-effects models; and the councils whose
-rises add most to the national rise. Numbers only.
+"""Where growth came from: councils. A council x year panel (the years whose council rows split locality: the SFR
+years) of the share of looked-after children placed outside the council, against children's-home places registered
+inside it (Ofsted), region and IMD 2019 (data/la_context.csv); pooled, random-intercept and fixed-effects models; and
+the councils whose rises add most to the national rise. Numbers only.
 
 Unrecorded locality is handled as on the rest of the page (series.all_children): the share outside is of the
 children whose locality is recorded, and it stands for every looked-after child, so a council's number outside is
@@ -13,8 +13,6 @@ register alone, the comparable list."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
@@ -22,32 +20,8 @@ import statsmodels.formula.api as smf
 from sentaway.read import extracts
 from sentaway.analysis import words
 from sentaway.analysis.growth import series
-
-
-def _norm(name: str) -> str:
-    s = re.sub(r"\(.*?\)", " ", name.lower()).replace("&", "and").replace(".", "").replace(",", " ").replace("-", " ")
-    s = " ".join(w for w in s.split() if w not in {"city", "of", "the", "borough", "council", "county", "royal"})
-    return ALIASES.get(s, s)
-
-
-# Ofsted's short names for authorities -> the DfE name, after _norm (names only differ in wording).
-ALIASES = {"blackburn": "blackburn with darwen", "bath and ne somerset": "bath and north east somerset",
-           "hull": "kingston upon hull", "southend": "southend on sea", "stockton": "stockton on tees",
-           "telford": "telford and wrekin", "newcastle": "newcastle upon tyne", "medway towns": "medway",
-           "st helens": "st helens", "isles scilly": "isles scilly"}
-
-
-HOMES_OF_ALL_TYPES = ["childrens_home", "secure_childrens_home", "residential_special_school_childrens_home"]
-
-
-def list_kind(source_file: str) -> str:
-    """'full' (every registered provider) or 'inspected' (providers with a full inspection only): what an Ofsted
-    provider file lists, as book/words/growth_chapter.yml records it (ofsted_lists)."""
-    kinds = words.entry("growth_chapter", "ofsted_lists")
-    if source_file not in kinds:
-        raise ValueError(f"book/words/growth_chapter.yml, ofsted_lists: no entry for {source_file} (data/ofsted_providers.csv): "
-                         f"say whether it is the full register or the inspected providers only")
-    return kinds[source_file]
+from sentaway.analysis.councils.homes import HOMES_OF_ALL_TYPES, list_kind
+from sentaway.analysis.councils.names import norm as _norm
 
 
 def _supply() -> pd.DataFrame:
@@ -74,7 +48,17 @@ def lists(snapshots) -> dict:
             "lists_differ": len(set(kinds)) > 1}
 
 
-PANEL_YEARS = (2011, 2017)   # SFR local-authority rows with a locality split
+def panel_years() -> tuple[int, int]:
+    """The first and last year whose council rows split looked-after children by locality (inside and outside the
+    boundary): the years the panel can cover, read from the rows it uses (the SFR local-authority years)."""
+    p = extracts.placements()
+    rows = p[(p.geographic_level == "local_authority") & (p.placement == "all") & p.status.eq("")]
+    split = sorted(set(rows.year[rows.locality == "inside"]) & set(rows.year[rows.locality == "outside"]))
+    if not split:
+        raise ValueError("growth: no council rows of data/cla_placements.csv split locality; the council panel needs them")
+    return int(split[0]), int(split[-1])
+
+
 REFERENCE_REGION = "North East"
 
 
@@ -114,14 +98,17 @@ def _context_match(wide: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return wide.merge(matched.drop(columns=["imd_match"]), on="old_la_code", how="left"), info
 
 
-def la_panel(first_year: int = PANEL_YEARS[0], last_year: int = PANEL_YEARS[1],
+def la_panel(first_year: int | None = None, last_year: int | None = None,
              kinds: tuple[str, ...] = ("full", "inspected")) -> tuple[pd.DataFrame, dict]:
-    """LA x year (SFR years 2011-2017 by default): outside share of looked-after children (of those whose locality is
-    recorded), places per 100 looked-after children (nearest Ofsted snapshot with places, among lists of the `kinds`
-    given), region and IMD 2019 from data/la_context.csv."""
-    if not PANEL_YEARS[0] <= first_year < last_year <= PANEL_YEARS[1]:
-        raise ValueError(f"growth: the council panel needs {PANEL_YEARS[0]} <= first_year < last_year <= {PANEL_YEARS[1]} "
-                         f"(the SFR years with a local-authority locality split); got {first_year}-{last_year}")
+    """LA x year (every year whose council rows split locality, by default: panel_years): outside share of looked-after
+    children (of those whose locality is recorded), places per 100 looked-after children (nearest Ofsted snapshot with
+    places, among lists of the `kinds` given), region and IMD 2019 from data/la_context.csv."""
+    first, last = panel_years()
+    first_year = first if first_year is None else first_year
+    last_year = last if last_year is None else last_year
+    if not first <= first_year < last_year <= last:
+        raise ValueError(f"growth: the council panel needs {first} <= first_year < last_year <= {last} "
+                         f"(the years whose council rows split locality); got {first_year}-{last_year}")
     p = extracts.placements()
     p = p[(p.geographic_level == "local_authority") & (p.placement == "all") & p.release.str.startswith("SFR")
           & (p.year >= first_year) & (p.year <= last_year) & p.status.eq("")]
@@ -244,9 +231,12 @@ def _adjusted(frame: pd.DataFrame) -> pd.Series:
     return (wide.outside * wide["all"] / (wide.inside + wide.outside)).dropna()
 
 
-def top_contributors(start: int = 2011, end: int = 2017, n: int = 10) -> tuple[pd.DataFrame, dict]:
-    """The councils whose number placed outside (adjusted for unrecorded locality) rose most, against the national
-    rise of the same adjusted count (series.all_children)."""
+def top_contributors(start: int | None = None, end: int | None = None, n: int = 10) -> tuple[pd.DataFrame, dict]:
+    """The councils whose number placed outside (adjusted for unrecorded locality) rose most between the first and last
+    years whose council rows split locality (panel_years, unless given), against the national rise of the same
+    adjusted count (series.all_children)."""
+    first, last = panel_years()
+    start, end = first if start is None else start, last if end is None else end
     p = extracts.placements()
     la = p[(p.placement == "all") & p.release.str.startswith("SFR") & p.status.eq("")
            & (p.geographic_level == "local_authority")]
