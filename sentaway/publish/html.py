@@ -5,7 +5,8 @@
   is finished as it is written (sentaway.publish.finish).
 - What the pages depend on besides their sources (the configuration, the theme's assets, the words and records the
   stamp and citations read, the code of the extension: every repository file the Sphinx process read, and every
-  package module it imported, noted as a notebook run's are) is the HTML's key: when it changed, or the last Sphinx
+  package module it imported, noted as a notebook run's are; and what the stamp says of the tree: its commit and
+  whether it had uncommitted changes) is the HTML's key: when it changed, or the last Sphinx
   run did not finish, Sphinx starts again from an empty folder.
 - The site is published by copying Sphinx's output into a new folder (files that did not change are hard links to the
   published ones) and swapping it into _build/html only on success, so a failing or interrupted build leaves the
@@ -23,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from sentaway.paths import BUILD, READS_ENV, REPO
-from sentaway.publish import cache, runner
+from sentaway.publish import cache, runner, stamp
 from sentaway.publish.errors import BuildError
 
 SITE = BUILD / "html"
@@ -46,10 +47,19 @@ def _listing() -> list[str]:
     return sorted(p.relative_to(REPO).as_posix() for folder in LISTED for p in folder.rglob("*") if p.is_file())
 
 
+def _stamped() -> dict:
+    """What the stamp on every page says of the tree, which no file read holds: the commit, whether the tree had
+    uncommitted changes, and the date fixed by $SOURCE_DATE_EPOCH where it is set (today's date is not part of the key:
+    a site nothing changed in keeps the date it was built)."""
+    sha, dirty = stamp.source_commit()
+    return {"commit": sha, "uncommitted changes": dirty, "date": stamp.today() if os.environ.get(stamp.EPOCH) else ""}
+
+
 def html_key(inputs: dict) -> str:
     """What every page depends on besides its source: what the last Sphinx run read and imported (its files and
-    modules, the pins, the Python version), and the files of the folders it reads whole."""
-    parts = {**cache.dependencies(**inputs), "listing": _listing(), "configuration": cache.hash_files(CONFIGURATION)}
+    modules, the pins, the Python version), the files of the folders it reads whole, and what the stamp says."""
+    parts = {**cache.dependencies(**inputs), "listing": _listing(), "configuration": cache.hash_files(CONFIGURATION),
+             "stamp": _stamped()}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

@@ -103,6 +103,11 @@ EDITS = {
                        'parameters: "Parameters used for this page:', 'parameters: "The parameters this page used:')),
                    ["notebooks: running", "html: building the pages of"],
                    ("out_of_area.html", "The parameters this page used:")),
+    # The council pages are side files the councils notebook writes, put into one frame page at the end of the build.
+    "council pages": (lambda root: _edit(root, "book/words/councils.yml", lambda t: t.replace(
+                          "Council code {{ code }} (DfE number", "Council code {{ code }} (as the test says; DfE number")),
+                      ["notebooks: running 1 of", "html: building the pages of"],
+                      ("council-E09000001-city-of-london.html", "as the test says; DfE number")),
     "deleted page": (_delete_revisions, ["html: building every page"], None),
 }
 
@@ -120,10 +125,37 @@ def test_an_incremental_build_publishes_what_a_full_build_of_the_same_tree_does(
     if kind == "deleted page":
         assert not (root / "_build/html/revisions.html").exists()
         assert not list((root / "_build/html").rglob("revisions.csv"))
+    _council_pages_published(root)
     full = _copy(root, tmp_path / "full", "_build/html", "_build/sphinx")
     assert "html: building every page" in _build(full).stdout
     differences = _differences(_files(root / "_build/html"), _files(full / "_build/html"))
     assert not differences, differences[:20]
+
+
+def _council_pages_published(root: Path) -> None:
+    """Every council page the notebook wrote is in the site, with its policy and its search entry (and the frame not)."""
+    bodies = sorted(p.stem for p in (root / "book/executed/councils").glob("*.html"))
+    site = root / "_build/html"
+    assert bodies and sorted(p.stem for p in site.glob("council-*.html")) == bodies
+    assert not (site / "council-page-frame.html").exists()
+    data = json.loads((site / "_static/sentaway-search-data.js").read_text(encoding="utf-8")
+                      .removeprefix("window.SA_SEARCH = ").rstrip().removesuffix(";").replace("<\\/", "</"))
+    assert {page["doc"] for page in data["pages"]} >= set(bodies)
+    assert "council-page-frame" not in {page["doc"] for page in data["pages"]}
+    for name in bodies[:3]:
+        text = (site / f"{name}.html").read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in text and f"DOCUMENTATION_OPTIONS.pagename = '{name}';" in text
+
+
+def test_what_the_stamp_says_of_the_tree_is_in_the_html_key(monkeypatch):
+    """A tree that turns dirty (or clean, or moves to another commit) builds the HTML again: every page's stamp says
+    which, and no file the Sphinx process reads holds it."""
+    from sentaway.publish import html, stamp
+    keys = set()
+    for state in (("a" * 40, False), ("a" * 40, True), ("b" * 40, False)):
+        monkeypatch.setattr(stamp, "source_commit", lambda state=state: state)
+        keys.add(html.html_key({}))
+    assert len(keys) == 3
 
 
 # The build status page says what each build ran (and when, and for how long): that differs by nature between a build
