@@ -398,7 +398,9 @@ def list_html(pages: list[Page]) -> str:
         share = _cell(latest["share"], latest["suppressed"], "percent")
         regions.setdefault(c.region, []).append({
             "page": c.page, "name": page.name, "code": c.code, "years": _years(c.years), "share": share,
-            "year": latest["year"], "search": " ".join([page.name, c.code, c.region, *{o.name for o in codes.lineage(c)}]).lower()})
+            # the names in the order of the lineage, not of a set: the page is the same bytes from one run to the next
+            "year": latest["year"],
+            "search": " ".join([page.name, c.code, c.region, *dict.fromkeys(o.name for o in codes.lineage(c))]).lower()})
     ordered = sorted(regions.items())
     return render.html("council_list.html.j2", regions=[{"name": name, "anchor": f"region-{_region_slug(name)}",
                                                          "councils": sorted(items, key=lambda i: (i["name"], i["years"]))}
