@@ -49,10 +49,13 @@ def main(argv: list[str]) -> int:
                 preflight.check_inputs()
                 try:
                     stamp.today()
+                    sphinx.tree = stamp.tree()  # asked once: Sphinx and the build's record say the same
                 except ValueError as error:
                     raise BuildError(str(error)) from None
-                # Sphinx imports what it needs while the notebooks run.
-                runner.execute_notebooks(force, before_runs=sphinx.start)
+                # Sphinx imports what it needs while the plan is made and the notebooks run (stopped unused if
+                # nothing changed).
+                sphinx.start()
+                runner.execute_notebooks(force)
                 removed = runner.prune_runs() + runner.prune_side_files()
                 if removed:
                     print(f"build: removed {len(removed)} file(s) no current run wrote: {', '.join(removed[:5])}", flush=True)

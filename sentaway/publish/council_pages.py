@@ -10,8 +10,11 @@ the frame itself is removed. The copies then go through the site's last steps li
 Content-Security-Policy), so a council page is held to the same rules as the rest of the book. The frame is finished
 as Sphinx writes it like every page (sentaway.publish.finish), except for what names the page: it has no search entry
 of its own and no policy, which each copy gets here; the frame and its copies are written on every Sphinx run (an
-incremental one too), since every page's navigation is theirs."""
+incremental one too), since every page's navigation is theirs. Finishing a copy (its policy: the whole page parsed)
+is most of that cost, so a copy is finished again only when what it is made of changed (`kept`: the record of what each
+was made from and what was written), which leaves the output as a full build writes it."""
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -44,12 +47,22 @@ def _title(body: str, name: str) -> str:
     return found.group(1).strip()
 
 
-def add_to_site(outdir: Path, srcdir: Path, meta_tags, finished=lambda name, page: page) -> tuple[list[str], list[dict]]:
+def _sha(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
+
+
+def add_to_site(outdir: Path, srcdir: Path, meta_tags, finished=lambda name, page: page, kept: Path | None = None,
+                salt: str = "") -> tuple[list[str], list[dict]]:
     """Write every council page into the site from the frame; return their page names and their entries for the site
     search. `meta_tags(pagename)`: the page's sentaway:* meta tags (sphinx_ext.meta_tags); `finished(name, page)`: the
-    page as published (its Content-Security-Policy, which names the page, so a copy's cannot be the frame's)."""
+    page as published (its Content-Security-Policy, which names the page, so a copy's cannot be the frame's). With
+    `kept` (a file beside Sphinx's environment), a page whose unfinished text and `salt` (what else `finished` reads)
+    are those of the last build, and whose written file is still what that build wrote, is not finished again."""
     frame_file = Path(outdir) / f"{TEMPLATE}.html"
     found = bodies(srcdir)
+    before = json.loads(kept.read_text(encoding="utf-8")) if kept is not None and kept.is_file() else {}
+    if kept is not None:
+        kept.unlink(missing_ok=True)  # rewritten when every page is written: a run that stops keeps no record
     if not found:
         frame_file.unlink(missing_ok=True)
         return [], []
@@ -59,15 +72,25 @@ def add_to_site(outdir: Path, srcdir: Path, meta_tags, finished=lambda name, pag
             raise ValueError(f"{frame_file.name}: the theme no longer writes {marker!r} where the frame expects it")
     # The council pages sit under the council list in the book's navigation.
     frame = frame.replace(LIST_LINK, LIST_LINK.replace('"toctree-l1"', '"toctree-l1 current active"'), 1)
-    names = []
+    names, record, salt = [], {}, _sha(salt)
     for body_file in found:
         name = body_file.stem
         body = body_file.read_text(encoding="utf-8")
         page = META.sub(lambda m: meta_tags(name), frame, count=1).replace(TEMPLATE, name)
         page = page.replace(TITLE, _title(body, name)).replace(BODY, body)
-        (Path(outdir) / f"{name}.html").write_text(finished(name, page), encoding="utf-8")
+        target = Path(outdir) / f"{name}.html"
+        made_from = _sha(f"{salt}\0{name}\0{page}")
+        last = before.get(name)
+        if last and last[0] == made_from and target.is_file() and _sha(target.read_bytes()) == last[1]:
+            record[name] = last
+        else:
+            text = finished(name, page)
+            target.write_text(text, encoding="utf-8")
+            record[name] = [made_from, _sha(text)]
         names.append(name)
     frame_file.unlink()
+    if kept is not None:
+        kept.write_text(json.dumps(record), encoding="utf-8")
     search_file = Path(srcdir) / AREA / SEARCH
     entries = json.loads(search_file.read_text(encoding="utf-8")) if search_file.is_file() else []
     return names, entries

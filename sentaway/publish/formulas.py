@@ -8,11 +8,14 @@ run anything, and a quote would turn every negative figure (a revision, a change
 
 Done once, on the built site (every .csv under it, at the end of the Sphinx build), so no download can miss it; data/
 keeps the official text exactly (the book reads it, and a fresh extraction must give the same bytes). A file with
-nothing to neutralise is left byte for byte as written.
+nothing to neutralise is left byte for byte as written. Sphinx keeps its output between builds, so a file whose bytes
+are what this step left last time (`kept`, a record beside Sphinx's environment) is not read again.
 """
 
 import csv
+import hashlib
 import io
+import json
 import re
 from pathlib import Path
 
@@ -38,13 +41,22 @@ def safe_text(text: str) -> str | None:
     return out.getvalue()
 
 
-def neutralise_site(outdir: Path) -> list[str]:
-    """Neutralise every CSV under `outdir` (the built site); the files changed, relative to it."""
-    changed = []
+def neutralise_site(outdir: Path, kept: Path | None = None) -> list[str]:
+    """Neutralise every CSV under `outdir` (the built site); the files changed, relative to it. With `kept`, a file
+    whose bytes are those this step left in it last time is skipped."""
+    before = json.loads(kept.read_text(encoding="utf-8")) if kept is not None and kept.is_file() else {}
+    changed, record = [], {}
     for path in sorted(outdir.rglob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:  # as written: no line ending translated
-            safe = safe_text(handle.read())
-        if safe is not None:
-            path.write_text(safe, encoding="utf-8", newline="")
-            changed.append(path.relative_to(outdir).as_posix())
+        rel = path.relative_to(outdir).as_posix()
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if before.get(rel) != digest:
+            safe = safe_text(data.decode("utf-8"))  # decoded as written: no line ending translated
+            if safe is not None:
+                path.write_text(safe, encoding="utf-8", newline="")
+                changed.append(rel)
+                digest = hashlib.sha256(safe.encode("utf-8")).hexdigest()
+        record[rel] = digest
+    if kept is not None:
+        kept.write_text(json.dumps(record), encoding="utf-8")
     return changed

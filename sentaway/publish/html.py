@@ -5,9 +5,9 @@
   is finished as it is written (sentaway.publish.finish).
 - What the pages depend on besides their sources (the configuration, the theme's assets, the words and records the
   stamp and citations read, the code of the extension: every repository file the Sphinx process read, and every
-  package module it imported, noted as a notebook run's are; and what the stamp says of the tree: its commit and
-  whether it had uncommitted changes) is the HTML's key: when it changed, or the last Sphinx
-  run did not finish, Sphinx starts again from an empty folder.
+  package module it imported, noted as a notebook run's are) is the HTML's key: when it changed, or the last Sphinx
+  run did not finish, Sphinx starts again from an empty folder. Where the site is built from (the commit, and whether
+  the tree had uncommitted changes) counts as a source of the pages that say it.
 - The site is published by copying Sphinx's output into a new folder (files that did not change are hard links to the
   published ones) and swapping it into _build/html only on success, so a failing or interrupted build leaves the
   previous site as it was; the published files' checksums are recorded, so a page deleted or altered in _build/html
@@ -35,6 +35,7 @@ SPHINX_RECORD = SPHINX / "record.json"  # written when a Sphinx run finished and
 LISTED = (REPO / "book" / "assets", REPO / "releases")
 # Jupyter Book's configuration, which the Sphinx process keeps computed beside its folders (sentaway.publish.sphinx_run).
 CONFIGURATION = (REPO / "_config.yml", REPO / "_toc.yml")
+TREE = ":tree"  # among the sources' checksums: where the site is built from (no file holds it)
 
 
 def sources() -> dict[str, str]:
@@ -48,11 +49,11 @@ def _listing() -> list[str]:
 
 
 def _stamped() -> dict:
-    """What the stamp on every page says of the tree, which no file read holds: the commit, whether the tree had
-    uncommitted changes, and the date fixed by $SOURCE_DATE_EPOCH where it is set (today's date is not part of the key:
-    a site nothing changed in keeps the date it was built)."""
-    sha, dirty = stamp.source_commit()
-    return {"commit": sha, "uncommitted changes": dirty, "date": stamp.today() if os.environ.get(stamp.EPOCH) else ""}
+    """What the stamp on every page says that no file read holds: the date fixed by $SOURCE_DATE_EPOCH where it is set
+    (today's date is not part of the key: a site nothing changed in keeps the date it was built). Where the site was
+    built from is not part of it: when it changed, Sphinx writes again the pages that say it
+    (sentaway.publish.incremental)."""
+    return {"date": stamp.today() if os.environ.get(stamp.EPOCH) else ""}
 
 
 def html_key(inputs: dict) -> str:
@@ -72,7 +73,12 @@ class Sphinx:
     the sources are ready (`build`), or stopped unused (`close`)."""
 
     def __init__(self):
-        self.process = None
+        self.process, self.tree = None, None  # tree: where the site is built from (stamp.tree), asked once
+
+    def where_from(self) -> tuple[str, bool]:
+        if self.tree is None:
+            self.tree = stamp.tree()
+        return self.tree
 
     def start(self) -> None:
         if self.process is not None:
@@ -85,7 +91,8 @@ class Sphinx:
         with open(self.output, "w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "sentaway.publish.sphinx_run", *args, "--wait"], cwd=REPO, stdin=subprocess.PIPE,
-                stdout=log, stderr=subprocess.STDOUT, text=True, env={**runner.run_env(), READS_ENV: str(self.stage / "reads.txt")})
+                stdout=log, stderr=subprocess.STDOUT, text=True,
+                env={**runner.run_env(), READS_ENV: str(self.stage / "reads.txt"), stamp.TREE: json.dumps(self.where_from())})
 
     def build(self) -> dict:
         """Build; the inputs it read and imported (cache.run_inputs), or BuildError with its messages."""
@@ -140,7 +147,7 @@ def build_html(sphinx: Sphinx, force: bool = False) -> Path:
     """Bring _build/html up to date with book/executed/; the path of its index page."""
     index = SITE / "index.html"
     kept = cache.record(SPHINX_RECORD)
-    now, published = sources(), _site_files()
+    now, published = {**sources(), TREE: json.dumps(sphinx.where_from())}, _site_files()  # the tree: what some pages say
     intact = index.exists() and cache.record(SITE_RECORD).get("files") == published
     fresh = not force and kept and kept.get("key") == html_key(cache.run_inputs(kept))
     if fresh and kept.get("sources") == now:
@@ -156,12 +163,13 @@ def build_html(sphinx: Sphinx, force: bool = False) -> Path:
     if not fresh:
         shutil.rmtree(SPHINX, ignore_errors=True)
     changed = sorted(rel for rel in set(now) | set(kept.get("sources", {})) if now.get(rel) != kept.get("sources", {}).get(rel))
-    print(f"html: building {'every page' if not fresh else f'the pages of {len(changed)} changed source file(s)'} "
-          "with Sphinx (notebooks are not re-executed)", flush=True)
+    files = [rel for rel in changed if rel != TREE]
+    what = f"the pages of {len(files)} changed source file(s)" if files else "the pages that say where it is built from"
+    print(f"html: building {'every page' if not fresh else what} with Sphinx (notebooks are not re-executed)", flush=True)
     SPHINX_RECORD.unlink(missing_ok=True)  # a run that does not finish leaves the folder to be rebuilt from nothing
     inputs = sphinx.build()
     inputs = {**inputs, "files": [f for f in inputs["files"] if not f.startswith("book/executed/")]}
-    key = html_key(inputs)
+    key = kept["key"] if fresh and cache.run_inputs(inputs) == cache.run_inputs(kept) else html_key(inputs)
     _publish(key, published)
     SPHINX_RECORD.write_text(json.dumps({"key": key, **inputs, "sources": now}))
     (BUILD / "site.key").unlink(missing_ok=True)  # the record of builds before site.json

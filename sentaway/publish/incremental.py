@@ -9,6 +9,9 @@ changed, and three things it would otherwise miss are handled here.
   gone, and published side files (chart data) no longer in the book.
 - Words of a page's old text stay in Sphinx's search index with no page (Sphinx 7.4 prunes the pages of a word, not
   the word): such words are dropped before the index is written.
+- Where the site was built from (its commit, and whether the tree had uncommitted changes) is not configuration, which
+  would make Sphinx read every page again at every commit and first edit: the pages that say it hold a marker, filled in
+  as they are written (sentaway.publish.finish), and are written again when it changed.
 - A page links a stylesheet with a checksum only if the file is there when the page is written: myst-nb writes its
   stylesheet after the pages, so a full build's pages link it without one, and it is removed before the pages are
   written again, for theirs to match.
@@ -19,8 +22,33 @@ from pathlib import Path
 
 from docutils import nodes
 
+from sentaway.publish import stamp
+
 SNAPSHOT = "_sentaway_shared"  # on the app: what every page shows of the others, as the last build left it
 DIGESTS = "sentaway_source_digests"  # on the environment (pickled with it): each page's source, as last read
+SOURCE_MARKER = "SENTAWAYBUILTFROM"  # the {{ source }} substitution as Sphinx reads it (letters only: written as is)
+STAMPED = "sentaway_stamped"  # on the environment: the pages holding the marker
+TREE = "sentaway_tree"  # on the environment: what the marker said when they were last read
+STATE = "_sentaway_tree_state"  # on the app: what it says in this build
+
+
+def tree_state(app) -> tuple[str, bool]:
+    """(commit, uncommitted changes) of the tree this build comes from, as the build found it (stamp.tree)."""
+    if not hasattr(app, STATE):
+        setattr(app, STATE, stamp.tree())
+    return getattr(app, STATE)
+
+
+def note_stamped(app, doctree) -> None:
+    """doctree-read: whether the page read holds the marker."""
+    stamped = getattr(app.env, STAMPED, None)
+    if stamped is None:
+        stamped = set()
+        setattr(app.env, STAMPED, stamped)
+    if SOURCE_MARKER in doctree.astext():
+        stamped.add(app.env.docname)
+    else:
+        stamped.discard(app.env.docname)
 
 
 def _digest(env, docname: str) -> str | None:
@@ -47,7 +75,12 @@ def outdated(app, env, added, changed, removed) -> list[str]:
     digests = getattr(env, DIGESTS, {})
     for docname in removed:
         digests.pop(docname, None)
-    return [d for d in env.found_docs if d in digests and digests[d] != _digest(env, d)]
+    changed = {d for d in env.found_docs if d in digests and digests[d] != _digest(env, d)}
+    state = list(tree_state(app))
+    if getattr(env, TREE, None) != state:  # the pages that say where the site was built from
+        changed |= set(getattr(env, STAMPED, set())) & set(env.found_docs)
+        setattr(env, TREE, state)  # pickled once the pages are read: a run that stops before reads them again
+    return sorted(changed)
 
 
 def before_read(app, env, docnames) -> None:

@@ -324,10 +324,9 @@ def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
     return ran
 
 
-def execute_notebooks(force: bool = False, workers: int | None = None, before_runs=lambda: None) -> list[str]:
+def execute_notebooks(force: bool = False, workers: int | None = None) -> list[str]:
     """Run every notebook whose key changed (after the register, if it changed), merge new prose into the cached
-    runs whose code did not, and write the build status page; the pages that ran. `before_runs` is called once the
-    plan holds work for the HTML (a run or new prose), before any of it is done."""
+    runs whose code did not, and write the build status page; the pages that ran."""
     cache.EXECUTED.mkdir(parents=True, exist_ok=True)
     cache.KEYS.mkdir(parents=True, exist_ok=True)
     if force or cache.register_stale():
@@ -335,8 +334,6 @@ def execute_notebooks(force: bool = False, workers: int | None = None, before_ru
     compute_register(force)
     stale, fresh = cache.plan(force)
     total = len(stale) + len(fresh)
-    if stale or any(cache.prose_changed(run) for run in fresh):
-        before_runs()
     merged = []
     for run in fresh:
         if cache.prose_changed(run):

@@ -5,8 +5,11 @@ writes and finishes only the pages whose sources changed, kept equal to a full b
 the search data put together at the end from every page's entry."""
 
 import html
+import json
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+from markdown_it import MarkdownIt
 from packaging.version import Version
 from sphinx.errors import ExtensionError
 
@@ -15,11 +18,16 @@ from sentaway.analysis import coverage, numbers, words
 from sentaway.publish import citation, council_pages, csp, finish, formulas, icons, incremental, releases, search, stamp
 
 
-def _source_markdown(repository: str) -> str:
-    sha, dirty = stamp.source_commit()
-    if not sha:
-        return words.say("stamp", "source.unknown", repository=repository)
-    return words.say("stamp", "source.commit", sha=sha, repository=repository, dirty=dirty)
+def _repository(config) -> str:
+    return ((config.html_theme_options or {}).get("repository_url", "") or "https://github.com/sent-away/sent-away").rstrip("/")
+
+
+def _source_html(repository: str, state: tuple[str, bool]) -> str:
+    """Where the site was built from (book/words/stamp.yml's Markdown), as the HTML that replaces the marker."""
+    sha, dirty = state
+    said = words.say("stamp", "source.commit", sha=sha, repository=repository, dirty=dirty) if sha else \
+        words.say("stamp", "source.unknown", repository=repository)
+    return MarkdownIt("commonmark").renderInline(said).replace("<a href=", '<a class="reference external" href=')
 
 
 def _version_note() -> str:
@@ -39,10 +47,11 @@ def _stamp(app, config):
     # Unset, the theme logs "invalid theme mode" as a console error on every page.
     config.html_context = {**(config.html_context or {}), "default_mode": "auto"}
     substitutions = dict(config.myst_substitutions or {})
-    repository = (config.html_theme_options or {}).get("repository_url", "") or "https://github.com/sent-away/sent-away"
     cited = {**citation.credits(), **citation.page_citation("index")}
+    # {{ source }}: a marker, filled in as each page is written (what the tree is changes with every commit and edit;
+    # as configuration it would make Sphinx read every page again): sentaway.publish.incremental.stamp_changed
     substitutions.update({"version": __version__, "build_date": numbers.date(today), "baseurl": config.html_baseurl or "",
-                          "source": _source_markdown(repository.rstrip("/")), "version_note": _version_note(),
+                          "source": incremental.SOURCE_MARKER, "version_note": _version_note(),
                           "authors": cited["authors"], "publisher": cited["publisher"], "cite_address": cited["address"]})
     # What the data hold, for prose that names the releases and their years ({{ ees_years }}: sentaway.analysis.coverage).
     substitutions.update(coverage.facts())
@@ -50,13 +59,28 @@ def _stamp(app, config):
 
 
 SEARCH_ENTRIES = "sentaway-search"  # beside Sphinx's environment: each written page's search entry
+COUNCILS_KEPT = "sentaway-council-pages.json"  # and what each council page was finished from
+CSV_KEPT = "sentaway-csv.json"  # and each CSV as it was left safe
+
+
+TEMPLATES = "sentaway-jinja"  # beside Sphinx's environment: the theme's templates, compiled (Jinja's bytecode cache)
+
+
+def warm() -> None:
+    """What the first page written would otherwise pay for, done while the build waits for its sources: the search
+    entry's CSS selectors compiled."""
+    search.entry("warm", '<html><head><title>t</title></head><body><article class="bd-article">t</article></body></html>')
 
 
 def _finish_pages(app):
     """builder-inited: every page Sphinx writes is finished as it is written (Sphinx offers no hook on a page's final
-    HTML, so its template renderer is wrapped: a full HTML document rendered for a page is that page)."""
+    HTML, so its template renderer is wrapped: a full HTML document rendered for a page is that page). The theme's
+    templates are compiled once and kept (Jinja checks each against its source's checksum before using it)."""
     if app.builder.format != "html":
         return
+    compiled = Path(app.doctreedir) / TEMPLATES
+    compiled.mkdir(parents=True, exist_ok=True)
+    app.builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(compiled))
     render = app.builder.templates.render
     state = {}
 
@@ -68,7 +92,8 @@ def _finish_pages(app):
         if "pages" not in state:
             drawn = icons.defined(icons.STYLESHEET.read_text(encoding="utf-8"))
             state["pages"] = finish.Pages(drawn, releases.renames(), app.env.found_docs,
-                                          Path(app.doctreedir) / SEARCH_ENTRIES)
+                                          Path(app.doctreedir) / SEARCH_ENTRIES,
+                                          _source_html(_repository(app.config), incremental.tree_state(app)))
         try:
             return state["pages"].page(pagename, text)
         except (csp.PolicyError, icons.IconError) as error:
@@ -94,16 +119,18 @@ def _finish_site(app, exception):
         except csp.PolicyError as error:
             raise ExtensionError(str(error)) from None
 
+    kept = Path(app.doctreedir)
     try:
         councils, entries = council_pages.add_to_site(outdir, Path(app.srcdir),
-                                                      lambda name: meta_tags(app.config.html_baseurl, name), finished)
+                                                      lambda name: meta_tags(app.config.html_baseurl, name), finished,
+                                                      kept / COUNCILS_KEPT, json.dumps(sorted(known)))
     except ValueError as error:
         raise ExtensionError(str(error)) from None
     search.write_data(outdir, Path(app.doctreedir) / SEARCH_ENTRIES, app.env.found_docs, entries)
     icons.finish_static(outdir, icons.theme_static())
     incremental.sweep(app, councils)
     _policy_on_every_file(outdir, [*app.env.found_docs, *councils])
-    formulas.neutralise_site(outdir)  # every CSV offered opens in a spreadsheet without running a formula
+    formulas.neutralise_site(outdir, kept / CSV_KEPT)  # every CSV offered opens in a spreadsheet without running a formula
 
 
 def _policy_on_every_file(outdir: Path, pagenames) -> None:
@@ -164,6 +191,7 @@ def setup(app):
     app.connect("html-page-context", _chart_scripts_where_charts_are)
     app.connect("builder-inited", _finish_pages)
     app.connect("env-get-outdated", incremental.outdated)
+    app.connect("doctree-read", incremental.note_stamped)
     app.connect("env-before-read-docs", incremental.before_read)
     app.connect("env-get-updated", incremental.updated)
     app.connect("write-started", incremental.before_write)

@@ -4,12 +4,14 @@ The date is $SOURCE_DATE_EPOCH's where it is set (the reproducible-builds conven
 can be compared byte for byte), else today's."""
 
 import datetime as dt
+import json
 import os
 import subprocess
 
 from sentaway.paths import REPO
 
 EPOCH = "SOURCE_DATE_EPOCH"
+TREE = "SENTAWAY_TREE"  # what the build found of the tree as it started (stamp.tree), for the Sphinx process
 
 
 def today() -> str:
@@ -33,3 +35,16 @@ def source_commit() -> tuple[str, bool]:
         return sha, dirty
     except (OSError, subprocess.CalledProcessError):
         return "", False
+
+
+def tree() -> tuple[str, bool]:
+    """source_commit(), or what the build that started this process found ($SENTAWAY_TREE, which it passes to Sphinx),
+    so that the pages and the build's record say the same whatever happens to the tree meanwhile."""
+    known = os.environ.get(TREE)
+    if not known:
+        return source_commit()
+    try:
+        sha, dirty = json.loads(known)
+        return str(sha), bool(dirty)
+    except (ValueError, TypeError):
+        raise ValueError(f"${TREE}={known!r} is not [commit, uncommitted changes]; unset it") from None
