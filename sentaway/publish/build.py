@@ -52,15 +52,16 @@ def main(argv: list[str]) -> int:
                     sphinx.tree = stamp.tree()  # asked once: Sphinx and the build's record say the same
                 except ValueError as error:
                     raise BuildError(str(error)) from None
-                # Sphinx imports what it needs while the plan is made and the notebooks run (stopped unused if
-                # nothing changed).
+                # Sphinx imports what it needs and loads its folders while the plan is made and the notebooks run
+                # (stopped unused if nothing changed).
                 sphinx.start()
+                html.prepare(sphinx, force)
                 runner.execute_notebooks(force)
                 removed = runner.prune_runs() + runner.prune_side_files()
                 if removed:
                     print(f"build: removed {len(removed)} file(s) no current run wrote: {', '.join(removed[:5])}", flush=True)
                 pages.stage(cache.EXECUTED)
-                index = html.build_html(sphinx, force)
+                index = html.build_html(sphinx)
             finally:
                 sphinx.close()
                 shutil.rmtree(cache.TMP, ignore_errors=True)

@@ -69,11 +69,13 @@ def _site_files() -> dict[str, str]:
 
 
 class Sphinx:
-    """The Sphinx process: started early (`start`, importing everything while the notebooks run), told to build when
-    the sources are ready (`build`), or stopped unused (`close`)."""
+    """The Sphinx process: started early (`start`, importing everything while the notebooks run), told to load its
+    folders once they are known to be fit to build on (`load`, by `prepare`), told to build when the sources are
+    ready (`build`), or stopped unused (`close`)."""
 
     def __init__(self):
         self.process, self.tree = None, None  # tree: where the site is built from (stamp.tree), asked once
+        self.fresh, self.kept = False, {}  # whether its folders can be built on (prepare), and their record
 
     def where_from(self) -> tuple[str, bool]:
         if self.tree is None:
@@ -94,6 +96,11 @@ class Sphinx:
                 stdout=log, stderr=subprocess.STDOUT, text=True,
                 env={**runner.run_env(), READS_ENV: str(self.stage / "reads.txt"), stamp.TREE: json.dumps(self.where_from())})
 
+    def load(self) -> None:
+        self.start()
+        self.process.stdin.write("load\n")
+        self.process.stdin.flush()
+
     def build(self) -> dict:
         """Build; the inputs it read and imported (cache.run_inputs), or BuildError with its messages."""
         self.start()
@@ -108,8 +115,9 @@ class Sphinx:
                                  "the previous site is left as it was")
             sys.stderr.write(text[-6000:])
             raise BuildError("Sphinx failed (messages above); the previous site is left as it was")
+        run = REPO / "sentaway" / "publish" / "sphinx_run.py"  # run as __main__, so not among the modules listed
         return {**runner.read_log(self.stage / "reads.txt"),
-                "modules": runner.imported(self.stage / "modules.txt", REPO / "sentaway" / "publish" / "sphinx_run.py")}
+                "modules": sorted({*runner.imported(self.stage / "modules.txt", run), run.relative_to(REPO).as_posix()})}
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -143,13 +151,22 @@ def _publish(key: str, published: dict[str, str]) -> None:
     SITE_RECORD.write_text(json.dumps({"key": key, "files": files}))
 
 
-def build_html(sphinx: Sphinx, force: bool = False) -> Path:
-    """Bring _build/html up to date with book/executed/; the path of its index page."""
+def prepare(sphinx: Sphinx, force: bool = False) -> None:
+    """Before the notebooks run: whether Sphinx's folders can be built on (their key holds nothing a notebook writes),
+    emptied if not; then Sphinx loads them (its configuration and environment) while the notebooks run."""
+    sphinx.kept = kept = cache.record(SPHINX_RECORD)
+    sphinx.fresh = bool(not force and kept and kept.get("key") == html_key(cache.run_inputs(kept)))
+    if not sphinx.fresh:
+        shutil.rmtree(SPHINX, ignore_errors=True)
+    sphinx.load()
+
+
+def build_html(sphinx: Sphinx) -> Path:
+    """Bring _build/html up to date with book/executed/ (after `prepare`); the path of its index page."""
     index = SITE / "index.html"
-    kept = cache.record(SPHINX_RECORD)
+    kept, fresh = sphinx.kept, sphinx.fresh
     now, published = {**sources(), TREE: json.dumps(sphinx.where_from())}, _site_files()  # the tree: what some pages say
     intact = index.exists() and cache.record(SITE_RECORD).get("files") == published
-    fresh = not force and kept and kept.get("key") == html_key(cache.run_inputs(kept))
     if fresh and kept.get("sources") == now:
         sphinx.close()
         if intact:
@@ -160,8 +177,6 @@ def build_html(sphinx: Sphinx, force: bool = False) -> Path:
     if fresh and kept.get("sources") == now:
         _publish(kept["key"], published)
         return index
-    if not fresh:
-        shutil.rmtree(SPHINX, ignore_errors=True)
     changed = sorted(rel for rel in set(now) | set(kept.get("sources", {})) if now.get(rel) != kept.get("sources", {}).get(rel))
     files = [rel for rel in changed if rel != TREE]
     what = f"the pages of {len(files)} changed source file(s)" if files else "the pages that say where it is built from"
