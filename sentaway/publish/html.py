@@ -18,11 +18,14 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from sentaway import sidefiles
+from sentaway.interrupt import Interruptible
 from sentaway.paths import BUILD, READS_ENV, REPO
 from sentaway.publish import cache, runner, stamp
 from sentaway.publish.errors import BuildError
@@ -121,13 +124,19 @@ class Sphinx:
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            for pid in runner.descendants(self.process.pid):  # the process it forks at the end (sphinx_ext: the CSVs)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             self.process.kill()
             self.process.wait()
 
 
-def _publish(key: str, published: dict[str, str]) -> None:
+def _publish(key: str, published: dict[str, str], work: Interruptible) -> None:
     """A new site from Sphinx's output, swapped in whole: files whose bytes the published site already holds
-    (`published`: its files' checksums now) are hard links to those, the others copies."""
+    (`published`: its files' checksums now) are hard links to those, the others copies. A signal during the swap
+    waits for it, and is then too late to stop the build (`work`)."""
     output = SPHINX / "output"
     cache.TMP.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="html-", dir=cache.TMP) as tmp:
@@ -144,10 +153,11 @@ def _publish(key: str, published: dict[str, str]) -> None:
                 except OSError:
                     pass
             shutil.copyfile(path, target)
-        SITE_RECORD.unlink(missing_ok=True)
-        if SITE.exists():
-            SITE.rename(Path(tmp) / "previous")
-        new.rename(SITE)
+        with work.last_step():
+            SITE_RECORD.unlink(missing_ok=True)
+            if SITE.exists():
+                SITE.rename(Path(tmp) / "previous")
+            new.rename(SITE)
     SITE_RECORD.write_text(json.dumps({"key": key, "files": files}))
 
 
@@ -158,11 +168,16 @@ def prepare(sphinx: Sphinx, force: bool = False) -> None:
     sphinx.fresh = bool(not force and kept and kept.get("key") == html_key(cache.run_inputs(kept)))
     if not sphinx.fresh:
         shutil.rmtree(SPHINX, ignore_errors=True)
+    # Loading checks that the folders the configuration names exist (html_extra_path: a side-file folder), which
+    # before a first build no notebook has written yet.
+    for area in sidefiles.AREAS:
+        (cache.EXECUTED / area).mkdir(parents=True, exist_ok=True)
     sphinx.load()
 
 
-def build_html(sphinx: Sphinx) -> Path:
-    """Bring _build/html up to date with book/executed/ (after `prepare`); the path of its index page."""
+def build_html(sphinx: Sphinx, work: Interruptible) -> Path:
+    """Bring _build/html up to date with book/executed/ (after `prepare`); the path of its index page. `work`: the
+    build, which a signal stops until the site is swapped in."""
     index = SITE / "index.html"
     kept, fresh = sphinx.kept, sphinx.fresh
     now, published = {**sources(), TREE: json.dumps(sphinx.where_from())}, _site_files()  # the tree: what some pages say
@@ -175,7 +190,7 @@ def build_html(sphinx: Sphinx) -> Path:
     if not intact and SITE_RECORD.is_file():
         print("html: _build/html differs from what the last build wrote (a page deleted or altered): rebuilding", flush=True)
     if fresh and kept.get("sources") == now:
-        _publish(kept["key"], published)
+        _publish(kept["key"], published, work)
         return index
     changed = sorted(rel for rel in set(now) | set(kept.get("sources", {})) if now.get(rel) != kept.get("sources", {}).get(rel))
     files = [rel for rel in changed if rel != TREE]
@@ -185,7 +200,7 @@ def build_html(sphinx: Sphinx) -> Path:
     inputs = sphinx.build()
     inputs = {**inputs, "files": [f for f in inputs["files"] if not f.startswith("book/executed/")]}
     key = kept["key"] if fresh and cache.run_inputs(inputs) == cache.run_inputs(kept) else html_key(inputs)
-    _publish(key, published)
+    _publish(key, published, work)
     SPHINX_RECORD.write_text(json.dumps({"key": key, **inputs, "sources": now}))
     (BUILD / "site.key").unlink(missing_ok=True)  # the record of builds before site.json
     return index
