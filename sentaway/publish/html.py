@@ -79,6 +79,7 @@ class Sphinx:
     def __init__(self):
         self.process, self.tree = None, None  # tree: where the site is built from (stamp.tree), asked once
         self.fresh, self.kept = False, {}  # whether its folders can be built on (prepare), and their record
+        self.loading = False
 
     def where_from(self) -> tuple[str, bool]:
         if self.tree is None:
@@ -100,13 +101,20 @@ class Sphinx:
                 env={**runner.run_env(), READS_ENV: str(self.stage / "reads.txt"), stamp.TREE: json.dumps(self.where_from())})
 
     def load(self) -> None:
+        if self.loading:
+            return
+        # Loading checks that the folders the configuration names exist (html_extra_path: a side-file folder), which
+        # before a first build no notebook has written yet.
+        for area in sidefiles.AREAS:
+            (cache.EXECUTED / area).mkdir(parents=True, exist_ok=True)
         self.start()
         self.process.stdin.write("load\n")
         self.process.stdin.flush()
+        self.loading = True
 
     def build(self) -> dict:
         """Build; the inputs it read and imported (cache.run_inputs), or BuildError with its messages."""
-        self.start()
+        self.load()
         try:
             self.process.communicate("build\n")
         finally:
@@ -162,17 +170,13 @@ def _publish(key: str, published: dict[str, str], work: Interruptible) -> None:
 
 
 def prepare(sphinx: Sphinx, force: bool = False) -> None:
-    """Before the notebooks run: whether Sphinx's folders can be built on (their key holds nothing a notebook writes),
-    emptied if not; then Sphinx loads them (its configuration and environment) while the notebooks run."""
+    """Before the notebooks run: whether Sphinx's folders can be built on (their key holds nothing a notebook writes);
+    if so, Sphinx loads them (its configuration and environment) while the notebooks run. If not, they are emptied
+    only once the notebooks ran (a build that stops before keeps them)."""
     sphinx.kept = kept = cache.record(SPHINX_RECORD)
     sphinx.fresh = bool(not force and kept and kept.get("key") == html_key(cache.run_inputs(kept)))
-    if not sphinx.fresh:
-        shutil.rmtree(SPHINX, ignore_errors=True)
-    # Loading checks that the folders the configuration names exist (html_extra_path: a side-file folder), which
-    # before a first build no notebook has written yet.
-    for area in sidefiles.AREAS:
-        (cache.EXECUTED / area).mkdir(parents=True, exist_ok=True)
-    sphinx.load()
+    if sphinx.fresh:
+        sphinx.load()
 
 
 def build_html(sphinx: Sphinx, work: Interruptible) -> Path:
@@ -192,6 +196,8 @@ def build_html(sphinx: Sphinx, work: Interruptible) -> Path:
     if fresh and kept.get("sources") == now:
         _publish(kept["key"], published, work)
         return index
+    if not fresh:
+        shutil.rmtree(SPHINX, ignore_errors=True)
     changed = sorted(rel for rel in set(now) | set(kept.get("sources", {})) if now.get(rel) != kept.get("sources", {}).get(rel))
     files = [rel for rel in changed if rel != TREE]
     what = f"the pages of {len(files)} changed source file(s)" if files else "the pages that say where it is built from"
