@@ -13,7 +13,7 @@ import pandas as pd
 
 from sentaway import __version__, sidefiles
 from sentaway.analysis import coverage, words
-from sentaway.present import links, render
+from sentaway.present import chart_converter, links, render
 from sentaway.read.extracts import release_links
 from sentaway.present.tables import header, html_table
 
@@ -167,11 +167,9 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     spec = chart.to_dict()  # validated against the Vega-Lite schema once; the static copy differs only in width
     panels = "vconcat" in spec  # panels stacked in one figure, sharing the page's width
     svg = {**spec, "vconcat": [{**v, "width": 640} for v in spec["vconcat"]]} if panels else {**spec, "width": 640}
-    import vl_convert as vlc  # heavy; only when a figure is made
-
-    static = vlc.vegalite_to_svg(svg)
+    static = chart_converter.convert("svg", svg, name)
     # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte).
-    spec = vlc.vegalite_to_vega(spec)
+    spec = chart_converter.convert("vega", spec, name)
     if panels:
         # Vega-Lite fits only single and layered views to their container; Vega itself fits any layout, shrinking
         # the panels' shared width until axes and legends fit too (else they spill past a phone's edge).
