@@ -35,11 +35,11 @@ from sentaway.present import chart_converter
 from sentaway.publish.errors import BuildError
 from sentaway.read import params as chapter_params
 
-# Imported once by the warm process every page is forked from: what nearly every page imports, and of the package only
-# what makes that process leave at once (each page imports the package itself, so its key lists what it used).
-# statsmodels (1.5 s, one chapter) is left to the page that needs it.
+# Imported once by the warm process every page is forked from: what nearly every page imports, then what warms those
+# libraries up for every page (sentaway.publish.warm; each page imports the package itself, so its key lists what it
+# used). statsmodels (1.5 s, one chapter) is left to the page that needs it.
 PRELOAD = ["numpy", "pandas", "altair", "jinja2", "yaml", "markupsafe", "nbformat", "IPython.display",
-           "IPython.core.interactiveshell", "myst_nb", "papermill.translators", "vl_convert", "sentaway.publish.quick_exit"]
+           "IPython.core.interactiveshell", "myst_nb", "papermill.translators", "vl_convert", "sentaway.publish.warm"]
 # One thread per numerical library in each page: the pages already share the cores between them.
 THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 

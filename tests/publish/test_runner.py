@@ -188,3 +188,11 @@ def test_a_converter_that_cannot_start_stops_the_build_in_one_line(tmp_path, mon
     assert str(error.value).startswith("the chart converter did not start (")
     assert "No module named 'sentaway'" in str(error.value) and "\n" not in str(error.value)
     assert not runs[0].output.exists()
+
+
+def test_the_warm_process_leaves_at_once_when_the_build_ends_freeing_nothing_object_by_object():
+    # What the warm process imports last (runner.PRELOAD): after it, nothing registered for the process's exit runs.
+    code = "import atexit\natexit.register(print, 'freed at exit')\nimport sentaway.publish.warm\nprint('ran')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "ran\n", "")
+    assert runner.PRELOAD[-1] == "sentaway.publish.warm"
