@@ -44,28 +44,79 @@ def _one_line(error: Exception) -> str:
 # ---------------------------------------------------------------- a page's side
 
 _connection = None  # this page's connection to the build's converter, opened at its first chart
+# The static SVGs asked of the converter and not yet answered, in the order asked: (chart, what to do with the SVG).
+_pending: list = []
 
 
 def convert(kind: str, spec: dict, chart: str):
     """`spec` as a static SVG (kind "svg": text) or as Vega (kind "vega": a dict); ChartError naming `chart`."""
-    global _connection
-    address = os.environ.get(ENV)
-    if not address:
+    if not os.environ.get(ENV):
         try:
             return _vl_convert(kind, spec)
         except Exception as error:  # noqa: BLE001 (as the converter answers it)
             raise ChartError(f"chart {chart}: vl-convert could not make its {MADE[kind]}: {_one_line(error)}") from None
+    _ask(kind, spec, chart)
+    earlier = _keep_pending()  # answered first, as asked first
+    value, failure = _reply(kind, chart)
+    if earlier or failure:
+        raise earlier or failure
+    return value
+
+
+def static_svg(spec: dict, chart: str, keep) -> None:
+    """`keep(svg)` with `spec` as a static SVG. Through the build's converter the page goes on while it is made (the
+    SVG is kept when the page next converts a chart, or at `finish`): the SVG is a file beside the page, which nothing
+    in the page waits for. ChartError naming `chart` (or one asked for before) if it cannot be made."""
+    if not os.environ.get(ENV):
+        keep(convert("svg", spec, chart))
+        return
+    _ask("svg", spec, chart)
+    _pending.append((chart, keep))
+
+
+def finish() -> str | None:
+    """Keep every static SVG asked for and not yet kept (the build calls this once a page's cells have run): None, or
+    why the first chart that could not be drawn was not (one line, naming it)."""
+    failure = _keep_pending()
+    return None if failure is None else str(failure)
+
+
+def _keep_pending() -> ChartError | None:
+    """Every answer to the static SVGs asked for, read in turn: each SVG kept; the first failure."""
+    first = None
+    while _pending:
+        chart, keep = _pending.pop(0)
+        svg, failure = _reply("svg", chart)
+        if failure is None:
+            keep(svg)
+        first = first or failure
+    return first
+
+
+def _ask(kind: str, spec: dict, chart: str) -> None:
+    global _connection
     try:
         if _connection is None:
-            _connection = Client(address, family="AF_UNIX")
+            _connection = Client(os.environ[ENV], family="AF_UNIX")
         _connection.send((kind, spec))
+    except OSError as error:
+        raise _unanswered(chart, error) from None
+
+
+def _reply(kind: str, chart: str) -> tuple:
+    """(what the converter made, None), or (None, ChartError naming `chart`)."""
+    try:
         answer, value = _connection.recv()
     except (OSError, EOFError) as error:
-        raise ChartError(f"chart {chart}: the build's chart converter did not answer "
-                         f"({type(error).__name__}: {error or 'connection closed'})") from None
+        return None, _unanswered(chart, error)
     if answer != "made":
-        raise ChartError(f"chart {chart}: vl-convert could not make its {MADE[kind]}: {value}")
-    return value
+        return None, ChartError(f"chart {chart}: vl-convert could not make its {MADE[kind]}: {value}")
+    return value, None
+
+
+def _unanswered(chart: str, error: Exception) -> ChartError:
+    return ChartError(f"chart {chart}: the build's chart converter did not answer "
+                      f"({type(error).__name__}: {error or 'connection closed'})")
 
 
 # ---------------------------------------------------------------- the build's side

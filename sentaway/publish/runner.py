@@ -149,6 +149,12 @@ def _page(job: Job, conn) -> None:
         try:
             execute.run_notebook(job.run.notebook, job.run.parameters, job.stage / job.run.output.name, REPO,
                                  lambda index, count: conn.send(("cell", index, count)))
+            converter = sys.modules.get(chart_converter.__name__)  # as the page imported it, if it did
+            # The static SVGs it asked for and did not wait for, kept beside it.
+            failure = converter.finish() if converter is not None else None
+            if failure:
+                conn.send(("failed", f"{job.run.shown} failed: {failure}"))
+                return
         except execute.CellError as error:
             conn.send(("failed", f"{job.run.shown} failed in {error}"))
             return

@@ -87,9 +87,17 @@ spec = {"data": {"values": [{"year": 2019, "share": 61.5}, {"year": 2020, "share
         "encoding": {"x": {"field": "year", "type": "quantitative"}, "y": {"field": "share", "type": "quantitative"}}}
 print(json.dumps({"address": os.environ.get(chart_converter.ENV), "svg": chart_converter.convert("svg", spec, "x"),
                   "vega": chart_converter.convert("vega", spec, "x")}))
+# Not waited for: kept beside the page once its cells have run.
+from sentaway import sidefiles
+chart_converter.static_svg(spec, "x", lambda svg: sidefiles.write(f"extra/chart-data/{os.getpid()}.svg", svg))
 """
 BAD_CHART = """from sentaway.present import chart_converter
 chart_converter.convert("svg", {"mark": "point", "encoding": {"x": {"field": "a", "type": "bogus"}}}, "share-outside")
+"""
+# A static SVG the page did not wait for: its failure is found once the cells have run.
+BAD_STATIC = """from sentaway.present import chart_converter
+chart_converter.static_svg({"mark": "point", "encoding": {"x": {"field": "a", "type": "bogus"}}}, "share-outside", print)
+chart_converter.static_svg({"mark": "point"}, "fine", print)
 """
 
 
@@ -130,9 +138,11 @@ def test_the_pages_convert_charts_through_one_warm_converter_to_the_bytes_vl_con
     # What a notebook run by hand (no converter named) makes in its own process: the same bytes.
     monkeypatch.delenv(chart_converter.ENV, raising=False)
     spec = json.loads(CONVERTS.split("spec = ", 1)[1].split("\nprint", 1)[0].replace("\n", ""))
-    for page in made:
+    for page, run in zip(made, runs):
         assert page["svg"] == chart_converter.convert("svg", spec, "x") and page["svg"].startswith("<svg")
         assert page["vega"] == chart_converter.convert("vega", spec, "x")
+        [kept] = json.loads(run.record_file.read_text())["side"]
+        assert (cache.EXECUTED / kept).read_text(encoding="utf-8") == page["svg"]
 
 
 def test_a_chart_vl_convert_refuses_stops_the_build_naming_the_chart_in_one_line_and_the_converter_stops(tmp_path, monkeypatch):
@@ -141,8 +151,8 @@ def test_a_chart_vl_convert_refuses_stops_the_build_naming_the_chart_in_one_line
     with pytest.raises(BuildError) as error:
         runner.execute_runs(runs, workers=1)
     message = str(error.value)
-    assert message.startswith("notebooks/bad.ipynb failed in cell 0") or "bad.ipynb failed in cell 0" in message
-    assert "ChartError: chart share-outside: vl-convert could not make its static SVG: " in message
+    assert message.startswith(f"{runs[0].shown} failed in cell 0 (execution count 1): ChartError: chart share-outside: "
+                              "vl-convert could not make its static SVG: ")
     assert 'Invalid field type' in message and "\n" not in message and " at " not in message
     [converter] = started
     assert converter.process.poll() is not None and not Path(converter.address()).parent.exists()
@@ -151,6 +161,15 @@ def test_a_chart_vl_convert_refuses_stops_the_build_naming_the_chart_in_one_line
     with pytest.raises(chart_converter.ChartError) as alone:
         exec(BAD_CHART, {})
     assert str(alone.value) == message.split("ChartError: ", 1)[1]
+
+
+def test_a_static_svg_vl_convert_refuses_stops_the_build_naming_the_chart_once_the_cells_ran(tmp_path, monkeypatch):
+    runs = _pages(tmp_path, monkeypatch, bad=BAD_STATIC)
+    with pytest.raises(BuildError) as error:
+        runner.execute_runs(runs, workers=1)
+    assert str(error.value).startswith(f"{runs[0].shown} failed: chart share-outside: vl-convert could not make its "
+                                       "static SVG: Vega-Lite to SVG conversion failed: Error: Invalid field type")
+    assert "\n" not in str(error.value) and not runs[0].output.exists()
 
 
 def test_the_converter_goes_when_the_build_that_started_it_is_killed_outright(tmp_path):
