@@ -5,7 +5,9 @@
   none sees what another page set (its globals, its imports of the package, its module state live and die with its
   process). The package itself is imported afresh by each page, so what it imports is what the page imported: its
   modules, with the files it read, are the page's key (sentaway.publish.cache).
-- As many pages run at once as there are cores, the longest (as last measured) first.
+- As many pages run at once as there are cores, the longest (as last measured) first. Their charts are converted by
+  one converter for the build (sentaway.present.chart_converter). The warm process and the converter start before
+  the plan is made when a page surely runs (its code or parameters changed, or the register must be computed).
 - Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with its run and
   moved into book/executed/ together with its output, only when it succeeded; their checksums join its cache record.
 - The claims register is computed once per build, before the pages, in a process of its own
@@ -249,6 +251,12 @@ def start_converter() -> chart_converter.Converter:
         raise BuildError(f"the chart converter did not start ({error})") from None
 
 
+def start_warm() -> chart_converter.Converter:
+    """What the pages run in, started: the warm process (warm_context) and the chart converter."""
+    warm_context()
+    return start_converter()
+
+
 def converter_address(converter: chart_converter.Converter) -> str:
     try:
         return converter.address()
@@ -370,14 +378,15 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     # The files the register's key is made of (data/, words, modules) are hashed once for it and the plan: the build
     # writes none of them (the register it computes is hashed only once computed).
     digests = cache.Digests()
-    register = force or cache.register_stale(digests)
     converter = None
     try:
-        if register or cache.surely_stale(cache.runs(chapter_params.read())):
-            # Pages will run: the warm process imports, and the chart converter warms up, while the register is
-            # computed and the plan made.
-            warm_context()
-            converter = start_converter()
+        # Pages will run (their code or parameters changed, or the register must be computed): the warm process
+        # imports, and the chart converter warms up, while the register is computed and the plan made.
+        if force or cache.surely_stale(cache.runs(chapter_params.read())):
+            converter = start_warm()
+        register = force or cache.register_stale(digests)
+        if register and converter is None:
+            converter = start_warm()
         if register:
             compute_register(force=True)
         else:
