@@ -30,7 +30,8 @@ class Interruptible:
 
     def __enter__(self) -> "Interruptible":
         for sig in SIGNALS:
-            signal.signal(sig, self._raise)
+            if signal.getsignal(sig) is not signal.SIG_IGN:  # a command started to ignore one (in the background) does
+                signal.signal(sig, self._raise)
         return self
 
     def __exit__(self, *exc) -> None:

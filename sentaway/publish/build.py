@@ -21,7 +21,7 @@ import shutil  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
 
-from sentaway.interrupt import Interrupted  # noqa: E402
+from sentaway.interrupt import Interruptible  # noqa: E402
 from sentaway.paths import BUILD, DATA, data_lock, no_space, watch_writes  # noqa: E402
 from sentaway.publish import cache, html, pages, preflight, runner, stamp  # noqa: E402
 from sentaway.publish.errors import BuildError  # noqa: E402
@@ -33,17 +33,13 @@ def main(argv: list[str]) -> int:
     unknown = [a for a in argv if a != "--force"]
     start = time.monotonic()
 
-    def interrupt(signum, frame):
-        raise Interrupted  # caught as KeyboardInterrupt (see sentaway.interrupt)
-
     watch_writes()  # a full disk names the file it was writing
-    previous = signal.signal(signal.SIGTERM, interrupt)
     sphinx = html.Sphinx()
     try:
         if unknown:
             raise BuildError(f"unknown option {unknown[0]!r}; the only option is --force (re-run every notebook)")
         BUILD.mkdir(exist_ok=True)
-        with preflight.Lock(), data_lock(DATA, "build"):
+        with Interruptible() as work, preflight.Lock(), data_lock(DATA, "build"):  # Ctrl-C and kill alike
             shutil.rmtree(cache.TMP, ignore_errors=True)  # left by a build that was killed outright
             try:
                 preflight.check_inputs()
@@ -52,15 +48,16 @@ def main(argv: list[str]) -> int:
                     sphinx.tree = stamp.tree()  # asked once: Sphinx and the build's record say the same
                 except ValueError as error:
                     raise BuildError(str(error)) from None
-                # Sphinx imports what it needs while the plan is made and the notebooks run (stopped unused if
-                # nothing changed).
+                # Sphinx imports what it needs and loads its folders while the plan is made and the notebooks run
+                # (stopped unused if nothing changed).
                 sphinx.start()
+                html.prepare(sphinx, force)
                 runner.execute_notebooks(force)
                 removed = runner.prune_runs() + runner.prune_side_files()
                 if removed:
                     print(f"build: removed {len(removed)} file(s) no current run wrote: {', '.join(removed[:5])}", flush=True)
                 pages.stage(cache.EXECUTED)
-                index = html.build_html(sphinx, force)
+                index = html.build_html(sphinx, work)
             finally:
                 sphinx.close()
                 shutil.rmtree(cache.TMP, ignore_errors=True)
@@ -77,8 +74,6 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("build: interrupted; nothing half-made was kept, and the previous site is left as it was", file=sys.stderr)
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     print(f"build: finished in {time.monotonic() - start:.1f} s. Open the book at:\n{index}", flush=True)
     return 0
 

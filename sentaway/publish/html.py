@@ -18,11 +18,14 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from sentaway import sidefiles
+from sentaway.interrupt import Interruptible
 from sentaway.paths import BUILD, READS_ENV, REPO
 from sentaway.publish import cache, runner, stamp
 from sentaway.publish.errors import BuildError
@@ -69,11 +72,14 @@ def _site_files() -> dict[str, str]:
 
 
 class Sphinx:
-    """The Sphinx process: started early (`start`, importing everything while the notebooks run), told to build when
-    the sources are ready (`build`), or stopped unused (`close`)."""
+    """The Sphinx process: started early (`start`, importing everything while the notebooks run), told to load its
+    folders once they are known to be fit to build on (`load`, by `prepare`), told to build when the sources are
+    ready (`build`), or stopped unused (`close`)."""
 
     def __init__(self):
         self.process, self.tree = None, None  # tree: where the site is built from (stamp.tree), asked once
+        self.fresh, self.kept = False, {}  # whether its folders can be built on (prepare), and their record
+        self.loading = False
 
     def where_from(self) -> tuple[str, bool]:
         if self.tree is None:
@@ -94,9 +100,21 @@ class Sphinx:
                 stdout=log, stderr=subprocess.STDOUT, text=True,
                 env={**runner.run_env(), READS_ENV: str(self.stage / "reads.txt"), stamp.TREE: json.dumps(self.where_from())})
 
+    def load(self) -> None:
+        if self.loading:
+            return
+        # Loading checks that the folders the configuration names exist (html_extra_path: a side-file folder), which
+        # before a first build no notebook has written yet.
+        for area in sidefiles.AREAS:
+            (cache.EXECUTED / area).mkdir(parents=True, exist_ok=True)
+        self.start()
+        self.process.stdin.write("load\n")
+        self.process.stdin.flush()
+        self.loading = True
+
     def build(self) -> dict:
         """Build; the inputs it read and imported (cache.run_inputs), or BuildError with its messages."""
-        self.start()
+        self.load()
         try:
             self.process.communicate("build\n")
         finally:
@@ -108,18 +126,25 @@ class Sphinx:
                                  "the previous site is left as it was")
             sys.stderr.write(text[-6000:])
             raise BuildError("Sphinx failed (messages above); the previous site is left as it was")
+        run = REPO / "sentaway" / "publish" / "sphinx_run.py"  # run as __main__, so not among the modules listed
         return {**runner.read_log(self.stage / "reads.txt"),
-                "modules": runner.imported(self.stage / "modules.txt", REPO / "sentaway" / "publish" / "sphinx_run.py")}
+                "modules": sorted({*runner.imported(self.stage / "modules.txt", run), run.relative_to(REPO).as_posix()})}
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            for pid in runner.descendants(self.process.pid):  # the process it forks at the end (sphinx_ext: the CSVs)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             self.process.kill()
             self.process.wait()
 
 
-def _publish(key: str, published: dict[str, str]) -> None:
+def _publish(key: str, published: dict[str, str], work: Interruptible) -> None:
     """A new site from Sphinx's output, swapped in whole: files whose bytes the published site already holds
-    (`published`: its files' checksums now) are hard links to those, the others copies."""
+    (`published`: its files' checksums now) are hard links to those, the others copies. A signal during the swap
+    waits for it, and is then too late to stop the build (`work`)."""
     output = SPHINX / "output"
     cache.TMP.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="html-", dir=cache.TMP) as tmp:
@@ -136,20 +161,31 @@ def _publish(key: str, published: dict[str, str]) -> None:
                 except OSError:
                     pass
             shutil.copyfile(path, target)
-        SITE_RECORD.unlink(missing_ok=True)
-        if SITE.exists():
-            SITE.rename(Path(tmp) / "previous")
-        new.rename(SITE)
+        with work.last_step():
+            SITE_RECORD.unlink(missing_ok=True)
+            if SITE.exists():
+                SITE.rename(Path(tmp) / "previous")
+            new.rename(SITE)
     SITE_RECORD.write_text(json.dumps({"key": key, "files": files}))
 
 
-def build_html(sphinx: Sphinx, force: bool = False) -> Path:
-    """Bring _build/html up to date with book/executed/; the path of its index page."""
+def prepare(sphinx: Sphinx, force: bool = False) -> None:
+    """Before the notebooks run: whether Sphinx's folders can be built on (their key holds nothing a notebook writes);
+    if so, Sphinx loads them (its configuration and environment) while the notebooks run. If not, they are emptied
+    only once the notebooks ran (a build that stops before keeps them)."""
+    sphinx.kept = kept = cache.record(SPHINX_RECORD)
+    sphinx.fresh = bool(not force and kept and kept.get("key") == html_key(cache.run_inputs(kept)))
+    if sphinx.fresh:
+        sphinx.load()
+
+
+def build_html(sphinx: Sphinx, work: Interruptible) -> Path:
+    """Bring _build/html up to date with book/executed/ (after `prepare`); the path of its index page. `work`: the
+    build, which a signal stops until the site is swapped in."""
     index = SITE / "index.html"
-    kept = cache.record(SPHINX_RECORD)
+    kept, fresh = sphinx.kept, sphinx.fresh
     now, published = {**sources(), TREE: json.dumps(sphinx.where_from())}, _site_files()  # the tree: what some pages say
     intact = index.exists() and cache.record(SITE_RECORD).get("files") == published
-    fresh = not force and kept and kept.get("key") == html_key(cache.run_inputs(kept))
     if fresh and kept.get("sources") == now:
         sphinx.close()
         if intact:
@@ -158,7 +194,7 @@ def build_html(sphinx: Sphinx, force: bool = False) -> Path:
     if not intact and SITE_RECORD.is_file():
         print("html: _build/html differs from what the last build wrote (a page deleted or altered): rebuilding", flush=True)
     if fresh and kept.get("sources") == now:
-        _publish(kept["key"], published)
+        _publish(kept["key"], published, work)
         return index
     if not fresh:
         shutil.rmtree(SPHINX, ignore_errors=True)
@@ -170,7 +206,7 @@ def build_html(sphinx: Sphinx, force: bool = False) -> Path:
     inputs = sphinx.build()
     inputs = {**inputs, "files": [f for f in inputs["files"] if not f.startswith("book/executed/")]}
     key = kept["key"] if fresh and cache.run_inputs(inputs) == cache.run_inputs(kept) else html_key(inputs)
-    _publish(key, published)
+    _publish(key, published, work)
     SPHINX_RECORD.write_text(json.dumps({"key": key, **inputs, "sources": now}))
     (BUILD / "site.key").unlink(missing_ok=True)  # the record of builds before site.json
     return index

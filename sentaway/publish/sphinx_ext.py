@@ -6,6 +6,8 @@ the search data put together at the end from every page's entry."""
 
 import html
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -120,17 +122,21 @@ def _finish_site(app, exception):
             raise ExtensionError(str(error)) from None
 
     kept = Path(app.doctreedir)
-    try:
-        councils, entries = council_pages.add_to_site(outdir, Path(app.srcdir),
-                                                      lambda name: meta_tags(app.config.html_baseurl, name), finished,
-                                                      kept / COUNCILS_KEPT, json.dumps(sorted(known)))
-    except ValueError as error:
-        raise ExtensionError(str(error)) from None
+    # Every CSV offered opens in a spreadsheet without running a formula: checked on a second core (a fork of this
+    # process) while the council pages are finished.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        csvs = pool.submit(formulas.neutralise_site, outdir, kept / CSV_KEPT)
+        try:
+            councils, entries = council_pages.add_to_site(outdir, Path(app.srcdir),
+                                                          lambda name: meta_tags(app.config.html_baseurl, name), finished,
+                                                          kept / COUNCILS_KEPT, json.dumps(sorted(known)))
+        except ValueError as error:
+            raise ExtensionError(str(error)) from None
+        csvs.result()
     search.write_data(outdir, Path(app.doctreedir) / SEARCH_ENTRIES, app.env.found_docs, entries)
     icons.finish_static(outdir, icons.theme_static())
     incremental.sweep(app, councils)
     _policy_on_every_file(outdir, [*app.env.found_docs, *councils])
-    formulas.neutralise_site(outdir, kept / CSV_KEPT)  # every CSV offered opens in a spreadsheet without running a formula
 
 
 def _policy_on_every_file(outdir: Path, pagenames) -> None:

@@ -3,8 +3,9 @@
 from one build to the next, so that it reads and writes again only the pages whose sources changed.
 
 Started by sentaway.publish.html, with $SENTAWAY_DATA_READS set: every repository file it reads is noted, and the
-package modules it imported are listed in MODULES, for the HTML's key. With --wait it imports everything, then waits
-for a line on its standard input before it builds (the build starts it while the notebooks still run).
+package modules it imported are listed in MODULES, for the HTML's key. With --wait it imports everything, waits for
+the line "load" on its standard input (its folders are then fit to build on) and loads them, then waits for "build"
+before it builds (the build starts it while the notebooks still run).
 
 Jupyter Book's configuration is computed once for the folders and kept beside them (config.json): the folders are
 emptied whenever _config.yml or _toc.yml changed (both are in the HTML's key)."""
@@ -69,8 +70,10 @@ def prepare(kept: Path) -> None:
     from sphinx.application import builtin_extensions
 
     names = list(builtin_extensions)
-    if kept.is_file():
+    try:
         names += json.loads(kept.read_text(encoding="utf-8")).get("extensions", [])
+    except (OSError, ValueError):
+        pass  # not kept (or being emptied by the build): Sphinx imports the rest as it loads
     for name in names:
         import_module(name)
     sphinx_ext.warm()
@@ -81,13 +84,16 @@ def main(argv: list[str]) -> int:
     source, output, doctrees, modules = (Path(a) for a in argv if a != "--wait")
     kept = doctrees.parent / "config.json"
     prepare(kept)
-    if wait and not sys.stdin.readline().strip():
-        return 1  # the build ended without asking for the HTML
+    if wait and sys.stdin.readline().strip() != "load":
+        return 1  # the build ended before its folders were known
     config = configuration(source, kept)
     with patch_docutils(None), docutils_namespace():
+        # Loading reads the configuration, the environment and the theme, none of which a notebook run writes.
         app = Sphinx(srcdir=str(source), confdir=None, outdir=str(output), doctreedir=str(doctrees), buildername="html",
                      confoverrides=config, status=None, warning=sys.stderr, freshenv=False, warningiserror=True,
                      keep_going=True)
+        if wait and sys.stdin.readline().strip() != "build":
+            return 1  # the build ended without asking for the HTML
         app.build(False, [])
     write_imported_modules(modules)
     return app.statuscode
