@@ -540,6 +540,7 @@ def test_a_notebook_whose_kernel_dies_or_that_runs_past_the_time_limit_stops_the
                                      "a cell may run 4 s (execute.timeout in _config.yml)"}[fault]
     assert the_message(result.stderr) == f"build: stopped. {expected}"
     assert seconds < 300
+    assert _left_running(repo_copy) == []  # the pages' warm process and chart converter went with the build
     assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
 
 
