@@ -13,7 +13,7 @@ import pandas as pd
 
 from sentaway import __version__, sidefiles
 from sentaway.analysis import coverage, words
-from sentaway.present import links, render
+from sentaway.present import chart_converter, links, render
 from sentaway.read.extracts import release_links
 from sentaway.present.tables import header, html_table
 
@@ -167,18 +167,16 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     spec = chart.to_dict()  # validated against the Vega-Lite schema once; the static copy differs only in width
     panels = "vconcat" in spec  # panels stacked in one figure, sharing the page's width
     svg = {**spec, "vconcat": [{**v, "width": 640} for v in spec["vconcat"]]} if panels else {**spec, "width": 640}
-    import vl_convert as vlc  # heavy; only when a figure is made
-
-    static = vlc.vegalite_to_svg(svg)
-    # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte).
-    spec = vlc.vegalite_to_vega(spec)
+    # Compiled to Vega here, so pages need not load the Vega-Lite compiler (a quarter of a megabyte); the static SVG
+    # asked for after it, so that the page goes on while it is made.
+    vega = chart_converter.convert("vega", spec, name)
+    chart_converter.static_svg(svg, name, lambda static: write_chart_file(name, "svg", static))
     if panels:
         # Vega-Lite fits only single and layered views to their container; Vega itself fits any layout, shrinking
         # the panels' shared width until axes and legends fit too (else they spill past a phone's edge).
-        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    static_link = write_chart_file(name, "svg", static)
+        vega["autosize"] = {"type": "fit-x", "contains": "padding"}
     # No '<', '>' or '&' in the block, so no text in the spec can end the <script> or open a comment.
-    spec_json = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    spec_json = json.dumps(vega, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     drawn = chart_csv(chart)
     # The table on the page and the CSV hold the same rows and columns: what the chart draws.
     data = (drawn if not drawn.empty else table).rename(columns=header)
@@ -190,19 +188,23 @@ def figure(chart: alt.Chart, *, name: str, description: str, source: str, notes:
     return render.html("chart_figure.html.j2", anchor=f"chart-{name}", name=name, heading=heading,
                        description=description, source=source, notes=notes, version=__version__,
                        releases=render.Markup("; ".join(links.release_link(r) for r in releases)),
-                       spec_json=render.Markup(spec_json), static_link=static_link,
+                       spec_json=render.Markup(spec_json), static_link=chart_file(name, "svg"),
                        csv_link=write_chart_data(name, data), table_html=render.Markup(html_table(data)))
 
 
 CHART_DATA = "chart-data"
 
 
+def chart_file(name: str, suffix: str) -> str:
+    """The link to a file beside the chart from a page (every page sits at the site's root)."""
+    return f"{CHART_DATA}/{name}.{suffix}"
+
+
 def write_chart_file(name: str, suffix: str, text: str) -> str:
     """Write a file beside the chart (published at the site root as /chart-data/) and return the link
-    from a page (every page sits at the site's root). Written through sentaway.sidefiles: staged with the
-    notebook's run, never straight into the book."""
-    sidefiles.write(f"extra/{CHART_DATA}/{name}.{suffix}", text)
-    return f"{CHART_DATA}/{name}.{suffix}"
+    from a page. Written through sentaway.sidefiles: staged with the notebook's run, never straight into the book."""
+    sidefiles.write(f"extra/{chart_file(name, suffix)}", text)
+    return chart_file(name, suffix)
 
 
 def write_chart_data(name: str, table: pd.DataFrame) -> str:

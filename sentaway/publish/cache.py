@@ -164,11 +164,11 @@ def side_files_intact(kept: dict) -> bool:
     return all(sha(EXECUTED / rel) == digest for rel, digest in kept.get("side", {}).items())
 
 
-def plan(force: bool = False) -> tuple[list[Run], list[Run]]:
+def plan(force: bool = False, digests: Digests | None = None) -> tuple[list[Run], list[Run]]:
     """(stale, fresh): the runs to make, and those to reuse (of which those whose prose changed get it merged
-    into their cached output: prose_changed)."""
+    into their cached output: prose_changed). `digests`: those the build already took of files it does not write."""
     stale, fresh = [], []
-    digests = Digests()
+    digests = Digests() if digests is None else digests
     # A page that read the register is stale while the register is (its key holds the register's bytes, which
     # change only once the register is computed again). The build computes the register before it plans, so a
     # register computed again with the same bytes leaves its pages fresh.
@@ -182,6 +182,18 @@ def plan(force: bool = False) -> tuple[list[Run], list[Run]]:
         else:
             fresh.append(run)
     return stale, fresh
+
+
+def surely_stale(runs: list[Run]) -> bool:
+    """Whether some run is stale whatever else the plan finds: its output or record is missing, or its code cells or
+    parameters are not those of its last run. A millisecond, where the plan hashes every file the pages read: the
+    build starts what the pages run in on it, before the plan."""
+    for run in runs:
+        kept = record(run.record_file)
+        if not kept or not run.output.exists() or kept.get("parameters") != run.parameters \
+                or kept.get("code", code_hash(run.notebook)) != code_hash(run.notebook):
+            return True
+    return False
 
 
 def prose_changed(run: Run) -> bool:

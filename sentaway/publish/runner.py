@@ -5,7 +5,9 @@
   none sees what another page set (its globals, its imports of the package, its module state live and die with its
   process). The package itself is imported afresh by each page, so what it imports is what the page imported: its
   modules, with the files it read, are the page's key (sentaway.publish.cache).
-- As many pages run at once as there are cores, the longest (as last measured) first.
+- As many pages run at once as there are cores, the longest (as last measured) first. Their charts are converted by
+  one converter for the build (sentaway.present.chart_converter). The warm process and the converter start before
+  the plan is made when a page surely runs (its code or parameters changed, or the register must be computed).
 - Side files a notebook writes (chart CSV/SVG, register downloads; sentaway.sidefiles) are staged with its run and
   moved into book/executed/ together with its output, only when it succeeded; their checksums join its cache record.
 - The claims register is computed once per build, before the pages, in a process of its own
@@ -31,14 +33,15 @@ from typing import NamedTuple
 from sentaway import sidefiles
 from sentaway.paths import READS_ENV, REGISTER_ENV, REPO
 from sentaway.publish import cache, prose, status
+from sentaway.present import chart_converter
 from sentaway.publish.errors import BuildError
 from sentaway.read import params as chapter_params
 
-# Imported once by the warm process every page is forked from: what nearly every page imports, and nothing of the
-# package (each page imports that itself, so its key lists what it used). statsmodels (1.5 s, one chapter) is left
-# to the page that needs it.
+# Imported once by the warm process every page is forked from: what nearly every page imports, then what warms those
+# libraries up for every page (sentaway.publish.warm; each page imports the package itself, so its key lists what it
+# used). statsmodels (1.5 s, one chapter) is left to the page that needs it.
 PRELOAD = ["numpy", "pandas", "altair", "jinja2", "yaml", "markupsafe", "nbformat", "IPython.display",
-           "IPython.core.interactiveshell", "myst_nb", "papermill.translators", "vl_convert"]
+           "IPython.core.interactiveshell", "myst_nb", "papermill.translators", "vl_convert", "sentaway.publish.warm"]
 # One thread per numerical library in each page: the pages already share the cores between them.
 THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -56,7 +59,8 @@ def run_env() -> dict:
 def compute_register(force: bool = False) -> None:
     """The claims register, computed once for every page that shows it (python -m sentaway.register, in a
     process of its own, so what it reads and imports is noted as a run's is), unless nothing it depends on
-    changed. Pages read it ($SENTAWAY_REGISTER) and its bytes join their keys."""
+    changed (`force`: the caller knows it did, or wants it computed anyway). Pages read it ($SENTAWAY_REGISTER) and
+    its bytes join their keys."""
     if not force and not cache.register_stale():
         print("register: unchanged, using the one computed before", flush=True)
         return
@@ -147,6 +151,12 @@ def _page(job: Job, conn) -> None:
         try:
             execute.run_notebook(job.run.notebook, job.run.parameters, job.stage / job.run.output.name, REPO,
                                  lambda index, count: conn.send(("cell", index, count)))
+            converter = sys.modules.get(chart_converter.__name__)  # as the page imported it, if it did
+            # The static SVGs it asked for and did not wait for, kept beside it.
+            failure = converter.finish() if converter is not None else None
+            if failure:
+                conn.send(("failed", f"{job.run.shown} failed: {failure}"))
+                return
         except execute.CellError as error:
             conn.send(("failed", f"{job.run.shown} failed in {error}"))
             return
@@ -204,12 +214,13 @@ class _Running:
         self.up, self.cell, self.since = False, None, time.monotonic()
 
 
-def _start(context, run: cache.Run, attempt: int = 1) -> tuple:
-    """A process for the page; OSError if it could not be started (a busy machine), its staging folder removed."""
+def _start(context, run: cache.Run, attempt: int, env: dict) -> tuple:
+    """A process for the page, in `env`; OSError if it could not be started (a busy machine), its staging folder
+    removed."""
     cache.TMP.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f"{run.page}-", dir=cache.TMP))
     reader, writer = context.Pipe(duplex=False)
-    job = Job(run, stage, cache.register_file(), {**run_env(), **THREADS})
+    job = Job(run, stage, cache.register_file(), env)
     process = context.Process(target=_page, args=(job, writer), name=f"sentaway page {run.page}")
     try:
         process.start()
@@ -230,11 +241,46 @@ def _ended(page: _Running) -> str:
     return f"exit code {code}"
 
 
-def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
+def start_converter() -> chart_converter.Converter:
+    """The build's chart converter (sentaway.present.chart_converter), in the pages' environment."""
+    cache.TMP.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in run_env().items() if k not in (READS_ENV, REGISTER_ENV, sidefiles.ENV, chart_converter.ENV)}
+    try:
+        return chart_converter.start(env, cache.TMP / "chart-converter.log")
+    except OSError as error:
+        raise BuildError(f"the chart converter did not start ({error})") from None
+
+
+def start_warm() -> chart_converter.Converter:
+    """What the pages run in, started: the warm process (warm_context) and the chart converter."""
+    warm_context()
+    return start_converter()
+
+
+def converter_address(converter: chart_converter.Converter) -> str:
+    try:
+        return converter.address()
+    except RuntimeError as error:
+        raise BuildError(f"the chart converter did not start ({error})") from None
+
+
+def execute_runs(stale: list[cache.Run], workers: int, converter: chart_converter.Converter | None = None) -> list[str]:
     """Run every stale page, `workers` at a time, installing each as it succeeds; the pages that ran. A page whose
     process does not start is started once more; one whose cell runs past the time limit is stopped; either, a cell
-    that raises or a process that dies stops the build with the notebook and cell named, once the others finished."""
+    that raises or a process that dies stops the build with the notebook and cell named, once the others finished.
+    The pages share one chart converter (`converter`, the caller's to stop; else one started and stopped here)."""
     context = warm_context()
+    own = converter is None
+    converter = start_converter() if own else converter
+    try:
+        env = {**run_env(), **THREADS, chart_converter.ENV: converter_address(converter)}
+        return _execute_runs(context, stale, workers, env)
+    finally:
+        if own:
+            converter.stop()
+
+
+def _execute_runs(context, stale: list[cache.Run], workers: int, env: dict) -> list[str]:
     limit = cell_time_limit()
     # The longest first (as last measured), so no core is left running one alone at the end.
     queue = [(run, 1) for run in sorted(stale, key=lambda run: -float(cache.record(run.record_file).get("seconds", 0) or 0))]
@@ -259,8 +305,8 @@ def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
         inputs = {**read_log(page.stage / "reads.txt"), "modules": imported(page.stage / "modules.txt", run.notebook)}
         install(run, page.stage, {
             "key": cache.notebook_key(run.notebook, run.parameters, **inputs), **inputs,
-            "source": cache.sha(run.notebook), "seconds": round(seconds, 1), "parameters": run.parameters,
-            "finished": dt.datetime.now().isoformat(timespec="seconds")})
+            "source": cache.sha(run.notebook), "code": cache.code_hash(run.notebook), "seconds": round(seconds, 1),
+            "parameters": run.parameters, "finished": dt.datetime.now().isoformat(timespec="seconds")})
         ran.append(run.page)
         print(f"[{done}/{len(stale)}] {run.shown}: done in {seconds:.1f} s ({len(stale) - done} left)", flush=True)
 
@@ -269,7 +315,7 @@ def execute_runs(stale: list[cache.Run], workers: int) -> list[str]:
             while queue and len(running) < workers:
                 run, attempt = queue.pop(0)
                 try:
-                    reader, started = _start(context, run, attempt)
+                    reader, started = _start(context, run, attempt, env)
                 except OSError as error:
                     again(run, attempt, str(error))
                     continue
@@ -329,27 +375,43 @@ def execute_notebooks(force: bool = False, workers: int | None = None) -> list[s
     runs whose code did not, and write the build status page; the pages that ran."""
     cache.EXECUTED.mkdir(parents=True, exist_ok=True)
     cache.KEYS.mkdir(parents=True, exist_ok=True)
-    if force or cache.register_stale():
-        warm_context()  # the warm process imports while the register is computed
-    compute_register(force)
-    stale, fresh = cache.plan(force)
-    total = len(stale) + len(fresh)
-    merged = []
-    for run in fresh:
-        if cache.prose_changed(run):
-            prose.rerender(run)
-            merged.append(run.page)
-            print(f"{run.shown}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
+    # The files the register's key is made of (data/, words, modules) are hashed once for it and the plan: the build
+    # writes none of them (the register it computes is hashed only once computed).
+    digests = cache.Digests()
+    converter = None
+    try:
+        # Pages will run (their code or parameters changed, or the register must be computed): the warm process
+        # imports, and the chart converter warms up, while the register is computed and the plan made.
+        if force or cache.surely_stale(cache.runs(chapter_params.read())):
+            converter = start_warm()
+        register = force or cache.register_stale(digests)
+        if register and converter is None:
+            converter = start_warm()
+        if register:
+            compute_register(force=True)
         else:
-            print(f"{run.shown}: unchanged, using the cached run", flush=True)
-    if not stale:
-        status.rewrite(merged)
-        return []
-    workers = workers or min(len(stale), os.cpu_count() or 1)
-    print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
-    for run in stale:
-        print(f"  queued {run.shown} with {run.parameters or 'no parameters'}", flush=True)
-    ran = execute_runs(stale, workers)
+            print("register: unchanged, using the one computed before", flush=True)
+        stale, fresh = cache.plan(force, digests)
+        total = len(stale) + len(fresh)
+        merged = []
+        for run in fresh:
+            if cache.prose_changed(run):
+                prose.rerender(run)
+                merged.append(run.page)
+                print(f"{run.shown}: only its prose changed, merged into the cached run (nothing executed)", flush=True)
+            else:
+                print(f"{run.shown}: unchanged, using the cached run", flush=True)
+        if not stale:
+            status.rewrite(merged)
+            return []
+        workers = workers or min(len(stale), os.cpu_count() or 1)
+        print(f"notebooks: running {len(stale)} of {total}, {workers} at a time", flush=True)
+        for run in stale:
+            print(f"  queued {run.shown} with {run.parameters or 'no parameters'}", flush=True)
+        ran = execute_runs(stale, workers, converter)
+    finally:
+        if converter is not None:
+            converter.stop()
     status.write(ran, merged)
     return ran
 

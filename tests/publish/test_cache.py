@@ -200,6 +200,43 @@ def test_merging_prose_keeps_every_output_and_puts_papermill_s_cell_where_a_run_
         prose.merge_prose(_notebook(tmp_path, source.cells, "code.ipynb"), cached, tmp_path / "no.ipynb")
 
 
+def _surely_stale(root: Path) -> bool:
+    code = ("from sentaway.publish import cache; from sentaway.read import params; "
+            "print(cache.surely_stale(cache.runs(params.read())))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, text=True, capture_output=True, timeout=120,
+                            env=_env(root))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip() == "True"
+
+
+def test_a_page_is_known_to_run_before_the_plan_only_when_its_code_or_parameters_changed_or_its_output_is_gone(root):
+    """What lets the build start the pages' warm processes before it hashes everything the plan needs: never true of a
+    build that runs nothing (a prose edit, nothing changed), so those start nothing."""
+    def edited(rel, change):
+        path = root / rel
+        original = path.read_bytes()
+        path.write_bytes(change(original))
+        try:
+            return _surely_stale(root)
+        finally:
+            path.write_bytes(original)
+
+    assert not _surely_stale(root)
+    code = lambda t: t.replace(b'"family_page(page, first_year, last_year)"', b'"family_page(page, first_year, last_year)  # edited"')
+    assert edited("notebooks/claims.ipynb", code)
+    assert edited("params.yml", lambda t: t.replace(b"claims_missing:\n  first_year: 2015", b"claims_missing:\n  first_year: 2016"))
+    assert not edited("notebooks/out_of_area.ipynb", lambda t: t.replace(b"How many children", b"How many young people", 1))
+    output = root / "book/executed/methods.ipynb"
+    kept = output.read_bytes()
+    output.unlink()
+    try:
+        assert _surely_stale(root)
+    finally:
+        output.write_bytes(kept)
+    # A data file's change is the plan's to find (it hashes what each page read).
+    assert not edited("data/cla_distance.csv", lambda t: t + b"\n")
+
+
 def test_a_prose_edit_executes_nothing_and_the_page_shows_the_new_prose(root):
     name = "out_of_area"
     path, executed = root / f"notebooks/{name}.ipynb", root / f"book/executed/{name}.ipynb"

@@ -330,6 +330,24 @@ def _stop(process: subprocess.Popen, signum: int) -> str:
                     f"its threads:\n{process.communicate(timeout=60)[1]}")
 
 
+def _left_running(root: Path) -> list[str]:
+    """The processes working in the copy that are still running 10 s after its build ended (what the build started and
+    did not stop: its pages, their warm process, the chart converter, Sphinx)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                if Path(os.readlink(proc / "cwd")).is_relative_to(root) and \
+                        (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append((proc / "cmdline").read_text().replace("\0", " ")[:200])
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is_rebuilt(repo_copy):
     notebook = repo_copy / "notebooks/out_of_area.ipynb"
     original = notebook.read_bytes()
@@ -355,6 +373,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
     assert process.returncode == 130
     assert the_message(stderr) == ("build: interrupted; nothing half-made was kept, and the previous site is left "
                                    "as it was")
+    assert _left_running(repo_copy) == []
     assert _state(repo_copy) == before
     assert not (repo_copy / "_build/tmp").exists()
     # Reverted: nothing is stale, and nothing of the interrupted run is anywhere.
@@ -379,6 +398,7 @@ def test_an_interrupted_build_publishes_nothing_of_its_run_and_a_deleted_page_is
         _kill_all(process)
     assert process.returncode == 130, stderr
     assert the_message(stderr).startswith("build: interrupted;")
+    assert _left_running(repo_copy) == []
     assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
     result = _build(repo_copy)
     assert result.returncode == 0, result.stderr
@@ -520,6 +540,7 @@ def test_a_notebook_whose_kernel_dies_or_that_runs_past_the_time_limit_stops_the
                                      "a cell may run 4 s (execute.timeout in _config.yml)"}[fault]
     assert the_message(result.stderr) == f"build: stopped. {expected}"
     assert seconds < 300
+    assert _left_running(repo_copy) == []  # the pages' warm process and chart converter went with the build
     assert _state(repo_copy) == before and not (repo_copy / "_build/tmp").exists()
 
 

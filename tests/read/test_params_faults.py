@@ -69,6 +69,25 @@ def test_a_new_year_in_the_data_is_usable_without_editing_code(tmp_path, monkeyp
     assert chapter_params.check("growth", {"first_year": 2020, "last_year": 2025})
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("area,year\nA,2019\n\nB,2020\nC,20x1\n", "line 5, column year: '20x1' is not a year"),  # a blank line counted
+    ("area,year\nA,2019\nB\n", "line 3, column year: '' is not a year"),
+    ("area,year\nA,2019\nB,\n", "line 3, column year: '' is not a year"),
+    ("area,yr\nA,2019\n", "line 1: no column 'year' to read the years from"),
+    ("", "line 1: no column 'year' to read the years from"),
+])
+def test_a_year_that_is_not_one_is_named_with_its_file_line_and_column(tmp_path, text, expected):
+    (tmp_path / "x.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(chapter_params.ParameterError) as error:
+        chapter_params._file_years(tmp_path, "x.csv")
+    assert str(error.value) == f"{tmp_path / 'x.csv'}, {expected}"
+
+
+def test_the_years_of_a_file_are_each_year_its_rows_hold(tmp_path):
+    (tmp_path / "x.csv").write_text("area,year\nA,2019\n\nB,2012\nC,2019\n", encoding="utf-8")
+    assert chapter_params._file_years(tmp_path, "x.csv") == (2012, 2019)
+
+
 def test_a_notebook_given_a_name_it_does_not_take_refuses_it():
     assert chapter_params.passed({"first_year": 2013, "frist_year": 2013, "In": [], "_": 1, "glue": print,
                                   "params": chapter_params}) == {"first_year": 2013, "frist_year": 2013}
