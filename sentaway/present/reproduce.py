@@ -51,8 +51,11 @@ def raw_checksums() -> pd.DataFrame:
 
 
 def timings() -> pd.DataFrame:
-    """How long each step takes, from the figures table of BENCHMARKS.md (median of its runs)."""
+    """How long each step takes, from the figures table of BENCHMARKS.md (median of its runs): its "## Figures"
+    section only (the comparison with Jupyter Book above it has rows of the same names)."""
     text = (REPO / "BENCHMARKS.md").read_text(encoding="utf-8")
+    text = text[text.find("## Figures"):] if "## Figures" in text else text
+    text = text[:text.find("\n## ", 1)] if "\n## " in text[1:] else text
     measured = re.search(r"`python scripts/bench.py[^`]*`\s*\(run on ([^;)]+)", text)
     rows = []
     for line in text.splitlines():
