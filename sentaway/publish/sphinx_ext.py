@@ -51,7 +51,7 @@ def _stamp(app, config):
     substitutions = dict(config.myst_substitutions or {})
     cited = {**citation.credits(), **citation.page_citation("index")}
     # {{ source }}: a marker, filled in as each page is written (what the tree is changes with every commit and edit;
-    # as configuration it would make Sphinx read every page again): sentaway.publish.incremental.stamp_changed
+    # as configuration it would make Sphinx read every page again): sentaway.publish.incremental.outdated
     substitutions.update({"version": __version__, "build_date": numbers.date(today), "baseurl": config.html_baseurl or "",
                           "source": incremental.SOURCE_MARKER, "version_note": _version_note(),
                           "authors": cited["authors"], "publisher": cited["publisher"], "cite_address": cited["address"]})
@@ -63,9 +63,7 @@ def _stamp(app, config):
 SEARCH_ENTRIES = "sentaway-search"  # beside Sphinx's environment: each written page's search entry
 COUNCILS_KEPT = "sentaway-council-pages.json"  # and what each council page was finished from
 CSV_KEPT = "sentaway-csv.json"  # and each CSV as it was left safe
-
-
-TEMPLATES = "sentaway-jinja"  # beside Sphinx's environment: the theme's templates, compiled (Jinja's bytecode cache)
+TEMPLATES = "sentaway-jinja"  # and the theme's templates, compiled (Jinja's bytecode cache)
 
 
 def warm() -> None:
